@@ -1,0 +1,51 @@
+# Two commands a newcomer needs (see README):
+#   make serve   set up, build and serve the site of this repository on 127.0.0.1:8000
+#   make test    set up everything the tests need, then run ruff, mypy --strict and pytest
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+APT    := apt-get -o DPkg::Lock::Timeout=600
+DEBS   := age chromium fonts-ipafont-gothic git python3-venv
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: serve build test lint typecheck pytest system venv bench clean
+
+serve: venv
+	$(BIN)/advpub serve --dev-addr 127.0.0.1:8000
+
+build: venv
+	$(BIN)/advpub build
+
+test: system venv lint typecheck pytest
+
+# Debian packages the tests drive for real: the age CLI, Chromium, a Japanese font.
+system:
+	@if command -v age >/dev/null && command -v chromium >/dev/null \
+	    && fc-list 2>/dev/null | grep -qi ipagothic; then \
+	  echo "system packages present"; \
+	else \
+	  $(SUDO) $(APT) update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) $(APT) install -y -qq --no-install-recommends $(DEBS); \
+	fi
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+venv: $(BIN)/activate
+	@$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]'
+
+lint: venv
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
+
+typecheck: venv
+	$(BIN)/mypy
+
+pytest: venv
+	$(BIN)/python -m pytest -q
+
+bench: venv
+	$(BIN)/python scripts/bench.py --quick
+
+clean:
+	rm -rf site .pytest_cache .mypy_cache .ruff_cache

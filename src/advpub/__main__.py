@@ -1,0 +1,5 @@
+"""``python -m advpub``."""
+
+from advpub.cli.main import entry
+
+entry()

@@ -1,0 +1,23 @@
+"""``advpub check``: a list of rules, each reporting violations over the repository."""
+
+from __future__ import annotations
+
+from advpub.checks.advisories import AdvisoryValidationRule
+from advpub.checks.base import CheckContext, CheckRule
+from advpub.model import Violation
+
+
+def default_rules() -> list[CheckRule]:
+    """The rules ``advpub check`` runs, in reporting order."""
+    return [AdvisoryValidationRule()]
+
+
+def run_checks(ctx: CheckContext, rules: list[CheckRule] | None = None) -> list[Violation]:
+    """Run every rule and return all violations (no rule stops another)."""
+    found: list[Violation] = []
+    for rule in rules if rules is not None else default_rules():
+        found.extend(rule.check(ctx))
+    return found
+
+
+__all__ = ["CheckContext", "CheckRule", "default_rules", "run_checks"]

@@ -1,0 +1,63 @@
+"""``advpub init DIR``: scaffold a new advisory repository, never overwriting a file."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from advpub.errors import AdvpubError
+from advpub.scaffold import ScaffoldOptions, scaffold_files, write_new_file
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """DIR and the site options."""
+    parser.add_argument("dir", metavar="DIR", help="the folder to create or complete")
+    parser.add_argument("--timezone", default="UTC", help="IANA time zone, e.g. Asia/Tokyo")
+    parser.add_argument("--site-url", default=None, help="public URL of the site")
+    parser.add_argument("--site-name", default="Security advisories", help="the site's name")
+    parser.add_argument("--language", choices=("en", "ja"), default="en", help="site language")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Create DIR's files; report what was written and what was kept."""
+    try:
+        ZoneInfo(args.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise AdvpubError(
+            f"--timezone: unknown time zone {args.timezone!r}; use an IANA name such as "
+            "Asia/Tokyo or UTC"
+        ) from None
+    if args.site_url and not args.site_url.startswith(("http://", "https://")):
+        raise AdvpubError(f"--site-url: {args.site_url!r} must start with https:// or http://")
+    target = Path(args.dir)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise AdvpubError(f"{target}: cannot create the folder: {exc.strerror}") from None
+    if not _is_git_repository(target):
+        subprocess.run(["git", "init", "-q", str(target)], check=True)
+        print(f"initialised a git repository in {target}")
+    options = ScaffoldOptions(
+        timezone=args.timezone,
+        site_url=args.site_url,
+        site_name=args.site_name,
+        language=args.language,
+    )
+    for rel, content in scaffold_files(options).items():
+        if write_new_file(target / rel, content):
+            print(f"wrote {rel}")
+        else:
+            print(f"kept existing {rel}")
+    return 0
+
+
+def _is_git_repository(folder: Path) -> bool:
+    result = subprocess.run(
+        ["git", "-C", str(folder), "rev-parse", "--show-toplevel"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.returncode == 0 and Path(result.stdout.strip()).resolve() == folder.resolve()

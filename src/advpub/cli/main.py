@@ -1,0 +1,111 @@
+"""``advpub`` command line: parse arguments, dispatch, map errors to exit codes.
+
+Only this package prints or decides exit codes: 0 success, 1 a problem the user can fix,
+2 usage errors and commands not available yet, 3 a bug (please report).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import traceback
+from collections.abc import Sequence
+from types import ModuleType
+
+from advpub import __version__
+from advpub.errors import AdvpubError
+
+# name -> (module, one-line help). Each module has add_arguments(parser) and run(args).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("advpub.cli.cmd_init", "scaffold a new advisory repository"),
+    "keygen": ("advpub.cli.cmd_keygen", "create an age identity (private key)"),
+    "recipients": ("advpub.cli.cmd_recipients", "list, add or remove draft recipients"),
+    "import": ("advpub.cli.cmd_import", "validate plaintext advisories and encrypt them"),
+    "new": ("advpub.cli.cmd_new", "draft a new advisory in $EDITOR, stored encrypted"),
+    "edit": ("advpub.cli.cmd_edit", "edit an encrypted draft in $EDITOR"),
+    "show": ("advpub.cli.cmd_show", "print a draft's plaintext"),
+    "status": ("advpub.cli.cmd_status", "show every draft and whether it may be released"),
+    "release": ("advpub.cli.cmd_release", "move releasable drafts to advisories/"),
+    "publish": ("advpub.cli.cmd_publish", "release, push and build: the scheduled job"),
+    "check": ("advpub.cli.cmd_check", "check the whole repository (validation, gate, leaks)"),
+    "schema": ("advpub.cli.cmd_schema", "print the JSON Schema of the front matter"),
+    "build": ("advpub.cli.cmd_build", "build the public site (with the leak scan)"),
+    "serve": ("advpub.cli.cmd_serve", "preview the site on 127.0.0.1"),
+    "hooks": ("advpub.cli.cmd_hooks", "install git hooks and run hook checks"),
+    "export": ("advpub.cli.cmd_export", "write machine-readable exports (CVE JSON 5, ...)"),
+    "log": ("advpub.cli.cmd_log", "the audit trail of an advisory from git history"),
+    "demo": ("advpub.cli.cmd_demo", "a guided demonstration in a temporary folder"),
+}
+
+
+def _module(name: str) -> ModuleType:
+    return importlib.import_module(COMMANDS[name][0])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser with one sub-parser per command."""
+    parser = argparse.ArgumentParser(
+        prog="advpub",
+        description="Publish security advisories from a git repository.",
+    )
+    parser.add_argument("--version", action="version", version=f"advpub {__version__}")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="show tracebacks of internal errors"
+    )
+    parser.add_argument(
+        "-C",
+        dest="directory",
+        metavar="DIR",
+        default=None,
+        help="run as if started in DIR",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (_, help_text) in COMMANDS.items():
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        _module(name).add_arguments(command)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run advpub with ``argv``; return the exit code (never raises for user errors)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    if args.directory is not None:
+        import os
+
+        try:
+            os.chdir(args.directory)
+        except OSError as exc:
+            print(f"advpub: error: -C {args.directory}: {exc.strerror}", file=sys.stderr)
+            return 2
+    try:
+        code = _module(args.command).run(args)
+        return int(code)
+    except AdvpubError as exc:
+        print(f"advpub: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("advpub: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 1
+    except Exception as exc:
+        # The message of an unexpected exception could carry draft text; show only its type
+        # unless the user asked for the traceback.
+        print(
+            f"advpub: internal error ({type(exc).__name__}); this is a bug, please report it "
+            "(run again with -v for the traceback)",
+            file=sys.stderr,
+        )
+        if args.verbose:
+            traceback.print_exc()
+        return 3
+
+
+def entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

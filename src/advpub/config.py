@@ -1,0 +1,217 @@
+"""Site configuration: the ``advpub`` plugin options in ``mkdocs.yml`` and where to find them.
+
+The CLI and the MkDocs plugin read the same options through MkDocs' own config loader, so a
+``mkdocs.yml`` that builds is a ``mkdocs.yml`` the CLI understands.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+from advpub.errors import ConfigError
+from advpub.model.options import DEFAULT_ID_PATTERN, ModelOptions
+
+CONFIG_FILE = "mkdocs.yml"
+PLUGIN_NAME = "advpub"
+
+
+class PublisherConfig(base.Config):
+    """Who publishes the advisories (used by CSAF and the site footer)."""
+
+    name = c.Type(str, default="Example Coordination Center")
+    namespace = c.Type(str, default="https://example.org")
+    category = c.Choice(
+        ("coordinator", "vendor", "discoverer", "other", "translator", "user"),
+        default="coordinator",
+    )
+    contact = c.Type(str, default="")
+
+
+class AdvpubConfig(base.Config):
+    """Options of the ``advpub`` plugin entry in ``mkdocs.yml``."""
+
+    timezone = c.Type(str, default="UTC")
+    id_pattern = c.Type(str, default=DEFAULT_ID_PATTERN)
+    id_prefix = c.Type(str, default="ADV")
+    advisories_dir = c.Type(str, default="advisories")
+    embargo_dir = c.Type(str, default="embargo")
+    early_release_approvals = c.Type(int, default=2)
+    required_approvals = c.Type(int, default=0)
+    feed_size = c.Type(int, default=50)
+    page_size = c.Type(int, default=50)
+    leak_scan = c.Type(bool, default=True)
+    publisher = c.SubConfig(PublisherConfig)
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """The publishing organisation."""
+
+    name: str
+    namespace: str
+    category: str
+    contact: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything advpub needs to know about one advisory repository."""
+
+    root: Path
+    timezone_name: str
+    timezone: ZoneInfo
+    id_pattern: re.Pattern[str]
+    id_prefix: str
+    advisories_dir: str
+    embargo_dir: str
+    site_name: str
+    site_url: str | None
+    language: str
+    early_release_approvals: int
+    required_approvals: int
+    feed_size: int
+    page_size: int
+    leak_scan: bool
+    publisher: Publisher
+
+    @property
+    def advisories_path(self) -> Path:
+        """Absolute path of the public advisories folder."""
+        return self.root / self.advisories_dir
+
+    @property
+    def embargo_path(self) -> Path:
+        """Absolute path of the encrypted drafts folder."""
+        return self.root / self.embargo_dir
+
+    @property
+    def model_options(self) -> ModelOptions:
+        """The subset of settings the model needs to parse advisories."""
+        return ModelOptions(
+            timezone=self.timezone, id_pattern=self.id_pattern, default_lang=self.language
+        )
+
+
+def settings_from_options(
+    root: Path,
+    options: dict[str, Any] | AdvpubConfig,
+    *,
+    site_name: str = "Security advisories",
+    site_url: str | None = None,
+    language: str = "en",
+) -> Settings:
+    """Build :class:`Settings` from validated plugin options; bad values raise ConfigError."""
+    problems: list[str] = []
+    tz_name = str(options.get("timezone", "UTC"))
+    try:
+        zone = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(
+            f"{CONFIG_FILE}: plugins.advpub.timezone: unknown time zone {tz_name!r}; "
+            "use an IANA name such as Asia/Tokyo or UTC"
+        )
+        zone = ZoneInfo("UTC")
+    pattern_text = str(options.get("id_pattern", DEFAULT_ID_PATTERN))
+    try:
+        pattern = re.compile(pattern_text)
+    except re.error as exc:
+        problems.append(
+            f"{CONFIG_FILE}: plugins.advpub.id_pattern: not a regular expression ({exc})"
+        )
+        pattern = re.compile(DEFAULT_ID_PATTERN)
+    for key in ("advisories_dir", "embargo_dir"):
+        value = str(options.get(key, ""))
+        if not value or Path(value).is_absolute() or ".." in Path(value).parts:
+            problems.append(
+                f"{CONFIG_FILE}: plugins.advpub.{key}: must be a folder inside the repository"
+            )
+    if problems:
+        raise ConfigError("\n".join(problems))
+    pub = options.get("publisher") or {}
+    return Settings(
+        root=root,
+        timezone_name=tz_name,
+        timezone=zone,
+        id_pattern=pattern,
+        id_prefix=str(options.get("id_prefix", "ADV")),
+        advisories_dir=str(options.get("advisories_dir", "advisories")),
+        embargo_dir=str(options.get("embargo_dir", "embargo")),
+        site_name=site_name,
+        site_url=site_url.rstrip("/") + "/" if site_url else None,
+        language=language or "en",
+        early_release_approvals=int(options.get("early_release_approvals", 2)),
+        required_approvals=int(options.get("required_approvals", 0)),
+        feed_size=int(options.get("feed_size", 50)),
+        page_size=int(options.get("page_size", 50)),
+        leak_scan=bool(options.get("leak_scan", True)),
+        publisher=Publisher(
+            name=str(pub.get("name", "Example Coordination Center")),
+            namespace=str(pub.get("namespace", "https://example.org")),
+            category=str(pub.get("category", "coordinator")),
+            contact=str(pub.get("contact", "")),
+        ),
+    )
+
+
+def settings_from_mkdocs(config: Any, options: AdvpubConfig | dict[str, Any]) -> Settings:
+    """Settings from a loaded MkDocs config and the plugin's own options."""
+    root = Path(config["config_file_path"]).resolve().parent
+    theme = config.get("theme")
+    language = "en"
+    if theme is not None:
+        language = str(theme.get("language") or theme.get("locale") or "en")
+    return settings_from_options(
+        root,
+        options,
+        site_name=str(config.get("site_name") or "Security advisories"),
+        site_url=config.get("site_url") or None,
+        language=language,
+    )
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The nearest folder at or above ``start`` that holds ``mkdocs.yml``."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    raise ConfigError(
+        f"no {CONFIG_FILE} in {here} or any folder above it; cd into an advisory "
+        "repository or create one with `advpub init DIR`"
+    )
+
+
+def load_settings(root: Path | None = None) -> Settings:
+    """Load ``mkdocs.yml`` at (or above) ``root`` with MkDocs' loader and return Settings."""
+    import logging
+
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+
+    folder = find_root(root)
+    path = folder / CONFIG_FILE
+    mkdocs_log = logging.getLogger("mkdocs")
+    previous = mkdocs_log.level
+    mkdocs_log.setLevel(logging.ERROR)
+    try:
+        config = load_config(config_file=str(path))
+    except ConfigurationError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    finally:
+        mkdocs_log.setLevel(previous)
+    plugin = config["plugins"].get(PLUGIN_NAME)
+    if plugin is None:
+        raise ConfigError(
+            f"{path}: plugins: the `{PLUGIN_NAME}` plugin is not enabled; add `- advpub` "
+            "under `plugins:`"
+        )
+    return settings_from_mkdocs(config, plugin.config)

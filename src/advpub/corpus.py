@@ -1,0 +1,71 @@
+"""Finding and parsing the published advisories of a repository (``advisories/``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from advpub.config import Settings
+from advpub.model import Advisory, Violation, parse_advisory_file
+
+NON_ADVISORY_NAMES = frozenset({"README.md", "index.md"})
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The valid published advisories (sorted newest first) and every violation found."""
+
+    advisories: tuple[Advisory, ...]
+    violations: tuple[Violation, ...]
+
+
+def advisory_files(settings: Settings) -> Iterator[Path]:
+    """Every advisory file under the advisories folder, in a stable order."""
+    folder = settings.advisories_path
+    if not folder.is_dir():
+        return
+    for file in sorted(folder.rglob("*.md")):
+        rel = file.relative_to(folder)
+        if file.name in NON_ADVISORY_NAMES or any(p.startswith((".", "_")) for p in rel.parts):
+            continue
+        if file.is_file():
+            yield file
+
+
+def display_path(settings: Settings, file: Path) -> str:
+    """``file`` relative to the repository root, with forward slashes."""
+    try:
+        return file.relative_to(settings.root).as_posix()
+    except ValueError:
+        return str(file)
+
+
+def load_corpus(settings: Settings) -> Corpus:
+    """Parse every published advisory; report each problem, duplicate ids included."""
+    options = settings.model_options
+    advisories: list[Advisory] = []
+    violations: list[Violation] = []
+    seen: dict[str, str] = {}
+    for file in advisory_files(settings):
+        shown = display_path(settings, file)
+        result = parse_advisory_file(file, options, display_path=shown)
+        violations.extend(result.violations)
+        adv = result.advisory
+        if adv is None:
+            continue
+        if adv.id in seen:
+            violations.append(
+                Violation(
+                    shown,
+                    None,
+                    "id",
+                    "duplicate-id",
+                    f"{adv.id} is also used by {seen[adv.id]}; give each advisory its own id",
+                )
+            )
+            continue
+        seen[adv.id] = shown
+        advisories.append(adv)
+    advisories.sort(key=lambda a: (a.published_at, a.id), reverse=True)
+    return Corpus(tuple(advisories), tuple(violations))

@@ -1,0 +1,1 @@
+"""The encrypted embargo store (the only place that touches pyrage)."""

@@ -1,0 +1,146 @@
+"""``embargo/<ID>.md.age``: encrypt, decrypt (in memory only) and list drafts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyrage
+
+from advpub.embargo.identity import Identity
+from advpub.embargo.recipients import RecipientEntry, read_recipients
+from advpub.errors import EmbargoError
+from advpub.fsutil import atomic_write_bytes
+
+DRAFT_SUFFIX = ".md.age"
+RECIPIENTS_FILE = "recipients.txt"
+ARMOR_HEADER = b"-----BEGIN AGE ENCRYPTED FILE-----"
+BINARY_HEADER = b"age-encryption.org/v1\n"
+# Files allowed in the embargo folder besides drafts (they hold no advisory content).
+ALLOWED_PLAIN_FILES = frozenset({RECIPIENTS_FILE, "README.md", ".gitkeep", ".gitattributes"})
+
+
+def is_age_ciphertext(data: bytes) -> bool:
+    """True when ``data`` starts like an age file (armored or binary)."""
+    head = data.lstrip(b"\r\n\t ")[: len(ARMOR_HEADER)]
+    return head == ARMOR_HEADER or data.startswith(BINARY_HEADER)
+
+
+def encrypt_text(plaintext: str, recipients: Sequence[RecipientEntry]) -> bytes:
+    """ASCII-armored age ciphertext of ``plaintext`` for every recipient."""
+    if not recipients:
+        raise EmbargoError("no recipients: refusing to encrypt a draft nobody could read")
+    try:
+        return pyrage.encrypt(
+            plaintext.encode("utf-8"), [r.to_recipient() for r in recipients], armored=True
+        )
+    except pyrage.EncryptError:
+        raise EmbargoError("encryption failed; check embargo/recipients.txt") from None
+
+
+def decrypt_bytes(data: bytes, identities: Sequence[Identity], shown: str) -> str:
+    """Plaintext of an age file, in memory. Errors name ``shown`` and never the content."""
+    if not is_age_ciphertext(data):
+        raise EmbargoError(f"{shown}: not an age-encrypted file")
+    try:
+        plain = pyrage.decrypt(data, list(identities))
+    except pyrage.DecryptError as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else "decryption failed"
+        if "no matching keys" in reason.lower() or "no identity matched" in reason.lower():
+            raise EmbargoError(
+                f"{shown}: your identity is not among its recipients; ask a coordinator to add "
+                "your public key and re-encrypt (`advpub recipients add`)"
+            ) from None
+        raise EmbargoError(
+            f"{shown}: cannot decrypt ({_safe_reason(reason)}); the file may be truncated or "
+            "damaged; restore it from git (`git checkout -- FILE`)"
+        ) from None
+    except Exception:
+        raise EmbargoError(f"{shown}: cannot decrypt (malformed age file)") from None
+    try:
+        return plain.decode("utf-8")
+    except UnicodeDecodeError:
+        raise EmbargoError(f"{shown}: decrypted content is not UTF-8 text") from None
+
+
+def _safe_reason(reason: str) -> str:
+    # pyrage's messages describe the format problem; keep them short and printable.
+    cleaned = "".join(ch for ch in reason if ch.isprintable())
+    return cleaned[:120]
+
+
+@dataclass(frozen=True)
+class EmbargoStore:
+    """The embargo folder of one repository."""
+
+    folder: Path
+    root: Path | None = None
+
+    @property
+    def recipients_file(self) -> Path:
+        """``embargo/recipients.txt``."""
+        return self.folder / RECIPIENTS_FILE
+
+    def shown(self, path: Path) -> str:
+        """``path`` as shown to users (relative to the repository root)."""
+        if self.root is not None:
+            try:
+                return path.relative_to(self.root).as_posix()
+            except ValueError:
+                pass
+        return str(path)
+
+    def draft_path(self, ident: str) -> Path:
+        """Where the draft of ``ident`` lives; refuses path-like ids."""
+        if not ident or "/" in ident or "\\" in ident or ident.startswith(".") or ".." in ident:
+            raise EmbargoError(f"{ident!r} is not a draft id (it looks like a path)")
+        return self.folder / f"{ident}{DRAFT_SUFFIX}"
+
+    def draft_files(self) -> list[Path]:
+        """Every ``*.md.age`` file, sorted by name."""
+        if not self.folder.is_dir():
+            return []
+        return sorted(p for p in self.folder.glob(f"*{DRAFT_SUFFIX}") if p.is_file())
+
+    def ids(self) -> list[str]:
+        """The ids of every draft (from file names)."""
+        return [p.name[: -len(DRAFT_SUFFIX)] for p in self.draft_files()]
+
+    def exists(self, ident: str) -> bool:
+        """True when a draft of ``ident`` exists."""
+        return self.draft_path(ident).is_file()
+
+    def recipients(self) -> list[RecipientEntry]:
+        """The current recipients (an error when there are none)."""
+        return read_recipients(self.recipients_file)
+
+    def read(self, ident: str, identities: Sequence[Identity]) -> str:
+        """The plaintext of draft ``ident`` (decrypted in memory)."""
+        return self.read_file(self.draft_path(ident), identities)
+
+    def read_file(self, path: Path, identities: Sequence[Identity]) -> str:
+        """The plaintext of the draft file ``path``."""
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise EmbargoError(f"{self.shown(path)}: no such draft") from None
+        except OSError as exc:
+            raise EmbargoError(f"{self.shown(path)}: cannot read ({exc.strerror})") from None
+        return decrypt_bytes(data, identities, self.shown(path))
+
+    def write(
+        self,
+        ident: str,
+        plaintext: str,
+        recipients: Sequence[RecipientEntry] | None = None,
+    ) -> Path:
+        """Encrypt ``plaintext`` to every recipient and atomically write the draft."""
+        path = self.draft_path(ident)
+        data = encrypt_text(plaintext, recipients if recipients is not None else self.recipients())
+        atomic_write_bytes(path, data, 0o644)
+        return path
+
+    def remove(self, ident: str) -> None:
+        """Delete the draft of ``ident`` (no error when already gone)."""
+        self.draft_path(ident).unlink(missing_ok=True)

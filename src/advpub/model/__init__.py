@@ -1,0 +1,35 @@
+"""The advisory model: data classes, parsing and validation. Imports nothing else of advpub
+except the error base."""
+
+from advpub.model.advisory import (
+    Advisory,
+    Affected,
+    Credit,
+    CvssScore,
+    EarlyRelease,
+    Fix,
+    Reference,
+    Revision,
+    Withdrawn,
+)
+from advpub.model.options import DEFAULT_ID_PATTERN, ModelOptions
+from advpub.model.parse import ParseResult, parse_advisory, parse_advisory_file
+from advpub.model.violation import Violation
+
+__all__ = [
+    "DEFAULT_ID_PATTERN",
+    "Advisory",
+    "Affected",
+    "Credit",
+    "CvssScore",
+    "EarlyRelease",
+    "Fix",
+    "ModelOptions",
+    "ParseResult",
+    "Reference",
+    "Revision",
+    "Violation",
+    "Withdrawn",
+    "parse_advisory",
+    "parse_advisory_file",
+]

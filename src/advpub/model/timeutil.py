@@ -1,0 +1,79 @@
+"""Reading dates and instants from front matter values, time-zone exact."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, tzinfo
+
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_TIME = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?\s*(Z|z|[+-]\d{2}:?\d{2})?$"
+)
+
+
+class DateValueError(ValueError):
+    """The value is not a usable date or instant; the message says why."""
+
+
+def parse_date(value: object) -> date:
+    """A calendar date from ``YYYY-MM-DD`` (a string, or a date PyYAML already built)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _DATE_ONLY.match(value.strip()):
+        raise DateValueError(f"{_show(value)} is not a date; use YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise DateValueError(f"{value.strip()} is not a real date; check month and day") from None
+
+
+def parse_instant(value: object, zone: tzinfo) -> datetime:
+    """An aware instant from a date or date-time value.
+
+    With an offset it is that instant; without one (date-only or naive date-time) it is
+    read in ``zone``, date-only meaning 00:00 there.
+    """
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, date):
+        parsed = datetime.combine(value, time(0, 0))
+    elif isinstance(value, str) and _DATE_ONLY.match(value.strip()):
+        parsed = datetime.combine(parse_date(value), time(0, 0))
+    elif isinstance(value, str) and _DATE_TIME.match(value.strip()):
+        text = value.strip().replace(" ", "T", 1).replace(" ", "")
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            raise DateValueError(
+                f"{value.strip()} is not a real date-time; check the date, hour and offset"
+            ) from None
+    else:
+        raise DateValueError(
+            f"{_show(value)} is not a date or date-time; use YYYY-MM-DD or "
+            "YYYY-MM-DDTHH:MM:SS+09:00"
+        )
+    if parsed.tzinfo is None:
+        parsed = _localize(parsed, zone)
+    return parsed
+
+
+def _localize(naive: datetime, zone: tzinfo) -> datetime:
+    """Attach ``zone``; a wall time skipped by a DST jump moves forward, never back."""
+    aware = naive.replace(tzinfo=zone, fold=0)
+    # A nonexistent local time (spring forward) does not round-trip; take the later
+    # reading so an embargo is never shortened.
+    later = naive.replace(tzinfo=zone, fold=1)
+    return max(aware, later, key=lambda d: d.timestamp())
+
+
+def _show(value: object) -> str:
+    if isinstance(value, str):
+        return repr(value[:40])
+    return f"a {type(value).__name__}"
+
+
+def format_iso_utc(instant: datetime) -> str:
+    """ISO 8601 in UTC with ``Z``, to the second."""
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,65 @@
+"""A single validation problem, reported as ``path:line: field: message``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+# Generic descriptions, used when the detailed message could echo embargoed text.
+RULE_DESCRIPTIONS: dict[str, str] = {
+    "encoding": "the file is not valid UTF-8",
+    "size": "the file or its front matter is too large",
+    "front-matter-missing": "the file has no YAML front matter",
+    "front-matter-type": "the front matter is not a mapping",
+    "yaml-syntax": "YAML syntax error",
+    "yaml-alias": "YAML anchors and aliases are not allowed",
+    "duplicate-key": "a key appears twice",
+    "unknown-key": "unknown key",
+    "missing-key": "a required key is missing",
+    "type": "a value has the wrong type",
+    "empty": "a value is empty",
+    "enum": "a value is not one of the allowed choices",
+    "date": "a date or date-time is invalid",
+    "id-pattern": "the id does not match the configured id pattern",
+    "id-path": "the id looks like a path",
+    "id-filename": "the id differs from the file name",
+    "duplicate-id": "the id is used by another file",
+    "cve-format": "a CVE id is malformed",
+    "cwe-format": "a CWE id is malformed",
+    "cvss-vector": "a CVSS vector is invalid",
+    "cvss-score": "a CVSS score does not match its vector",
+    "url-scheme": "a URL is not http(s)",
+    "one-line": "a value must fit on one line",
+    "purl": "a package URL is malformed",
+    "lang": "a language tag is malformed",
+    "consistency": "fields contradict each other",
+}
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One problem in one file; ``field`` is a dotted path like ``cvss[0].vector``."""
+
+    path: str
+    line: int | None
+    field: str
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.field}: {self.message}"
+
+    def to_json(self) -> dict[str, object]:
+        """The ``--json`` form: path, line, field, rule and message."""
+        return {
+            "path": self.path,
+            "line": self.line,
+            "field": self.field,
+            "rule": self.rule,
+            "message": self.message,
+        }
+
+    def redacted(self) -> Violation:
+        """A copy whose message cannot echo draft content (for embargoed drafts in logs)."""
+        generic = RULE_DESCRIPTIONS.get(self.rule, self.rule)
+        return replace(self, message=f"{generic} (details hidden for an embargoed draft)")

@@ -1,0 +1,205 @@
+"""Shared fixtures: isolated HOME, real git repositories, real age identities, the CLI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from advpub.cli.main import main
+from advpub.embargo.identity import generate_identity
+from advpub.scaffold import ScaffoldOptions, scaffold_files
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SCHEMAS = SHARED / "schemas"
+
+
+def require_tool(name: str) -> str:
+    """The path of an external tool; missing fails under CI=true and skips elsewhere."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} is not installed (run `make system`)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+def require_path(path: Path) -> Path:
+    """A required file (e.g. the shared schemas); missing fails under CI=true."""
+    if not path.exists():
+        message = f"{path} is missing"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: Any) -> None:
+    """No test sees the developer's HOME, identity or git config."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "Test Coordinator")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "coordinator@example.org")
+    monkeypatch.setenv("GIT_COMMITTER_NAME", "Test Coordinator")
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "coordinator@example.org")
+    for name in ("ADVPUB_NOW", "ADVPUB_IDENTITY", "ADVPUB_IDENTITY_FILE", "EDITOR", "VISUAL"):
+        monkeypatch.delenv(name, raising=False)
+    (home / ".gitconfig").write_text(
+        "[init]\n\tdefaultBranch = main\n[user]\n\tname = Test Coordinator\n"
+        "\temail = coordinator@example.org\n[commit]\n\tgpgsign = false\n",
+        encoding="utf-8",
+    )
+
+
+def advisory_text(
+    ident: str = "ADV-2026-0001",
+    *,
+    title: str = "Example Router: command injection in the web console",
+    release_date: str = "2026-01-15T09:00:00+09:00",
+    verified: bool = True,
+    extra: str = "",
+    body: str = "## Overview\n\nA command injection exists.\n",
+) -> str:
+    """A valid advisory; ``extra`` is appended verbatim to the front matter."""
+    fix = (
+        "fix:\n  verified: true\n  verified_by: Example Corp PSIRT\n"
+        if verified
+        else "fix:\n  verified: false\n"
+    )
+    front = textwrap.dedent(
+        f"""\
+        id: {ident}
+        title: "{title}"
+        summary: An attacker on the network can run commands on the device.
+        release_date: {release_date}
+        """
+    )
+    return f"---\n{front}{fix}{extra}---\n{body}"
+
+
+@dataclass
+class Repo:
+    """A scaffolded advisory repository under git in a temporary folder."""
+
+    path: Path
+
+    def write(self, rel: str, text: str) -> Path:
+        target = self.path / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        return target
+
+    def git(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["git", *args], cwd=self.path, capture_output=True, text=True, check=check
+        )
+
+
+def make_repo(path: Path, **options: Any) -> Repo:
+    """Scaffold a repository at ``path`` (git init, mkdocs.yml, folders)."""
+    path.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["git", "init", "-q", str(path)], check=True)
+    for rel, content in scaffold_files(ScaffoldOptions(**options)).items():
+        target = path / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
+    return Repo(path)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repo:
+    """An empty scaffolded repository (UTC)."""
+    return make_repo(tmp_path / "repo")
+
+
+@dataclass
+class Key:
+    """A real age identity written to a 0600 file."""
+
+    secret: str
+    public: str
+    file: Path
+
+
+@pytest.fixture
+def make_key(tmp_path: Path) -> Callable[[str], Key]:
+    """Factory of age identities: ``make_key("alice")``."""
+
+    def factory(name: str) -> Key:
+        secret, public = generate_identity()
+        folder = tmp_path / "keys"
+        folder.mkdir(exist_ok=True, mode=0o700)
+        file = folder / f"{name}.txt"
+        file.write_text(f"# {name}\n{secret}\n", encoding="utf-8")
+        file.chmod(0o600)
+        return Key(secret, public, file)
+
+    return factory
+
+
+@dataclass
+class CliResult:
+    """Exit code and captured output of one in-process CLI run."""
+
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: Any) -> Callable[..., CliResult]:
+    """Run ``advpub`` in-process: ``cli("check", cwd=repo.path)``."""
+
+    def run(*args: str, cwd: Path | None = None) -> CliResult:
+        capsys.readouterr()
+        with monkeypatch.context() as m:
+            if cwd is not None:
+                m.chdir(cwd)
+            code = main(list(args))
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+
+
+def run_advpub(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``advpub`` as a real subprocess (for hooks, signals and end-to-end tests)."""
+    full_env = dict(os.environ)
+    if env:
+        full_env.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "advpub", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        input=input,
+        check=False,
+        timeout=300,
+    )
+
+
+@pytest.fixture
+def grep_tree() -> Iterator[Callable[[Path, str], list[Path]]]:
+    """Files under a folder whose bytes contain a canary string."""
+
+    def search(folder: Path, needle: str) -> list[Path]:
+        data = needle.encode("utf-8")
+        return [p for p in folder.rglob("*") if p.is_file() and data in p.read_bytes()]
+
+    yield search
