@@ -1,0 +1,1 @@
+"""The public site: the MkDocs plugin, pages, listings and feeds."""

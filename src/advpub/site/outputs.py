@@ -1,0 +1,56 @@
+"""Extra build outputs (feeds, exports): plain functions over the published advisories.
+
+The plugin builds a :class:`SiteContext` once, calls every generator in ``GENERATORS`` and
+writes what they return into the site folder. Generators never read ``embargo/`` and only
+ever see advisories that passed the release gate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from advpub.config import Settings
+from advpub.model import Advisory
+
+
+@dataclass(frozen=True)
+class SiteContext:
+    """What a generator may use.
+
+    ``advisories`` are the published ones, newest first (by published instant).
+    ``page_url(id)`` is the site-relative URL of an advisory's page (e.g.
+    ``2026/ADV-2026-0001/``); ``absolute_url(rel)`` joins a site-relative URL with
+    ``site_url`` (generators that need absolute links require ``site_url``).
+    ``build_time`` is the instant of the build (used for feed ``updated`` when empty).
+    """
+
+    settings: Settings
+    advisories: Sequence[Advisory]
+    page_url: Callable[[str], str]
+    absolute_url: Callable[[str], str]
+    build_time: datetime
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file to write: site-relative path with forward slashes, and its bytes."""
+
+    path: str
+    content: bytes
+    media_type: str = "application/octet-stream"
+
+
+Generator = Callable[[SiteContext], Iterable[Output]]
+
+# Feeds and exports register themselves here (see advpub.site.feeds, advpub.exports.site).
+GENERATORS: list[Generator] = []
+
+
+def generate_all(ctx: SiteContext) -> list[Output]:
+    """Every output of every registered generator."""
+    outputs: list[Output] = []
+    for generator in GENERATORS:
+        outputs.extend(generator(ctx))
+    return outputs
