@@ -1,6 +1,6 @@
 """Extra build outputs (feeds, exports): plain functions over the published advisories.
 
-The plugin builds a :class:`SiteContext` once, calls every generator in ``GENERATORS`` and
+The plugin builds a :class:`SiteContext` once, calls every generator of ``default_generators()`` and
 writes what they return into the site folder. Generators never read ``embargo/`` and only
 ever see advisories that passed the release gate.
 """
@@ -44,13 +44,18 @@ class Output:
 
 Generator = Callable[[SiteContext], Iterable[Output]]
 
-# Feeds and exports register themselves here (see advpub.site.feeds, advpub.exports.site).
-GENERATORS: list[Generator] = []
+
+def default_generators() -> list[Generator]:
+    """The generators every build runs (imported lazily to keep the import graph acyclic)."""
+    generators: list[Generator] = []
+    # Feeds and exports add one line each here, e.g.:
+    #   from advpub.site.feeds import feed_outputs; generators.append(feed_outputs)
+    return generators
 
 
-def generate_all(ctx: SiteContext) -> list[Output]:
-    """Every output of every registered generator."""
+def generate_all(ctx: SiteContext, generators: Sequence[Generator] | None = None) -> list[Output]:
+    """Every output of every generator."""
     outputs: list[Output] = []
-    for generator in GENERATORS:
+    for generator in default_generators() if generators is None else generators:
         outputs.extend(generator(ctx))
     return outputs

@@ -1,0 +1,123 @@
+"""Leak scanning: does public text mention an embargoed draft's id, CVEs, aliases or title?
+
+Messages name the draft (its id is already public: file names are not encrypted) and the
+kind of term, never the term itself (a CVE id or title of an embargoed issue is secret).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from advpub.embargo.drafts import Draft
+
+_CVE_IN_TEXT = re.compile(r"CVE-\d{4}-\d{4,}")
+MIN_TITLE_CHARS = 12  # shorter titles would match ordinary words
+
+
+@dataclass(frozen=True)
+class LeakTerm:
+    """One secret string: ``kind`` is id, cve, alias or title."""
+
+    kind: str
+    draft_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class LeakHit:
+    """A term found in a file (``where`` is a path or a description such as a commit)."""
+
+    where: str
+    term: LeakTerm
+
+    def __str__(self) -> str:
+        return (
+            f"{self.where}: mentions the {_KIND_LABELS[self.term.kind]} of embargoed draft "
+            f"{self.term.draft_id}; remove it until that advisory is released"
+        )
+
+
+_KIND_LABELS = {"id": "id", "cve": "CVE id", "alias": "alias", "title": "title"}
+
+
+def _normalize(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+class LeakTerms:
+    """The secret strings of a set of drafts, matched case-insensitively in one pass."""
+
+    def __init__(self, terms: Iterable[LeakTerm]) -> None:
+        self.terms = tuple(terms)
+        self._by_text: dict[str, LeakTerm] = {}
+        for term in self.terms:
+            self._by_text.setdefault(_normalize(term.text), term)
+        if self._by_text:
+            alternatives = sorted(self._by_text, key=len, reverse=True)
+            pattern = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in alternatives)
+            # Word boundaries keep ADV-2026-0001 from matching inside ADV-2026-00012.
+            self._regex: re.Pattern[str] | None = re.compile(
+                rf"(?<![\w-])(?:{pattern})(?![\w-])", re.IGNORECASE
+            )
+        else:
+            self._regex = None
+
+    def __bool__(self) -> bool:
+        return bool(self.terms)
+
+    def find(self, text: str) -> list[LeakTerm]:
+        """Every distinct term that occurs in ``text``."""
+        if self._regex is None:
+            return []
+        found: dict[str, LeakTerm] = {}
+        for match in self._regex.finditer(text):
+            key = _normalize(match.group(0))
+            term = self._by_text.get(key)
+            if term is not None:
+                found.setdefault(key, term)
+        return list(found.values())
+
+    def find_bytes(self, data: bytes) -> list[LeakTerm]:
+        """:meth:`find` over bytes decoded as UTF-8 (undecodable bytes are ignored)."""
+        return self.find(data.decode("utf-8", errors="ignore"))
+
+
+def terms_from_drafts(drafts: Sequence[Draft]) -> LeakTerms:
+    """The id, CVEs, aliases and title of every readable draft.
+
+    A draft that decrypts but does not validate still contributes its id and any CVE ids
+    in its text: invalid front matter must not open a hole in the scan.
+    """
+    terms: list[LeakTerm] = []
+    for draft in drafts:
+        terms.append(LeakTerm("id", draft.id, draft.id))
+        adv = draft.advisory
+        if adv is not None:
+            terms.extend(LeakTerm("cve", draft.id, cve) for cve in adv.cve)
+            terms.extend(LeakTerm("alias", draft.id, alias) for alias in adv.aliases)
+            if len(adv.title) >= MIN_TITLE_CHARS:
+                terms.append(LeakTerm("title", draft.id, adv.title))
+        elif draft.plaintext:
+            terms.extend(
+                LeakTerm("cve", draft.id, cve)
+                for cve in sorted(set(_CVE_IN_TEXT.findall(draft.plaintext)))
+            )
+    return LeakTerms(terms)
+
+
+def scan_folder(folder: Path, terms: LeakTerms) -> Iterator[LeakHit]:
+    """Every file under ``folder`` that mentions a term (reading each file once)."""
+    if not terms:
+        return
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file():
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        for term in terms.find_bytes(data):
+            yield LeakHit(str(path), term)
