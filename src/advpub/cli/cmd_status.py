@@ -1,16 +1,79 @@
-"""`advpub status` (not available yet)."""
+"""`advpub status`: every draft, when it is released, and whether the gate lets it out."""
 
 from __future__ import annotations
 
 import argparse
+from datetime import datetime, tzinfo
 
-from advpub.cli.common import not_available
+from advpub.cli.common import add_now_argument, print_json, resolve_now, settings
+from advpub.embargo.drafts import load_drafts
+from advpub.embargo.identity import load_identities
+from advpub.embargo.store import EmbargoStore
+from advpub.gate.status import DraftStatus, draft_statuses
+from advpub.gate.timefmt import format_both, relative
+from advpub.model.timeutil import format_iso_utc
+
+
+def add_identity_argument(parser: argparse.ArgumentParser) -> None:
+    """Add ``--identity FILE`` (the age identity that decrypts drafts)."""
+    parser.add_argument(
+        "--identity",
+        metavar="FILE",
+        default=None,
+        help="age identity file (default: $ADVPUB_IDENTITY, $ADVPUB_IDENTITY_FILE, then "
+        "the default identity file)",
+    )
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """No options yet."""
+    """``--json``, ``--identity FILE`` and ``--now``."""
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    add_identity_argument(parser)
+    add_now_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Say the command is not available yet (exit 2)."""
-    return not_available("status", "planned: gate")
+    """Print every draft with its release instant, fix state and verdict (exit 0)."""
+    now = resolve_now(args)
+    cfg = settings()
+    identities = load_identities(args.identity).identities
+    store = EmbargoStore(cfg.embargo_path, cfg.root)
+    statuses = draft_statuses(load_drafts(store, identities, cfg.model_options), now, cfg)
+    if args.json:
+        print_json(
+            {
+                "now": format_iso_utc(now),
+                "advisories": [_json(s) for s in statuses],
+            }
+        )
+        return 0
+    if not statuses:
+        print(f"no drafts in {cfg.embargo_dir}/")
+        return 0
+    for status in statuses:
+        print(_line(status, now, cfg.timezone))
+    return 0
+
+
+def _json(status: DraftStatus) -> dict[str, object]:
+    return {
+        "id": status.id,
+        "title": status.title,
+        "release_date": (
+            format_iso_utc(status.release_date) if status.release_date is not None else None
+        ),
+        "releasable": status.decision.releasable,
+        "reasons": list(status.decision.reasons),
+    }
+
+
+def _line(status: DraftStatus, now: datetime, zone: tzinfo) -> str:
+    verdict = "releasable" if status.decision.releasable else "held"
+    if not status.is_readable or status.release_date is None:
+        head = f"{status.id}: {status.fix_state} ({status.shown})"
+    else:
+        when = f"{format_both(status.release_date, zone)}, {relative(status.release_date, now)}"
+        head = f"{status.id}: {status.title}\n  release {when}\n  fix {status.fix_state}"
+    lines = [head, f"  {verdict}"]
+    lines.extend(f"    - {reason}" for reason in status.decision.reasons)
+    return "\n".join(lines)

@@ -1,0 +1,62 @@
+"""What ``advpub status`` shows for each draft: the verdict plus the facts behind it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from advpub.config import Settings
+from advpub.embargo.drafts import Draft
+from advpub.gate.decision import ReleaseDecision, evaluate_draft
+from advpub.model import Advisory
+
+
+@dataclass(frozen=True)
+class DraftStatus:
+    """One draft as ``status`` reports it; ``title`` and ``release_date`` are None when the
+    draft could not be read or is invalid."""
+
+    id: str
+    shown: str
+    title: str | None
+    release_date: datetime | None
+    fix_state: str
+    decision: ReleaseDecision
+    is_readable: bool
+
+
+def fix_state(advisory: Advisory) -> str:
+    """``verified``, ``not verified`` or ``not verified, early release (basis, N approvals)``."""
+    if advisory.fix.verified:
+        return "verified"
+    early = advisory.early_release
+    if early is None:
+        return "not verified"
+    count = len(early.approved_by)
+    return (
+        f"not verified, early release ({early.basis}, {count} approval{'' if count == 1 else 's'})"
+    )
+
+
+def draft_status(draft: Draft, now: datetime, settings: Settings) -> DraftStatus:
+    """The status of one loaded draft at ``now``."""
+    decision = evaluate_draft(draft, now, settings)
+    advisory = draft.advisory
+    if advisory is None:
+        state = "unreadable" if draft.error is not None else "invalid"
+        return DraftStatus(draft.id, draft.shown, None, None, state, decision, False)
+    return DraftStatus(
+        draft.id,
+        draft.shown,
+        advisory.title,
+        advisory.release_date,
+        fix_state(advisory),
+        decision,
+        True,
+    )
+
+
+def draft_statuses(drafts: Sequence[Draft], now: datetime, settings: Settings) -> list[DraftStatus]:
+    """Every draft's status, in the order given (sorted by file name by the store)."""
+    return [draft_status(d, now, settings) for d in drafts]
