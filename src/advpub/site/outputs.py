@@ -51,7 +51,9 @@ def default_generators() -> list[Generator]:
     # Feeds and exports add one line each here, e.g.:
     #   from advpub.site.feeds import feed_outputs; generators.append(feed_outputs)
     from advpub.exports.site import export_outputs
+    from advpub.site.feeds import feed_outputs
 
+    generators.append(feed_outputs)
     generators.append(export_outputs)
     return generators
 

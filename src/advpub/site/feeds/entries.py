@@ -1,0 +1,147 @@
+"""Format-neutral feed entries: which advisories a feed carries and what each entry says.
+
+Every renderer (Atom, RSS 2.0, JSON Feed, JVNRSS) draws from the same :class:`Feed`, so the
+formats cannot disagree on ids, dates, titles or the update notice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from advpub.model import Advisory
+
+RECENT = timedelta(days=7)
+
+# Notices added to an entry's summary, so a subscriber sees why the entry changed.
+_NOTICES = {
+    "en": {"updated": "Updated", "withdrawn": "Withdrawn"},
+    "ja": {"updated": "更新", "withdrawn": "取り下げ"},
+}
+
+
+@dataclass(frozen=True)
+class Category:
+    """One category: a value and the absolute URL of the listing family it belongs to."""
+
+    term: str
+    scheme: str
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One advisory as a feed entry; instants are in the site time zone."""
+
+    id: str
+    title: str
+    url: str
+    summary: str
+    published: datetime
+    updated: datetime
+    categories: tuple[Category, ...]
+    language: str
+    advisory: Advisory
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One feed in any format: channel metadata plus its entries, newest first."""
+
+    title: str
+    description: str
+    language: str
+    feed_url: str
+    home_url: str
+    updated: datetime
+    author_name: str
+    author_url: str
+    entries: tuple[FeedEntry, ...]
+
+
+def language_key(language: str) -> str:
+    """``ja`` for any Japanese locale, else ``en`` (the languages notices exist in)."""
+    return "ja" if language.lower().startswith("ja") else "en"
+
+
+def tag_uri(site_url: str, advisory: Advisory) -> str:
+    """The entry id: ``tag:<host>,<year published>:<id>``; never changes once published."""
+    host = urlsplit(site_url).hostname or "localhost"
+    return f"tag:{host},{advisory.published_at.year:04d}:{advisory.id}"
+
+
+def ordered(advisories: Sequence[Advisory]) -> list[Advisory]:
+    """Newest first by published instant; the id breaks ties so the order is reproducible."""
+    return sorted(advisories, key=lambda a: (a.published_at, a.id), reverse=True)
+
+
+def select(advisories: Sequence[Advisory], size: int, now: datetime) -> list[Advisory]:
+    """The newest ``size`` advisories plus every one published or changed in the last 7 days.
+
+    Changed (revised or withdrawn) ones are kept too, so an update to an old advisory still
+    reaches subscribers.
+    """
+    newest = ordered(advisories)
+    since = now - RECENT
+    return [
+        a
+        for index, a in enumerate(newest)
+        if index < size or a.published_at >= since or a.modified_at >= since
+    ]
+
+
+def notice_summary(advisory: Advisory, zone: ZoneInfo, language: str) -> str:
+    """The summary, prefixed by the withdrawal and the newest revision (site language)."""
+    words = _NOTICES[language_key(language)]
+    parts: list[str] = []
+    if advisory.withdrawn is not None:
+        day = advisory.withdrawn.date.astimezone(zone).date().isoformat()
+        parts.append(f"[{words['withdrawn']} {day}: {advisory.withdrawn.reason.strip()}]")
+    newest = max(advisory.revisions, key=lambda r: r.date, default=None)
+    # After a withdrawal only a later revision is news; older ones would bury the notice.
+    if newest is not None and (advisory.withdrawn is None or newest.date > advisory.withdrawn.date):
+        day = newest.date.astimezone(zone).date().isoformat()
+        parts.append(f"[{words['updated']} {day}: {newest.summary.strip()}]")
+    parts.append(advisory.summary.strip())
+    return " ".join(parts)
+
+
+def categories(advisory: Advisory, absolute_url: Callable[[str], str]) -> tuple[Category, ...]:
+    """Severity, CWE ids and affected products, each with its listing family as scheme."""
+    found: list[Category] = []
+    if advisory.severity is not None:
+        found.append(Category(advisory.severity, absolute_url("severity/")))
+    found.extend(Category(cwe, absolute_url("cwe/")) for cwe in advisory.cwe)
+    labels = dict.fromkeys(item.label for item in advisory.affected)
+    found.extend(Category(label, absolute_url("products/")) for label in labels)
+    return tuple(found)
+
+
+def make_entry(
+    advisory: Advisory,
+    *,
+    site_url: str,
+    page_url: str,
+    absolute_url: Callable[[str], str],
+    zone: ZoneInfo,
+    language: str,
+) -> FeedEntry:
+    """The entry of one advisory (``page_url`` is absolute)."""
+    return FeedEntry(
+        id=tag_uri(site_url, advisory),
+        title=f"{advisory.id}: {advisory.title}",
+        url=page_url,
+        summary=notice_summary(advisory, zone, language),
+        published=advisory.published_at.astimezone(zone),
+        updated=advisory.modified_at.astimezone(zone),
+        categories=categories(advisory, absolute_url),
+        language=advisory.lang,
+        advisory=advisory,
+    )
+
+
+def rfc3339(instant: datetime) -> str:
+    """``2026-01-15T09:00:00+09:00`` (seconds precision, explicit offset)."""
+    return instant.isoformat(timespec="seconds")

@@ -1,0 +1,103 @@
+"""Which feeds exist, where they live, and how pages advertise them.
+
+Paths follow the contract in :mod:`advpub.site.slugs`: site-wide ``feed.xml``, ``rss.xml``,
+``feed.json`` and ``jvnrss.rdf``; per listing ``feeds/products/<slug>.xml|.json`` and
+``feeds/severity/<level>.xml|.json``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from advpub.config import Settings
+from advpub.model.advisory import SEVERITY_ORDER
+from advpub.site.feeds.entries import language_key
+
+ATOM_TYPE = "application/atom+xml"
+RSS_TYPE = "application/rss+xml"
+JSON_TYPE = "application/feed+json"
+RDF_TYPE = "application/rdf+xml"
+
+SITE_ATOM = "feed.xml"
+SITE_RSS = "rss.xml"
+SITE_JSON = "feed.json"
+SITE_JVNRSS = "jvnrss.rdf"
+
+SEVERITY_LEVELS = tuple(level.lower() for level in SEVERITY_ORDER)
+LISTING_KINDS = ("products", "severity")
+
+_WORDS = {
+    "en": {"severity": "severity {level}", "description": "Security advisories from {site}"},
+    "ja": {"severity": "深刻度 {level}", "description": "{site} のセキュリティアドバイザリ"},
+}
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    """One ``<link rel="alternate">`` for a page head; ``href`` is site-relative."""
+
+    type: str
+    href: str
+    title: str
+
+
+def listing_feed_path(listing: str, extension: str) -> str:
+    """``feeds/<listing>.<extension>`` after checking ``listing`` names a feed listing."""
+    kind, _, slug = listing.partition("/")
+    if kind not in LISTING_KINDS or not slug or "/" in slug:
+        raise ValueError(
+            f"not a feed listing: {listing!r} (use products/<slug> or severity/<level>)"
+        )
+    if kind == "severity" and slug not in SEVERITY_LEVELS:
+        raise ValueError(
+            f"unknown severity level {slug!r}; use one of {', '.join(SEVERITY_LEVELS)}"
+        )
+    return f"feeds/{listing}.{extension}"
+
+
+def severity_label(level: str, language: str) -> str:
+    """``severity High`` / ``深刻度 High`` for feed titles."""
+    return _WORDS[language_key(language)]["severity"].format(level=level.capitalize())
+
+
+def listing_title(settings: Settings, listing: str, label: str | None) -> str:
+    """The title of a listing's feeds: the site name plus the product or severity label."""
+    kind, _, slug = listing.partition("/")
+    if kind == "severity":
+        return f"{settings.site_name}: {severity_label(slug, settings.language)}"
+    return f"{settings.site_name}: {label or slug}"
+
+
+def site_description(settings: Settings) -> str:
+    """The feed description in the site language."""
+    return _WORDS[language_key(settings.language)]["description"].format(site=settings.site_name)
+
+
+def feeds_enabled(settings: Settings) -> bool:
+    """Feeds need absolute links, so they exist only when ``site_url`` is configured."""
+    return bool(settings.site_url)
+
+
+def feed_links(
+    settings: Settings, listing: str | None = None, label: str | None = None
+) -> list[FeedLink]:
+    """The feeds a page should advertise in its head, most specific first.
+
+    ``listing`` is ``products/<slug>`` or ``severity/<level>`` on a listing page (its Atom
+    and JSON feeds come first), else None. ``label`` names the product for the link title.
+    Without ``site_url`` no feed is built, so no link is returned.
+    """
+    if not feeds_enabled(settings):
+        return []
+    links: list[FeedLink] = []
+    if listing is not None:
+        title = listing_title(settings, listing, label)
+        links.append(FeedLink(ATOM_TYPE, listing_feed_path(listing, "xml"), f"{title} (Atom)"))
+        links.append(
+            FeedLink(JSON_TYPE, listing_feed_path(listing, "json"), f"{title} (JSON Feed)")
+        )
+    name = settings.site_name
+    links.append(FeedLink(ATOM_TYPE, SITE_ATOM, f"{name} (Atom)"))
+    links.append(FeedLink(RSS_TYPE, SITE_RSS, f"{name} (RSS)"))
+    links.append(FeedLink(JSON_TYPE, SITE_JSON, f"{name} (JSON Feed)"))
+    return links
