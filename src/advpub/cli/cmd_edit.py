@@ -1,16 +1,58 @@
-"""`advpub edit` (not available yet)."""
+"""``advpub edit ID``: edit an encrypted draft in $EDITOR through a private temporary copy."""
 
 from __future__ import annotations
 
 import argparse
 
-from advpub.cli.common import not_available
+from advpub.cli._embargo import add_identity_argument, identities, note, open_store, print_redacted
+from advpub.embargo.editor import EditStatus, edit_until_valid
+from advpub.model import Violation, parse_advisory
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """No options yet."""
+    """ID and ``--identity``."""
+    parser.add_argument("id", metavar="ID", help="the draft to edit")
+    add_identity_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Say the command is not available yet (exit 2)."""
-    return not_available("edit", "planned: store")
+    """Decrypt in memory, edit, validate, re-encrypt; unchanged text leaves the file as is."""
+    config, store = open_store()
+    ident: str = args.id
+    original = store.read(ident, identities(args))
+    recipients = store.recipients()
+
+    def validate(text: str) -> tuple[Violation, ...]:
+        return parse_advisory(
+            text, path=ident, options=config.model_options, expected_id=ident
+        ).violations
+
+    outcome = edit_until_valid(
+        original,
+        name=f"{ident}.md",
+        validate=validate,
+        on_retry=lambda problems: note(
+            f"{ident}: {len(problems)} problem(s); reopening the editor"
+        ),
+    )
+    shown = store.shown(store.draft_path(ident))
+    if outcome.status is EditStatus.UNCHANGED:
+        note(f"no changes; {shown} was left untouched")
+        return 0
+    if outcome.status is EditStatus.EMPTY:
+        note(
+            f"aborted: the text was deleted; {shown} was left untouched (to drop a draft, "
+            "`git rm` it)"
+        )
+        return 1
+    text = outcome.text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    store.write(ident, text, recipients)
+    if outcome.status is EditStatus.INVALID:
+        print_redacted(outcome.violations)
+        note(
+            f"saved {shown} with {len(outcome.violations)} problem(s); it will not be released "
+            f"until fixed: `advpub edit {ident}`"
+        )
+        return 1
+    print(f"updated {shown}")
+    return 0

@@ -1,16 +1,79 @@
-"""`advpub new` (not available yet)."""
+"""``advpub new [ID]``: draft a new advisory in $EDITOR; it is stored only encrypted."""
 
 from __future__ import annotations
 
 import argparse
 
-from advpub.cli.common import not_available
+from advpub.cli._embargo import note, open_store, print_redacted
+from advpub.cli.common import add_now_argument, resolve_now
+from advpub.corpus import advisory_files
+from advpub.embargo.editor import EditStatus, edit_until_valid
+from advpub.embargo.template import draft_template, next_free_id
+from advpub.errors import EmbargoError
+from advpub.model import Violation, parse_advisory
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """No options yet."""
+    """Optional ID and ``--now`` (which year the next id belongs to)."""
+    parser.add_argument("id", metavar="ID", nargs="?", default=None, help="default: next free id")
+    add_now_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Say the command is not available yet (exit 2)."""
-    return not_available("new", "planned: store")
+    """Open the template, loop until valid, encrypt; an untouched template keeps nothing."""
+    config, store = open_store()
+    published = {path.stem for path in advisory_files(config)}
+    now = resolve_now(args).astimezone(config.timezone)
+    ident: str = args.id or next_free_id(config.id_prefix, now.year, published | set(store.ids()))
+    if not config.id_pattern.match(ident):
+        raise EmbargoError(
+            f"{ident!r} does not match the id pattern {config.id_pattern.pattern} "
+            "(plugins.advpub.id_pattern in mkdocs.yml); give an ID that does"
+        )
+    if store.exists(ident):
+        raise EmbargoError(
+            f"{store.shown(store.draft_path(ident))} already exists; use `advpub edit {ident}`"
+        )
+    if ident in published:
+        raise EmbargoError(f"{ident} is already published under {config.advisories_dir}/")
+    recipients = store.recipients()  # fail before the user types anything
+
+    def validate(text: str) -> tuple[Violation, ...]:
+        return parse_advisory(
+            text, path=ident, options=config.model_options, expected_id=ident
+        ).violations
+
+    outcome = edit_until_valid(
+        draft_template(ident, now),
+        name=f"{ident}.md",
+        validate=validate,
+        header=[
+            f"new draft {ident}; it is stored only encrypted. Lines starting with",
+            "`# advpub:` are removed. Leave it unchanged or delete everything to abort.",
+        ],
+        on_retry=lambda problems: note(
+            f"{ident}: {len(problems)} problem(s); reopening the editor"
+        ),
+    )
+    if outcome.status in (EditStatus.UNCHANGED, EditStatus.EMPTY):
+        note(f"aborted: the template was left {outcome.status.value}; nothing was saved")
+        return 1
+    if store.exists(ident):
+        raise EmbargoError(
+            f"{store.shown(store.draft_path(ident))} appeared meanwhile; nothing was saved"
+        )
+    path = store.write(ident, _utf8(outcome.text), recipients)
+    if outcome.status is EditStatus.INVALID:
+        print_redacted(outcome.violations)
+        note(
+            f"saved {store.shown(path)} with {len(outcome.violations)} problem(s); it will not "
+            f"be released until fixed: `advpub edit {ident}`"
+        )
+        return 1
+    print(f"created {store.shown(path)}")
+    return 0
+
+
+def _utf8(text: str) -> str:
+    # Undecodable bytes typed in the editor survive as surrogates; store them as U+FFFD.
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

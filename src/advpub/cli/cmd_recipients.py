@@ -1,16 +1,78 @@
-"""`advpub recipients` (not available yet)."""
+"""``advpub recipients list | add KEY [--name NAME] | remove KEY_OR_NAME``."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-from advpub.cli.common import not_available
+from advpub.cli._embargo import add_identity_argument, identities, note, open_store
+from advpub.embargo.identity import Identity
+from advpub.embargo.rekey import RekeyResult, add_recipient, current_recipients, remove_recipient
+from advpub.errors import EmbargoError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """No options yet."""
+    """The three actions; add and remove take ``--identity`` to re-encrypt."""
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions.add_parser("list", help="print every recipient")
+    add = actions.add_parser("add", help="add a public key and re-encrypt every draft")
+    add.add_argument("key", metavar="KEY", help="age1… key, SSH public key, or a .pub file")
+    add.add_argument("--name", default=None, help="who holds the key (e.g. alice, ci)")
+    add_identity_argument(add)
+    remove = actions.add_parser("remove", help="remove a key and re-encrypt every draft")
+    remove.add_argument("key_or_name", metavar="KEY_OR_NAME")
+    add_identity_argument(remove)
+
+
+def key_argument(value: str) -> str:
+    """KEY itself, or the first key line of the file it names (e.g. ``id_ed25519.pub``)."""
+    if value.startswith(("age1", "ssh-")):
+        return value
+    path = Path(value).expanduser()
+    if not path.is_file():
+        return value
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        raise EmbargoError(f"{path}: cannot read a public key from it") from None
+    if "PRIVATE KEY" in text or "AGE-SECRET-KEY" in text:
+        raise EmbargoError(f"{path} holds a private key; give the public key (.pub) instead")
+    for line in text.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            return line.strip()
+    raise EmbargoError(f"{path}: holds no public key")
 
 
 def run(args: argparse.Namespace) -> int:
-    """Say the command is not available yet (exit 2)."""
-    return not_available("recipients", "planned: store")
+    """Dispatch to the action."""
+    _, store = open_store()
+
+    def loader() -> tuple[Identity, ...]:
+        return identities(args)
+
+    if args.action == "list":
+        entries = current_recipients(store)
+        for entry in entries:
+            print(entry.render())
+        if not entries:
+            note(f"{store.shown(store.recipients_file)} lists no recipient yet")
+        return 0
+    if args.action == "add":
+        result = add_recipient(store, key_argument(args.key), args.name, loader)
+        _report("added", result)
+        return 0
+    result = remove_recipient(store, args.key_or_name, loader)
+    _report("removed", result)
+    for entry in result.changed:
+        who = entry.name or entry.key
+        note(
+            f"warning: {who} can still read every earlier version in git history and any copy "
+            "already fetched; re-encrypting protects only what is written from now on"
+        )
+    return 0
+
+
+def _report(verb: str, result: RekeyResult) -> None:
+    for entry in result.changed:
+        print(f"{verb} {entry.render()}")
+    print(f"re-encrypted {len(result.drafts)} draft(s) to {len(result.recipients)} recipient(s)")

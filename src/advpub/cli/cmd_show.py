@@ -1,16 +1,55 @@
-"""`advpub show` (not available yet)."""
+"""``advpub show ID`` (plaintext to stdout) and ``advpub show --textconv FILE`` (git diff)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
-from advpub.cli.common import not_available
+from advpub.cli._embargo import add_identity_argument, identities, open_store
+from advpub.embargo.identity import load_identities
+from advpub.embargo.store import DRAFT_SUFFIX, decrypt_bytes
+from advpub.errors import AdvpubError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """No options yet."""
+    """ID (or FILE with ``--textconv``) and ``--identity``."""
+    parser.add_argument("target", metavar="ID|FILE", help="draft id, or a .md.age file")
+    parser.add_argument(
+        "--textconv",
+        action="store_true",
+        help="git diff driver mode: decrypt FILE; without a key print a placeholder, exit 0",
+    )
+    add_identity_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Say the command is not available yet (exit 2)."""
-    return not_available("show", "planned: store")
+    """Print the plaintext; textconv never fails so `git diff` works without a key."""
+    if args.textconv:
+        return _textconv(Path(args.target), args.identity)
+    target: str = args.target
+    if target.endswith(DRAFT_SUFFIX) and Path(target).is_file():
+        path = Path(target)
+        text = decrypt_bytes(path.read_bytes(), identities(args), str(path))
+    else:
+        _, store = open_store()
+        text = store.read(target, identities(args))
+    sys.stdout.write(text)
+    return 0
+
+
+def _textconv(path: Path, identity: str | None) -> int:
+    shown = str(path)
+    try:
+        data = path.read_bytes()
+        text = decrypt_bytes(data, load_identities(identity).identities, shown) if data else ""
+    except OSError as exc:
+        print(f"[advpub: cannot decrypt {shown}: {exc.strerror}]")
+        return 0
+    except AdvpubError as exc:
+        reason = str(exc).splitlines()[0]
+        reason = reason.removeprefix(f"{shown}: ")
+        print(f"[advpub: cannot decrypt {shown}: {reason}]")
+        return 0
+    sys.stdout.write(text)
+    return 0

@@ -54,7 +54,7 @@ def decrypt_bytes(data: bytes, identities: Sequence[Identity], shown: str) -> st
             ) from None
         raise EmbargoError(
             f"{shown}: cannot decrypt ({_safe_reason(reason)}); the file may be truncated or "
-            "damaged; restore it from git (`git checkout -- FILE`)"
+            f"damaged; restore it from git (`git checkout -- {shown}`)"
         ) from None
     except Exception:
         raise EmbargoError(f"{shown}: cannot decrypt (malformed age file)") from None
@@ -138,6 +138,14 @@ class EmbargoStore:
         """Encrypt ``plaintext`` to every recipient and atomically write the draft."""
         path = self.draft_path(ident)
         data = encrypt_text(plaintext, recipients if recipients is not None else self.recipients())
+        atomic_write_bytes(path, data, 0o644)
+        return path
+
+    def write_ciphertext(self, ident: str, data: bytes) -> Path:
+        """Atomically write already-encrypted ``data`` as the draft of ``ident``."""
+        if not is_age_ciphertext(data):
+            raise EmbargoError(f"{ident}: refusing to write data that is not age ciphertext")
+        path = self.draft_path(ident)
         atomic_write_bytes(path, data, 0o644)
         return path
 

@@ -1,0 +1,164 @@
+"""Changing who can read the drafts: edit recipients.txt and re-encrypt every draft.
+
+Every draft is decrypted and re-encrypted in memory before anything is written, so an
+unreadable draft (or any other problem) leaves the folder exactly as it was. Drafts are
+written first and recipients.txt last: an interrupted run leaves every draft readable by
+the old members and can simply be repeated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from advpub.embargo.identity import Identity
+from advpub.embargo.recipients import SSH_TYPES, RecipientEntry, parse_recipient_line
+from advpub.embargo.recipients import parse_recipients as _parse
+from advpub.embargo.store import DRAFT_SUFFIX, EmbargoStore, encrypt_text
+from advpub.errors import EmbargoError
+from advpub.fsutil import atomic_write_text
+
+IdentityLoader = Callable[[], Sequence[Identity]]
+
+
+@dataclass(frozen=True)
+class RekeyResult:
+    """What changed: the entries added or removed, the new set, the re-encrypted drafts."""
+
+    changed: tuple[RecipientEntry, ...]
+    recipients: tuple[RecipientEntry, ...]
+    drafts: tuple[str, ...]
+
+
+def read_recipients_text(store: EmbargoStore) -> str:
+    """The text of recipients.txt ("" when it does not exist yet)."""
+    try:
+        return store.recipients_file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+    except (OSError, UnicodeDecodeError):
+        raise EmbargoError(
+            f"{store.shown(store.recipients_file)}: cannot read as UTF-8 text"
+        ) from None
+
+
+def current_recipients(store: EmbargoStore) -> list[RecipientEntry]:
+    """Every entry of recipients.txt (possibly none); invalid lines are one error."""
+    return _parse(read_recipients_text(store), store.shown(store.recipients_file))
+
+
+def normalize_key(key: str) -> str:
+    """The key part of ``key`` as it is compared: ``type data`` for SSH keys."""
+    parts = key.split()
+    if parts and parts[0] in SSH_TYPES and len(parts) >= 2:
+        return f"{parts[0]} {parts[1]}"
+    return parts[0] if parts else ""
+
+
+def check_name(name: str) -> str:
+    """A recipient name: one line, no ``#``, not a key."""
+    cleaned = name.strip()
+    if (
+        not cleaned
+        or "#" in cleaned
+        or any(ch in cleaned for ch in "\r\n")
+        or cleaned.startswith(("age1", *SSH_TYPES))
+    ):
+        raise EmbargoError(
+            f"--name {name!r}: use a short name without `#` or line breaks (e.g. alice)"
+        )
+    return cleaned
+
+
+def add_recipient(
+    store: EmbargoStore, key: str, name: str | None, load_identities: IdentityLoader
+) -> RekeyResult:
+    """Add ``key`` (named ``name``) and re-encrypt every draft to the new set."""
+    text = read_recipients_text(store)
+    entries = _parse(text, store.shown(store.recipients_file))
+    line = key.strip()
+    if name is not None:
+        line = f"{normalize_key(line)} {check_name(name)}"
+    entry = parse_recipient_line(line, len(text.splitlines()) + 1, "KEY")
+    if entry is None:
+        raise EmbargoError("KEY: give an age public key (age1…) or an SSH public key")
+    for other in entries:
+        if other.key == entry.key:
+            raise EmbargoError(
+                f"{store.shown(store.recipients_file)}:{other.line}: this key is already a "
+                f"recipient{_named(other)}"
+            )
+        if entry.name and other.name == entry.name:
+            raise EmbargoError(
+                f"{store.shown(store.recipients_file)}:{other.line}: the name {entry.name!r} "
+                "is already used; choose another with --name"
+            )
+    new_entries = [*entries, entry]
+    drafts = _reencrypt_all(store, new_entries, load_identities)
+    new_text = text if not text or text.endswith("\n") else text + "\n"
+    atomic_write_text(store.recipients_file, new_text + entry.render() + "\n")
+    return RekeyResult((entry,), tuple(new_entries), drafts)
+
+
+def remove_recipient(
+    store: EmbargoStore, key_or_name: str, load_identities: IdentityLoader
+) -> RekeyResult:
+    """Remove the recipient whose key or name is ``key_or_name``; re-encrypt every draft."""
+    text = read_recipients_text(store)
+    shown = store.shown(store.recipients_file)
+    entries = _parse(text, shown)
+    wanted = key_or_name.strip()
+    matches = [e for e in entries if e.key == normalize_key(wanted) or e.name == wanted]
+    if not matches:
+        raise EmbargoError(
+            f"{shown}: no recipient has the key or name {wanted!r}; see `advpub recipients list`"
+        )
+    if len(matches) > 1:
+        lines = ", ".join(str(m.line) for m in matches)
+        raise EmbargoError(f"{shown}: {wanted!r} matches lines {lines}; remove it by its key")
+    remaining = [e for e in entries if e not in matches]
+    if not remaining:
+        raise EmbargoError(
+            f"{shown}: refusing to remove the last recipient (nobody could read the drafts); "
+            "add the new one first"
+        )
+    drafts = _reencrypt_all(store, remaining, load_identities)
+    gone = {m.line for m in matches}
+    kept = [
+        line for number, line in enumerate(text.splitlines(keepends=True), 1) if number not in gone
+    ]
+    atomic_write_text(store.recipients_file, "".join(kept))
+    return RekeyResult(tuple(matches), tuple(remaining), drafts)
+
+
+def _reencrypt_all(
+    store: EmbargoStore, recipients: Sequence[RecipientEntry], load_identities: IdentityLoader
+) -> tuple[str, ...]:
+    files = store.draft_files()
+    if not files:
+        return ()
+    identities = load_identities()
+    plain: list[tuple[Path, str]] = []
+    problems: list[str] = []
+    for path in files:
+        try:
+            plain.append((path, store.read_file(path, identities)))
+        except EmbargoError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise EmbargoError(
+            "nothing was changed: every draft must be readable to re-encrypt it\n"
+            + "\n".join(problems)
+        )
+    sealed = [(path, encrypt_text(text, recipients)) for path, text in plain]
+    done: list[str] = []
+    for path, data in sealed:
+        ident = path.name[: -len(DRAFT_SUFFIX)]
+        store.write_ciphertext(ident, data)
+        done.append(ident)
+    return tuple(done)
+
+
+def _named(entry: RecipientEntry) -> str:
+    return f" ({entry.name})" if entry.name else ""
