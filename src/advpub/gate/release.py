@@ -1,0 +1,309 @@
+"""``advpub release``: move every releasable draft out of the embargo, exactly once.
+
+Order of work for one advisory: write ``advisories/<YYYY>/<ID>.md`` atomically, remove the
+draft, then (with ``commit``) commit exactly those two paths. Every step can be repeated,
+so a run killed at any point is completed by the next run:
+
+* public file written, draft still there (same content) -> remove the draft;
+* draft removed but not committed -> commit the pair (``commit`` mode);
+* a public file with different content -> refuse that advisory, never overwrite.
+
+Two runs never interleave: the whole release holds an exclusive flock in the git dir.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import signal
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from advpub.config import Settings
+from advpub.embargo.drafts import Draft, load_drafts
+from advpub.embargo.identity import Identity
+from advpub.embargo.store import DRAFT_SUFFIX, EmbargoStore
+from advpub.errors import AdvpubError, GitError
+from advpub.fsutil import atomic_write_text
+from advpub.gate.decision import evaluate_draft
+from advpub.gate.published_text import set_published, without_published
+from advpub.gate.timefmt import format_iso_local
+from advpub.git.lock import exclusive_lock
+from advpub.git.repo import GitRepo
+from advpub.model import Advisory, parse_advisory
+
+LOCK_NAME = "advpub-release.lock"
+
+# TEST HOOK, not a feature: when this variable names a point below, the release process
+# kills itself there with SIGKILL, so tests can prove that a rerun completes the job.
+# Points: "after-write" (public file written), "after-remove" (draft removed),
+# "before-commit" (just before `git commit`). Read only here.
+CRASH_ENV = "ADVPUB_TEST_CRASH_AT"
+
+
+def _crash_point(name: str) -> None:
+    if os.environ.get(CRASH_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+class Action(enum.StrEnum):
+    """What happened (or, in a dry run, would happen) to one advisory."""
+
+    PUBLISHED = "published"
+    WOULD_PUBLISH = "would-publish"
+    COMPLETED = "completed"  # an interrupted run's public file existed; draft removed now
+    WOULD_COMPLETE = "would-complete"
+    COMMITTED = "committed"  # an interrupted run's uncommitted publication, committed now
+    WOULD_COMMIT = "would-commit"
+    HELD = "held"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class ReleaseOutcome:
+    """One advisory's result; ``reasons`` never contain its title or body."""
+
+    id: str
+    action: Action
+    path: str | None = None
+    commit: str | None = None
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def is_failure(self) -> bool:
+        """True when the advisory could not be published as asked."""
+        return self.action is Action.FAILED
+
+
+@dataclass(frozen=True)
+class ReleaseOptions:
+    """How to release: only report (``dry_run``) and/or commit each advisory."""
+
+    dry_run: bool = False
+    commit: bool = False
+
+
+def public_path(advisory: Advisory, settings: Settings) -> Path:
+    """``advisories/<YYYY>/<ID>.md``; YYYY is the release year in the site time zone."""
+    year = advisory.release_date.astimezone(settings.timezone).year
+    return settings.advisories_path / f"{year:04d}" / f"{advisory.id}.md"
+
+
+def published_text(draft_text: str, advisory: Advisory, settings: Settings, shown: str) -> str:
+    """The public file: the draft with ``published`` = the release instant, re-validated."""
+    value = format_iso_local(advisory.release_date, settings.timezone)
+    text = set_published(draft_text, value)
+    result = parse_advisory(
+        text, path=shown, options=settings.model_options, expected_id=advisory.id
+    )
+    if result.advisory is None or result.advisory.published != advisory.release_date:
+        details = "; ".join(str(v.redacted()) for v in result.violations) or "published differs"
+        raise AdvpubError(f"the public file would not validate: {details}")
+    return text
+
+
+class Releaser:
+    """Runs one release over the drafts of one repository."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        now: datetime,
+        identities: Sequence[Identity],
+        options: ReleaseOptions,
+    ) -> None:
+        self.settings = settings
+        self.now = now
+        self.identities = identities
+        self.options = options
+        self.store = EmbargoStore(settings.embargo_path, settings.root)
+        self.git = GitRepo.open(settings.root)
+        if options.commit and self.git is None:
+            raise GitError(
+                f"{settings.root} is not a git repository; run `git init` or drop --commit"
+            )
+
+    def run(self) -> list[ReleaseOutcome]:
+        """Release every releasable draft; every outcome, in id order."""
+        if self.options.dry_run:
+            return self._release_all()
+        with exclusive_lock(self._lock_path()):
+            return self._release_all()
+
+    def _lock_path(self) -> Path:
+        if self.git is not None:
+            return self.git.common_dir / LOCK_NAME
+        # Without git, lock the embargo folder itself (flock works on a folder's descriptor).
+        self.store.folder.mkdir(parents=True, exist_ok=True)
+        return self.store.folder
+
+    def _release_all(self) -> list[ReleaseOutcome]:
+        outcomes: list[ReleaseOutcome] = []
+        if self.options.commit:
+            outcomes.extend(self._commit_leftovers())
+        drafts = load_drafts(self.store, self.identities, self.settings.model_options)
+        outcomes.extend(self._release_one(d) for d in drafts)
+        return sorted(outcomes, key=lambda o: o.id)
+
+    # -- one draft -------------------------------------------------------------------
+    def _release_one(self, draft: Draft) -> ReleaseOutcome:
+        decision = evaluate_draft(draft, self.now, self.settings)
+        if not decision.releasable:
+            return ReleaseOutcome(draft.id, Action.HELD, reasons=decision.reasons)
+        advisory, plaintext = draft.advisory, draft.plaintext
+        assert advisory is not None and plaintext is not None  # releasable implies parsed
+        target = public_path(advisory, self.settings)
+        shown = self._shown(target)
+        try:
+            text = published_text(plaintext, advisory, self.settings, shown)
+        except AdvpubError as exc:
+            return ReleaseOutcome(draft.id, Action.FAILED, shown, reasons=(str(exc),))
+        elsewhere = [p for p in self._public_files(draft.id) if p != target]
+        if elsewhere:
+            return ReleaseOutcome(
+                draft.id,
+                Action.FAILED,
+                shown,
+                reasons=(
+                    f"{self._shown(elsewhere[0])} already exists with this id; move or remove "
+                    f"it (or the draft {draft.shown}) so the id is published once",
+                ),
+            )
+        if target.exists():
+            return self._complete(draft, advisory, target, text)
+        if self.options.dry_run:
+            return ReleaseOutcome(draft.id, Action.WOULD_PUBLISH, shown)
+        try:
+            atomic_write_text(target, text)
+        except OSError as exc:
+            return ReleaseOutcome(
+                draft.id,
+                Action.FAILED,
+                shown,
+                reasons=(
+                    f"cannot write {shown} ({exc.strerror}); the draft was left in "
+                    f"{draft.shown}; fix the folder and run again",
+                ),
+            )
+        _crash_point("after-write")
+        return self._remove_and_commit(draft, advisory, target, Action.PUBLISHED)
+
+    def _complete(
+        self, draft: Draft, advisory: Advisory, target: Path, text: str
+    ) -> ReleaseOutcome:
+        """The public file exists: an interrupted run (same content) or a clash."""
+        shown = self._shown(target)
+        try:
+            existing = target.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            existing = None
+        if existing is None or without_published(existing) != without_published(text):
+            return ReleaseOutcome(
+                draft.id,
+                Action.FAILED,
+                shown,
+                reasons=(
+                    f"{shown} already exists with different content; refusing to overwrite "
+                    f"it; compare it with the draft {draft.shown} and keep one",
+                ),
+            )
+        if self.options.dry_run:
+            return ReleaseOutcome(draft.id, Action.WOULD_COMPLETE, shown)
+        return self._remove_and_commit(draft, advisory, target, Action.COMPLETED)
+
+    def _remove_and_commit(
+        self, draft: Draft, advisory: Advisory, target: Path, action: Action
+    ) -> ReleaseOutcome:
+        shown = self._shown(target)
+        try:
+            draft.path.unlink(missing_ok=True)
+        except OSError as exc:
+            return ReleaseOutcome(
+                draft.id,
+                Action.FAILED,
+                shown,
+                reasons=(
+                    f"{shown} was written but the draft {draft.shown} cannot be removed "
+                    f"({exc.strerror}); remove it by hand",
+                ),
+            )
+        _crash_point("after-remove")
+        sha = None
+        if self.options.commit:
+            try:
+                sha = self._commit(advisory, target, draft.path)
+            except GitError as exc:
+                return ReleaseOutcome(draft.id, Action.FAILED, shown, reasons=(str(exc),))
+        return ReleaseOutcome(draft.id, action, shown, commit=sha)
+
+    def _commit(self, advisory: Advisory, target: Path, draft_path: Path) -> str | None:
+        assert self.git is not None
+        _crash_point("before-commit")
+        # Hooks run by `git commit` judge the gate at the same instant as this release.
+        env = {"ADVPUB_NOW": self.now.isoformat()}
+        return self.git.commit_paths(
+            f"Publish {advisory.id}: {advisory.title}",
+            added=[self.git.relative(target)],
+            removed=[self.git.relative(draft_path)],
+            env=env,
+        )
+
+    # -- interrupted commits -------------------------------------------------------------
+    def _commit_leftovers(self) -> Iterator[ReleaseOutcome]:
+        """Drafts removed by a killed run whose publication was never committed."""
+        assert self.git is not None
+        embargo_rel = self.git.relative(self.store.folder)
+        for rel in self.git.head_files(embargo_rel):
+            if not rel.endswith(DRAFT_SUFFIX) or (self.git.root / rel).exists():
+                continue
+            ident = rel.rsplit("/", 1)[-1][: -len(DRAFT_SUFFIX)]
+            for public in self._public_files(ident):
+                public_rel = self.git.relative(public)
+                if self.git.in_head(public_rel):
+                    continue
+                yield self._commit_leftover(ident, public, self.git.root / rel)
+
+    def _commit_leftover(self, ident: str, public: Path, draft_path: Path) -> ReleaseOutcome:
+        shown = self._shown(public)
+        result = parse_advisory(
+            public.read_bytes(), path=shown, options=self.settings.model_options, expected_id=ident
+        )
+        if result.advisory is None:
+            return ReleaseOutcome(
+                ident,
+                Action.FAILED,
+                shown,
+                reasons=(f"{shown} is not committed and does not validate; run `advpub check`",),
+            )
+        if self.options.dry_run:
+            return ReleaseOutcome(ident, Action.WOULD_COMMIT, shown)
+        try:
+            sha = self._commit(result.advisory, public, draft_path)
+        except GitError as exc:
+            return ReleaseOutcome(ident, Action.FAILED, shown, reasons=(str(exc),))
+        return ReleaseOutcome(ident, Action.COMMITTED, shown, commit=sha)
+
+    # -- helpers -------------------------------------------------------------------------
+    def _public_files(self, ident: str) -> list[Path]:
+        folder = self.settings.advisories_path
+        if not folder.is_dir():
+            return []
+        return sorted(p for p in folder.rglob(f"{ident}.md") if p.is_file())
+
+    def _shown(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.settings.root).as_posix()
+        except ValueError:
+            return str(path)
+
+
+def release(
+    settings: Settings,
+    now: datetime,
+    identities: Sequence[Identity],
+    options: ReleaseOptions = ReleaseOptions(),
+) -> list[ReleaseOutcome]:
+    """Release every releasable draft at ``now`` (see the module docstring)."""
+    return Releaser(settings, now, identities, options).run()
