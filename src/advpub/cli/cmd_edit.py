@@ -45,6 +45,15 @@ def run(args: argparse.Namespace) -> int:
             "`git rm` it)"
         )
         return 1
+    if outcome.status is EditStatus.INVALID and any(
+        v.rule in ("id-filename", "id-pattern", "id-path") or v.field == "id"
+        for v in outcome.violations
+    ):
+        note(
+            f"not saved: the id in the front matter must stay {ident} (the file's id); "
+            f"{shown} was left untouched"
+        )
+        return 1
     text = outcome.text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     store.write(ident, text, recipients)
     if outcome.status is EditStatus.INVALID:
