@@ -40,6 +40,11 @@ class FeedLink:
     href: str
     title: str
 
+    @property
+    def media_type(self) -> str:
+        """The same as ``type`` (the name the site templates use)."""
+        return self.type
+
 
 def listing_feed_path(listing: str, extension: str) -> str:
     """``feeds/<listing>.<extension>`` after checking ``listing`` names a feed listing."""
