@@ -212,3 +212,22 @@ def test_leftover_public_file_with_same_content_completes(site: Site, cli: Cli) 
     )
     assert not (site.path / "embargo/ADV-2026-0001.md.age").exists()
     assert site.head_count() == 3
+
+
+def test_commit_in_a_repository_without_commits_and_untracked_drafts(
+    tmp_path: Path, make_key: Callable[[str], Key], cli: Cli
+) -> None:
+    site = make_site(tmp_path / "repo", make_key)
+    site.draft("ADV-2026-0001")
+    site.draft("ADV-2026-0002")
+    result = release(cli, site, "--commit")
+    assert result.code == 0, result.err
+    assert site.head_count() == 2
+    files = site.repo.git("ls-tree", "-r", "--name-only", "HEAD").stdout.splitlines()
+    assert files == ["advisories/2026/ADV-2026-0001.md", "advisories/2026/ADV-2026-0002.md"]
+    assert sorted(site.repo.git("status", "--porcelain").stdout.splitlines()) == [
+        "?? .gitignore",
+        "?? advisories/.gitkeep",
+        "?? embargo/",
+        "?? mkdocs.yml",
+    ]

@@ -27,7 +27,7 @@ from advpub.embargo.identity import Identity
 from advpub.embargo.store import DRAFT_SUFFIX, EmbargoStore
 from advpub.errors import AdvpubError, GitError
 from advpub.fsutil import atomic_write_text
-from advpub.gate.decision import evaluate_draft
+from advpub.gate.decision import evaluate_draft, evaluate_published
 from advpub.gate.published_text import set_published, without_published
 from advpub.gate.timefmt import format_iso_local
 from advpub.git.lock import exclusive_lock
@@ -277,6 +277,9 @@ class Releaser:
                 shown,
                 reasons=(f"{shown} is not committed and does not validate; run `advpub check`",),
             )
+        decision = evaluate_published(result.advisory, self.now, self.settings)
+        if not decision.releasable:
+            return ReleaseOutcome(ident, Action.FAILED, shown, reasons=decision.reasons)
         if self.options.dry_run:
             return ReleaseOutcome(ident, Action.WOULD_COMMIT, shown)
         try:

@@ -1,0 +1,107 @@
+"""`advpub release` as real processes: two at once, and killed with SIGKILL mid-way."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Key, run_advpub
+from tests.gate.gate_helpers import Site, make_site
+
+IDS = ("ADV-2026-0001", "ADV-2026-0002", "ADV-2026-0003")
+
+
+@pytest.fixture
+def site(tmp_path: Path, make_key: Callable[[str], Key]) -> Site:
+    site = make_site(tmp_path / "repo", make_key, "Asia/Tokyo")
+    for ident in IDS:
+        site.draft(ident)
+    site.commit_all()
+    return site
+
+
+def env_for(site: Site, **extra: str) -> dict[str, str]:
+    return {
+        "ADVPUB_IDENTITY_FILE": str(site.key.file),
+        "ADVPUB_NOW": "2026-06-01T00:00:00Z",
+        **extra,
+    }
+
+
+def assert_each_published_once(site: Site) -> None:
+    """Every advisory in exactly one place, one commit each, nothing left over."""
+    for ident in IDS:
+        public = site.path / "advisories" / "2026" / f"{ident}.md"
+        draft = site.path / "embargo" / f"{ident}.md.age"
+        assert public.is_file() and not draft.exists(), ident
+    subjects = site.repo.git("log", "--format=%s").stdout.splitlines()
+    published = sorted(s.split(":")[0] for s in subjects if s.startswith("Publish "))
+    assert published == [f"Publish {ident}" for ident in IDS]
+    assert len(subjects) == 1 + len(IDS)
+    assert site.repo.git("status", "--porcelain", "--untracked-files=all").stdout == ""
+    assert site.repo.git("fsck", "--no-progress").returncode == 0
+    assert not (site.path / ".git" / "index.lock").exists()
+
+
+def test_two_concurrent_releases_publish_each_advisory_once(site: Site) -> None:
+    env = {**os.environ, **env_for(site)}
+    command = [sys.executable, "-m", "advpub", "release", "--commit"]
+    procs = [
+        subprocess.Popen(
+            command, cwd=site.path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for _ in range(2)
+    ]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outputs
+    lines = b"".join(out for out, _ in outputs).decode().splitlines()
+    assert sorted(line.split(":")[0] for line in lines if "published" in line) == list(IDS)
+    assert_each_published_once(site)
+
+
+@pytest.mark.parametrize("point", ["after-write", "after-remove", "before-commit"])
+def test_release_killed_then_rerun_completes(site: Site, point: str) -> None:
+    killed = run_advpub(
+        "release", "--commit", cwd=site.path, env=env_for(site, ADVPUB_TEST_CRASH_AT=point)
+    )
+    assert killed.returncode == -signal.SIGKILL
+    rerun = run_advpub("release", "--commit", cwd=site.path, env=env_for(site))
+    assert rerun.returncode == 0, rerun.stderr
+    first = rerun.stdout.splitlines()[0]
+    if point == "after-write":
+        assert first.startswith(
+            "ADV-2026-0001: advisories/2026/ADV-2026-0001.md was already written; removed the "
+            "leftover draft, committed "
+        )
+    else:
+        assert first.startswith(
+            "ADV-2026-0001: committed the interrupted publication of "
+            "advisories/2026/ADV-2026-0001.md, committed "
+        )
+    assert_each_published_once(site)
+
+
+def test_killed_without_commit_then_committed_later(site: Site) -> None:
+    killed = run_advpub(
+        "release", cwd=site.path, env=env_for(site, ADVPUB_TEST_CRASH_AT="after-remove")
+    )
+    assert killed.returncode == -signal.SIGKILL
+    rerun = run_advpub("release", "--commit", cwd=site.path, env=env_for(site))
+    assert rerun.returncode == 0, rerun.stderr
+    assert_each_published_once(site)
+
+
+def test_killed_repeatedly_at_every_point_still_ends_consistent(site: Site) -> None:
+    for point in ("after-write", "after-remove", "before-commit", "after-write"):
+        run_advpub(
+            "release", "--commit", cwd=site.path, env=env_for(site, ADVPUB_TEST_CRASH_AT=point)
+        )
+    final = run_advpub("release", "--commit", cwd=site.path, env=env_for(site))
+    assert final.returncode == 0, final.stderr
+    assert_each_published_once(site)
