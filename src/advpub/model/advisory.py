@@ -94,8 +94,8 @@ class Withdrawn:
 class Advisory:
     """One advisory: validated front matter plus the Markdown body.
 
-    All instants are timezone-aware; date-only and naive values were resolved in the site
-    time zone when parsing.
+    All instants are timezone-aware and in UTC; date-only and naive values were resolved in
+    the site time zone when parsing.
     """
 
     id: str

@@ -58,4 +58,6 @@ MISSING_HINTS: dict[str, str] = {
     "summary": "add a one-paragraph `summary:`",
     "release_date": "add `release_date:` (YYYY-MM-DD or an ISO 8601 date-time)",
     "fix": "add `fix:` with `verified: true` or `verified: false`",
+    "fix.verified": "add `verified: true` or `verified: false`",
+    "cvss.vector": "add `vector: CVSS:3.1/...` or `vector: CVSS:4.0/...`",
 }

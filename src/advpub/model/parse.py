@@ -155,7 +155,10 @@ class _Checker:
         line = self.lines.get(field)
         probe = field
         while line is None and probe:
-            probe = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", probe)
+            parent = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", probe)
+            if parent == probe:
+                break
+            probe = parent
             line = self.lines.get(probe) if probe else None
         self.violations.append(Violation(self.path, line or self.first_line, field, rule, message))
 

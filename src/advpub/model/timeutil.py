@@ -30,7 +30,7 @@ def parse_date(value: object) -> date:
 
 
 def parse_instant(value: object, zone: tzinfo) -> datetime:
-    """An aware instant from a date or date-time value.
+    """An aware instant (in UTC) from a date or date-time value.
 
     With an offset it is that instant; without one (date-only or naive date-time) it is
     read in ``zone``, date-only meaning 00:00 there.
@@ -56,21 +56,26 @@ def parse_instant(value: object, zone: tzinfo) -> datetime:
         )
     if parsed.tzinfo is None:
         parsed = _localize(parsed, zone)
-    return parsed
+    # Normalised to UTC: comparing aware datetimes across zones is unsafe around DST folds
+    # (PEP 495), and every instant is compared in UTC anyway. Show it in the site zone.
+    return parsed.astimezone(UTC)
 
 
 def _localize(naive: datetime, zone: tzinfo) -> datetime:
     """Attach ``zone``; a wall time skipped by a DST jump moves forward, never back."""
-    aware = naive.replace(tzinfo=zone, fold=0)
-    # A nonexistent local time (spring forward) does not round-trip; take the later
-    # reading so an embargo is never shortened.
-    later = naive.replace(tzinfo=zone, fold=1)
-    return max(aware, later, key=lambda d: d.timestamp())
+    # An ambiguous (fall back) or nonexistent (spring forward) wall time has two readings;
+    # take the later instant so an embargo is never shortened.
+    latest = max(naive.replace(tzinfo=zone, fold=fold).timestamp() for fold in (0, 1))
+    return datetime.fromtimestamp(latest, zone)
 
 
 def _show(value: object) -> str:
     if isinstance(value, str):
         return repr(value[:40])
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
     return f"a {type(value).__name__}"
 
 
