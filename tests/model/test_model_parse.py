@@ -52,8 +52,7 @@ def test_valid_advisory_parses_with_computed_scores() -> None:
 def test_yaml_syntax_error_reports_line() -> None:
     text = "---\nid: ADV-2026-0001\ntitle: [unclosed\nsummary: x\n---\n"
     assert problems(text) == [
-        f"{PATH}:4: front matter: YAML syntax error: expected ',' or ']', but got ':' "
-        "(column 8)"
+        f"{PATH}:4: front matter: YAML syntax error: expected ',' or ']', but got ':' (column 8)"
     ]
 
 
@@ -117,12 +116,18 @@ def test_verified_must_be_boolean_and_verified_by_required() -> None:
     ("value", "message"),
     [
         ("2026-02-30", "2026-02-30 is not a real date; check month and day"),
-        ("2026-13-01T09:00:00+09:00", "2026-13-01T09:00:00+09:00 is not a real date-time; "
-         "check the date, hour and offset"),
-        ("'next week'", "'next week' is not a date or date-time; use YYYY-MM-DD or "
-         "YYYY-MM-DDTHH:MM:SS+09:00"),
-        ("20260101", "a number is not a date or date-time; use YYYY-MM-DD or "
-         "YYYY-MM-DDTHH:MM:SS+09:00"),
+        (
+            "2026-13-01T09:00:00+09:00",
+            "2026-13-01T09:00:00+09:00 is not a real date-time; check the date, hour and offset",
+        ),
+        (
+            "'next week'",
+            "'next week' is not a date or date-time; use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+09:00",
+        ),
+        (
+            "20260101",
+            "a number is not a date or date-time; use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+09:00",
+        ),
     ],
 )
 def test_impossible_dates(value: str, message: str) -> None:
@@ -145,9 +150,7 @@ def test_id_pattern_filename_and_path_like() -> None:
 
 def test_configurable_id_pattern() -> None:
     options = ModelOptions(id_pattern=re.compile(r"^JVNDB-\d{4}-\d{6}$"))
-    result = parse_advisory(
-        advisory_text(ident="JVNDB-2026-000123"), path="x.md", options=options
-    )
+    result = parse_advisory(advisory_text(ident="JVNDB-2026-000123"), path="x.md", options=options)
     assert result.violations == ()
 
 
@@ -163,7 +166,7 @@ def test_malformed_cve_cwe_cvss_and_urls() -> None:
         f"{PATH}:9: cve[0]: 'CVE-26-1' is not a CVE id; use CVE-YYYY-NNNN",
         f"{PATH}:10: cwe[0]: 'CWE-0' is not a CWE id; use CWE-N (e.g. CWE-79)",
         f"{PATH}:10: cwe[1]: 'XSS' is not a CWE id; use CWE-N (e.g. CWE-79)",
-        f"{PATH}:12: cvss[0].vector: invalid CVSS vector: Unknown value \"X\" in field \"AV:X\"",
+        f'{PATH}:12: cvss[0].vector: invalid CVSS vector: Unknown value "X" in field "AV:X"',
         f"{PATH}:13: cvss[1].vector: must start with CVSS:3.1/, CVSS:3.0/ or CVSS:4.0/",
         f"{PATH}:15: references[0].url: only absolute http:// and https:// URLs are allowed "
         "(got javascript:)",
@@ -183,12 +186,12 @@ def test_typed_cvss_score_must_match_vector() -> None:
 
 
 def test_enums() -> None:
-    text = advisory_text(
-        extra="tlp: WHITE\nscope: site\ncredits:\n  - name: A\n    type: hacker\n"
-    )
+    text = advisory_text(extra="tlp: WHITE\nscope: site\ncredits:\n  - name: A\n    type: hacker\n")
     assert rules(text) == [("tlp", "enum"), ("scope", "enum"), ("credits[0].type", "enum")]
-    assert f"{PATH}:9: tlp: 'WHITE' is not allowed; use one of: CLEAR, GREEN, AMBER, " \
+    assert (
+        f"{PATH}:9: tlp: 'WHITE' is not allowed; use one of: CLEAR, GREEN, AMBER, "
         "AMBER+STRICT, RED" in problems(text)
+    )
 
 
 def test_not_utf8() -> None:
