@@ -231,3 +231,74 @@ def test_commit_in_a_repository_without_commits_and_untracked_drafts(
         "?? embargo/",
         "?? mkdocs.yml",
     ]
+
+
+def test_stale_temp_file_of_a_killed_write_is_cleaned_up(site: Site, cli: Cli) -> None:
+    stale = site.repo.write("advisories/2026/.ADV-2026-0001.md.abc123.tmp", "---\nid: half")
+    result = release(cli, site)
+    assert result.code == 0, result.err
+    assert not stale.exists()
+
+
+def test_release_year_is_the_year_in_the_site_time_zone(
+    tmp_path: Path, make_key: Callable[[str], Key], cli: Cli
+) -> None:
+    site = make_site(tmp_path / "repo", make_key, "Asia/Tokyo")
+    site.draft("ADV-2026-0009", release_date="2027-01-01")  # 2026-12-31T15:00:00Z
+    early = cli(
+        "release",
+        "--identity",
+        str(site.key.file),
+        "--now",
+        "2026-12-31T14:59:59Z",
+        cwd=site.path,
+    )
+    assert early.out == (
+        "ADV-2026-0009: held: release date 2027-01-01 00:00 JST (2026-12-31T15:00:00Z) is "
+        "in 1 second\n"
+    )
+    result = cli(
+        "release", "--identity", str(site.key.file), "--now", "2026-12-31T15:00:00Z", cwd=site.path
+    )
+    assert result.out == (
+        "ADV-2026-0009: published advisories/2027/ADV-2026-0009.md, draft removed\n"
+    )
+    text = (site.path / "advisories/2027/ADV-2026-0009.md").read_text(encoding="utf-8")
+    assert "published: 2027-01-01T00:00:00+09:00\n" in text
+
+
+def test_invalid_held_draft_is_reported_without_its_content(
+    tmp_path: Path, make_key: Callable[[str], Key], cli: Cli
+) -> None:
+    site = make_site(tmp_path / "repo", make_key)
+    site.draft("ADV-2026-0001", title=f"Bad {CANARY}", extra=f"tlp: {CANARY}\n")
+    result = release(cli, site)
+    assert result.code == 0
+    assert CANARY not in result.out + result.err
+    assert result.out.startswith("ADV-2026-0001: held: invalid: embargo/ADV-2026-0001.md.age:")
+    assert (site.path / "embargo/ADV-2026-0001.md.age").exists()
+
+
+def test_nothing_to_release(tmp_path: Path, make_key: Callable[[str], Key], cli: Cli) -> None:
+    site = make_site(tmp_path / "repo", make_key)
+    result = release(cli, site)
+    assert (result.code, result.out) == (0, "nothing to release: no drafts in embargo/\n")
+
+
+def test_refused_commit_is_reported_and_completed_by_the_next_run(site: Site, cli: Cli) -> None:
+    hook = site.path / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'refused by policy' >&2\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+    result = release(cli, site, "--commit")
+    assert result.code == 1
+    assert result.out.splitlines()[0] == (
+        "ADV-2026-0001: failed: git commit of advisories/2026/ADV-2026-0001.md, "
+        "embargo/ADV-2026-0001.md.age failed: refused by policy; fix the cause and run "
+        "`advpub release --commit` again (it completes the publication)"
+    )
+    assert site.head_count() == 1
+    hook.unlink()
+    again = release(cli, site, "--commit")
+    assert again.code == 0, again.out
+    assert site.head_count() == 3
+    assert site.repo.git("status", "--porcelain").stdout == ""

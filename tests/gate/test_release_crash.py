@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -104,4 +105,27 @@ def test_killed_repeatedly_at_every_point_still_ends_consistent(site: Site) -> N
         )
     final = run_advpub("release", "--commit", cwd=site.path, env=env_for(site))
     assert final.returncode == 0, final.stderr
+    assert_each_published_once(site)
+
+
+def test_a_release_waits_for_the_lock_held_by_another(site: Site) -> None:
+    from advpub.git.lock import exclusive_lock
+
+    env = {**os.environ, **env_for(site)}
+    with exclusive_lock(site.path / ".git" / "advpub-release.lock"):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "advpub", "release", "--commit"],
+            cwd=site.path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=2)
+        # While we hold the lock the release must not have touched anything.
+        assert proc.poll() is None
+        assert site.head_count() == 1
+        assert all((site.path / "embargo" / f"{i}.md.age").exists() for i in IDS)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
     assert_each_published_once(site)

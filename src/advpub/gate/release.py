@@ -85,6 +85,13 @@ class ReleaseOptions:
     commit: bool = False
 
 
+def _remove_stale_temp_files(target: Path) -> None:
+    """Temp files of a write killed half-way (we hold the lock, so no writer is alive)."""
+    if target.parent.is_dir():
+        for stale in target.parent.glob(f".{target.name}.*.tmp"):
+            stale.unlink(missing_ok=True)
+
+
 def public_path(advisory: Advisory, settings: Settings) -> Path:
     """``advisories/<YYYY>/<ID>.md``; YYYY is the release year in the site time zone."""
     year = advisory.release_date.astimezone(settings.timezone).year
@@ -176,6 +183,7 @@ class Releaser:
         if self.options.dry_run:
             return ReleaseOutcome(draft.id, Action.WOULD_PUBLISH, shown)
         try:
+            _remove_stale_temp_files(target)
             atomic_write_text(target, text)
         except OSError as exc:
             return ReleaseOutcome(

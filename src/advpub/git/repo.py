@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import git
-
 from advpub.errors import GitError
 
 
@@ -110,6 +109,10 @@ class GitRepo:
 
 def _stderr(exc: git.GitCommandError) -> str:
     text = exc.stderr if isinstance(exc.stderr, str) else str(exc.stderr or "")
-    lines = [line.strip() for line in text.strip().strip("'").splitlines() if line.strip()]
-    lines = [line.removeprefix("stderr: ").strip() for line in lines]
+    # GitPython shows stderr as "stderr: '...'": keep the text, not the decoration.
+    lines = [
+        line.strip().removeprefix("stderr:").strip().strip("'").strip()
+        for line in text.splitlines()
+    ]
+    lines = [line for line in lines if line]
     return " / ".join(lines[-3:]) or f"exit status {exc.status}"
