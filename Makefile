@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 APT    := apt-get -o DPkg::Lock::Timeout=600
-DEBS   := age chromium fonts-ipafont-gothic git python3-venv
+DEBS   := age chromium fonts-ipafont-gothic git python3-venv openssh-client
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: serve build test lint typecheck pytest system venv bench clean
@@ -20,7 +20,7 @@ test: system venv lint typecheck pytest
 
 # Debian packages the tests drive for real: the age CLI, Chromium, a Japanese font.
 system:
-	@if command -v age >/dev/null && command -v chromium >/dev/null \
+	@if command -v age >/dev/null && command -v chromium >/dev/null && command -v ssh-keygen >/dev/null \
 	    && fc-list 2>/dev/null | grep -qi ipagothic; then \
 	  echo "system packages present"; \
 	else \
