@@ -292,3 +292,10 @@ def test_withdrawn_revisions_and_modified() -> None:
     assert [r.summary for r in adv.revisions] == ["first", "second"]
     assert adv.is_withdrawn
     assert adv.modified_at == datetime(2026, 3, 1, tzinfo=UTC)
+
+
+def test_control_characters_are_named() -> None:
+    text = advisory_text(extra="note: a\x1fb\n")
+    assert problems(text) == [
+        f"{PATH}:9: front matter: character U+001F is not allowed in YAML; remove it"
+    ]

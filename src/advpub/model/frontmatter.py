@@ -94,8 +94,9 @@ def load_front_matter(text: str) -> FrontMatter:
             )
         )
         return result
-    loader = _StrictLoader(yaml_text)
+    loader: _StrictLoader | None = None
     try:
+        loader = _StrictLoader(yaml_text)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -106,13 +107,26 @@ def load_front_matter(text: str) -> FrontMatter:
             Problem("yaml-syntax", "front matter", f"YAML syntax error: {problem}{column}", line)
         )
         return result
+    except yaml.reader.ReaderError as exc:
+        line = yaml_text.count("\n", 0, max(exc.position, 0)) + first
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        result.problems.append(
+            Problem(
+                "yaml-syntax",
+                "front matter",
+                f"character U+{ord(char):04X} is not allowed in YAML; remove it",
+                line,
+            )
+        )
+        return result
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
         result.problems.append(
             Problem("yaml-syntax", "front matter", f"YAML error: {type(exc).__name__}", first)
         )
         return result
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None:
         result.data = None
         return result
