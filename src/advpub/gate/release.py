@@ -29,7 +29,7 @@ from advpub.errors import AdvpubError, GitError
 from advpub.fsutil import atomic_write_text
 from advpub.gate.decision import evaluate_draft, evaluate_published
 from advpub.gate.published_text import set_published, without_published
-from advpub.gate.timefmt import format_iso_local
+from advpub.gate.timefmt import ceil_to_second, format_iso_local
 from advpub.git.lock import exclusive_lock
 from advpub.git.repo import GitRepo
 from advpub.model import Advisory, parse_advisory
@@ -100,12 +100,13 @@ def public_path(advisory: Advisory, settings: Settings) -> Path:
 
 def published_text(draft_text: str, advisory: Advisory, settings: Settings, shown: str) -> str:
     """The public file: the draft with ``published`` = the release instant, re-validated."""
-    value = format_iso_local(advisory.release_date, settings.timezone)
-    text = set_published(draft_text, value)
+    # Rounded up like the gate's comparison, so `published` is never before the release.
+    instant = ceil_to_second(advisory.release_date)
+    text = set_published(draft_text, format_iso_local(instant, settings.timezone))
     result = parse_advisory(
         text, path=shown, options=settings.model_options, expected_id=advisory.id
     )
-    if result.advisory is None or result.advisory.published != advisory.release_date:
+    if result.advisory is None or result.advisory.published != instant:
         details = "; ".join(str(v.redacted()) for v in result.violations) or "published differs"
         raise AdvpubError(f"the public file would not validate: {details}")
     return text
