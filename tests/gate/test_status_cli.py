@@ -104,3 +104,37 @@ def test_status_without_identity_says_where_it_looked(
     result = cli("status", cwd=site.path)
     assert result.code == 1
     assert result.err.startswith("advpub: error: no identity to decrypt drafts: looked at")
+
+
+def test_status_shows_early_release_fix_state_and_releasable(
+    tmp_path: Path, make_key: Callable[[str], Key], cli: Cli
+) -> None:
+    site = make_site(tmp_path / "repo", make_key)
+    site.draft(
+        "ADV-2026-0001",
+        verified=False,
+        release_date="2026-01-01T00:00:00Z",
+        extra=(
+            "early_release:\n  basis: exploited\n  approved_by: [Alice, Bob]\n"
+            "  reference: https://example.org/decision/7\n"
+        ),
+    )
+    result = cli(
+        "status", "--identity", str(site.key.file), "--now", "2026-01-01T00:00:00Z", cwd=site.path
+    )
+    assert result.out == (
+        "ADV-2026-0001: Example Router: command injection in the web console\n"
+        "  release 2026-01-01 00:00 UTC (2026-01-01T00:00:00Z), now\n"
+        "  fix not verified, early release (exploited, 2 approvals)\n"
+        "  releasable\n"
+    )
+
+
+def test_status_with_no_drafts(tmp_path: Path, make_key: Callable[[str], Key], cli: Cli) -> None:
+    site = make_site(tmp_path / "repo", make_key)
+    args = ("status", "--identity", str(site.key.file), "--now", "2026-01-01T09:00:00+09:00")
+    assert cli(*args, cwd=site.path).out == "no drafts in embargo/\n"
+    assert json.loads(cli(*args, "--json", cwd=site.path).out) == {
+        "now": "2026-01-01T00:00:00Z",
+        "advisories": [],
+    }
