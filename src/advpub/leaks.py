@@ -33,11 +33,16 @@ class LeakHit:
     where: str
     term: LeakTerm
 
-    def __str__(self) -> str:
+    @property
+    def message(self) -> str:
+        """What is wrong and how to fix it, without the location and without the term."""
         return (
-            f"{self.where}: mentions the {_KIND_LABELS[self.term.kind]} of embargoed draft "
+            f"mentions the {_KIND_LABELS[self.term.kind]} of embargoed draft "
             f"{self.term.draft_id}; remove it until that advisory is released"
         )
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
 
 
 _KIND_LABELS = {"id": "id", "cve": "CVE id", "alias": "alias", "title": "title"}
@@ -78,6 +83,18 @@ class LeakTerms:
             term = self._by_text.get(key)
             if term is not None:
                 found.setdefault(key, term)
+        return list(found.values())
+
+    def locate(self, text: str) -> list[tuple[LeakTerm, int]]:
+        """Every distinct term in ``text`` with the line (1-based) of its first occurrence."""
+        if self._regex is None:
+            return []
+        found: dict[str, tuple[LeakTerm, int]] = {}
+        for match in self._regex.finditer(text):
+            key = _normalize(match.group(0))
+            term = self._by_text.get(key)
+            if term is not None and key not in found:
+                found[key] = (term, text.count("\n", 0, match.start()) + 1)
         return list(found.values())
 
     def find_bytes(self, data: bytes) -> list[LeakTerm]:

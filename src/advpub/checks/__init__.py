@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from advpub.checks.advisories import AdvisoryValidationRule
 from advpub.checks.base import CheckContext, CheckRule
+from advpub.checks.embargo_files import EmbargoPlaintextRule
+from advpub.checks.gate import GateRule
+from advpub.checks.history import HistoryRule
+from advpub.checks.leaks import LeakRule
 from advpub.model import Violation
 
 
 def default_rules() -> list[CheckRule]:
     """The rules ``advpub check`` runs, in reporting order."""
-    return [AdvisoryValidationRule()]
+    return [
+        AdvisoryValidationRule(),
+        EmbargoPlaintextRule(),
+        GateRule(),
+        LeakRule(),
+        HistoryRule(),
+    ]
 
 
 def run_checks(ctx: CheckContext, rules: list[CheckRule] | None = None) -> list[Violation]:
