@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +21,9 @@ ARMOR_HEADER = b"-----BEGIN AGE ENCRYPTED FILE-----"
 BINARY_HEADER = b"age-encryption.org/v1\n"
 # Files allowed in the embargo folder besides drafts (they hold no advisory content).
 ALLOWED_PLAIN_FILES = frozenset({RECIPIENTS_FILE, "README.md", ".gitkeep", ".gitattributes"})
+# A draft has one header stanza per recipient. A header with far more is hostile: each
+# stanza costs an X25519 operation, so refuse before decrypting.
+MAX_RECIPIENT_STANZAS = 256
 
 
 def is_age_ciphertext(data: bytes) -> bool:
@@ -43,6 +48,11 @@ def decrypt_bytes(data: bytes, identities: Sequence[Identity], shown: str) -> st
     """Plaintext of an age file, in memory. Errors name ``shown`` and never the content."""
     if not is_age_ciphertext(data):
         raise EmbargoError(f"{shown}: not an age-encrypted file")
+    if count_header_stanzas(data) > MAX_RECIPIENT_STANZAS:
+        raise EmbargoError(
+            f"{shown}: more than {MAX_RECIPIENT_STANZAS} recipient stanzas; refusing a "
+            "malformed or hostile file"
+        )
     try:
         plain = pyrage.decrypt(data, list(identities))
     except pyrage.DecryptError as exc:
@@ -62,6 +72,20 @@ def decrypt_bytes(data: bytes, identities: Sequence[Identity], shown: str) -> st
         return plain.decode("utf-8")
     except UnicodeDecodeError:
         raise EmbargoError(f"{shown}: decrypted content is not UTF-8 text") from None
+
+
+def count_header_stanzas(data: bytes) -> int:
+    """How many ``-> `` recipient stanzas the age header holds (armored or binary)."""
+    raw = data
+    if data.lstrip(b"\r\n\t ").startswith(ARMOR_HEADER):
+        lines = data.strip().splitlines()[1:]
+        body = b"".join(line.strip() for line in lines if not line.startswith(b"-----"))
+        try:
+            raw = base64.b64decode(body[: 64 * 1024 * 4 // 3 + 4], validate=False)
+        except (ValueError, binascii.Error):
+            return 0
+    header, _, _ = raw.partition(b"\n--- ")
+    return header.count(b"\n-> ")
 
 
 def _safe_reason(reason: str) -> str:
@@ -113,7 +137,7 @@ class EmbargoStore:
 
     def recipients(self) -> list[RecipientEntry]:
         """The current recipients (an error when there are none)."""
-        return read_recipients(self.recipients_file)
+        return read_recipients(self.recipients_file, self.shown(self.recipients_file))
 
     def read(self, ident: str, identities: Sequence[Identity]) -> str:
         """The plaintext of draft ``ident`` (decrypted in memory)."""
