@@ -81,7 +81,8 @@ def _raising_signals() -> Iterator[None]:
         yield
     finally:
         for sig, handler in previous.items():
-            signal.signal(sig, handler)
+            # None means a handler installed outside Python; the default is the safe fallback.
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
 
 
 def private_base() -> Path | None:

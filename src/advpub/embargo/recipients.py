@@ -80,19 +80,21 @@ def parse_recipients(text: str, source: str) -> list[RecipientEntry]:
     return entries
 
 
-def read_recipients(path: Path) -> list[RecipientEntry]:
-    """Recipients from ``path``; a missing or empty file is an error (nobody could read)."""
+def read_recipients(path: Path, shown: str | None = None) -> list[RecipientEntry]:
+    """Recipients from ``path`` (named ``shown`` in messages); a missing or empty file is an
+    error (nobody could read)."""
+    name = shown or str(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise EmbargoError(
-            f"{path}: missing; add recipients with `advpub recipients add KEY --name NAME`"
+            f"{name}: missing; add recipients with `advpub recipients add KEY --name NAME`"
         ) from None
     except (OSError, UnicodeDecodeError):
-        raise EmbargoError(f"{path}: cannot read as UTF-8 text") from None
-    entries = parse_recipients(text, str(path))
+        raise EmbargoError(f"{name}: cannot read as UTF-8 text") from None
+    entries = parse_recipients(text, name)
     if not entries:
         raise EmbargoError(
-            f"{path}: lists no recipient; add one with `advpub recipients add KEY --name NAME`"
+            f"{name}: lists no recipient; add one with `advpub recipients add KEY --name NAME`"
         )
     return entries
