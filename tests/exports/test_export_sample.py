@@ -9,9 +9,16 @@ import pytest
 
 from advpub.config import load_settings
 from advpub.corpus import load_corpus
+from advpub.exports.cve import cve_containers
 from advpub.exports.site import export_outputs
 from tests.exports.csaf_mandatory import mandatory_problems
-from tests.exports.export_schemas import csaf_errors, osv_errors, provider_errors, rolie_errors
+from tests.exports.export_schemas import (
+    csaf_errors,
+    cve_errors,
+    osv_errors,
+    provider_errors,
+    rolie_errors,
+)
 from tests.exports.export_site import site_context
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,3 +53,16 @@ def test_sample_csaf_is_valid(sample_files: dict[str, bytes]) -> None:
     assert provider_errors(provider) == []
     feed = json.loads(sample_files[".well-known/csaf/white/csaf-feed-tlp-white.json"])
     assert rolie_errors(feed) == []
+
+
+def test_sample_cve_containers_are_valid() -> None:
+    settings = load_settings(ROOT)
+    exported = 0
+    for adv in load_corpus(settings).advisories:
+        if not adv.cve or adv.is_withdrawn:
+            continue
+        page = f"{settings.site_url}{adv.id.split('-')[1]}/{adv.id}/"
+        for container in cve_containers(adv, settings, page_url=page):
+            assert cve_errors(container) == [], adv.id
+            exported += 1
+    assert exported >= 3

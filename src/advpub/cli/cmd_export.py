@@ -1,16 +1,129 @@
-"""`advpub export` (not available yet)."""
+"""``advpub export osv|csaf|cve ID``: one advisory's machine-readable exports.
+
+Reads only the published advisories under ``advisories/`` (never ``embargo/``) and refuses
+an advisory whose release date is still in the future.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
 
-from advpub.cli.common import not_available
+from advpub.cli.common import add_now_argument, print_json, resolve_now, settings
+from advpub.config import Settings
+from advpub.corpus import load_corpus
+from advpub.errors import ExportError
+from advpub.exports.common import json_bytes
+from advpub.exports.csaf import csaf_document, tracking_file_name
+from advpub.exports.cve import ORG_ID_ENV, PLACEHOLDER_ORG_ID, check_org_id, cve_containers
+from advpub.exports.osv import osv_document
+from advpub.fsutil import atomic_write_bytes
+from advpub.model import Advisory
+from advpub.model.timeutil import format_iso_utc
+
+FORMATS = ("osv", "csaf", "cve")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """No options yet."""
+    """``FORMAT ID``, ``-o DIR``, ``--org-id``, ``--short-name``, ``--now``."""
+    parser.add_argument("format", choices=FORMATS, help="osv, csaf or cve (CVE JSON 5)")
+    parser.add_argument("id", metavar="ID", help="advisory id, e.g. ADV-2026-0001")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="DIR",
+        type=Path,
+        default=None,
+        help="write files into DIR (cve: DIR/<CVE-ID>.json) instead of printing JSON",
+    )
+    parser.add_argument(
+        "--org-id",
+        metavar="UUID",
+        default=None,
+        help=f"cve: your CNA's organisation UUID (default ${ORG_ID_ENV}, else a placeholder)",
+    )
+    parser.add_argument(
+        "--short-name", metavar="NAME", default=None, help="cve: your CNA's short name"
+    )
+    add_now_argument(parser)
+
+
+def find_advisory(config: Settings, ident: str, now: datetime) -> Advisory:
+    """The published advisory ``ident``; ExportError naming the problem otherwise."""
+    corpus = load_corpus(config)
+    for adv in corpus.advisories:
+        if adv.id == ident:
+            if adv.release_date > now:
+                local = adv.release_date.astimezone(config.timezone).isoformat()
+                raise ExportError(
+                    f"{adv.path}: release_date: {local} ({format_iso_utc(adv.release_date)}) "
+                    "is in the future; export it after its release"
+                )
+            return adv
+    broken = [str(v) for v in corpus.violations if PurePosixPath(v.path).stem == ident]
+    if broken:
+        raise ExportError("\n".join([*broken, f"{ident}: fix the problems above to export it"]))
+    raise ExportError(
+        f"{ident}: no published advisory with this id under {config.advisories_dir}/; "
+        "check the id (`advpub status` lists them)"
+    )
+
+
+def page_url(config: Settings, adv: Advisory) -> str | None:
+    """The absolute page URL under MkDocs' directory URLs, or None without ``site_url``."""
+    if not config.site_url or not adv.path:
+        return None
+    rel = PurePosixPath(adv.path)
+    folder = PurePosixPath(config.advisories_dir)
+    if rel.is_relative_to(folder):
+        rel = rel.relative_to(folder)
+    return f"{config.site_url}{rel.with_suffix('').as_posix()}/"
+
+
+def _org_id(args: argparse.Namespace) -> str:
+    if args.org_id:
+        return check_org_id(args.org_id, "--org-id")
+    env = os.environ.get(ORG_ID_ENV)
+    if env:
+        return check_org_id(env, ORG_ID_ENV)
+    print(
+        f"advpub export: note: no --org-id or ${ORG_ID_ENV}; wrote the placeholder "
+        f"{PLACEHOLDER_ORG_ID}, which CVE Services refuses",
+        file=sys.stderr,
+    )
+    return PLACEHOLDER_ORG_ID
 
 
 def run(args: argparse.Namespace) -> int:
-    """Say the command is not available yet (exit 2)."""
-    return not_available("export", "planned: exports")
+    """Print the export as JSON, or write it into ``-o DIR``; exit 0."""
+    config = settings()
+    adv = find_advisory(config, args.id, resolve_now(args))
+    url = page_url(config, adv)
+    files: list[tuple[str, Any]]
+    if args.format == "osv":
+        doc: Any = osv_document(adv, config, url)
+        files = [(f"{adv.id}.json", doc)]
+    elif args.format == "csaf":
+        doc = csaf_document(adv, config, url)
+        files = [(tracking_file_name(adv.id), doc)]
+    else:
+        containers = cve_containers(
+            adv, config, org_id=_org_id(args), short_name=args.short_name, page_url=url
+        )
+        doc = containers
+        files = [(f"{cve}.json", c) for cve, c in zip(adv.cve, containers, strict=True)]
+    if args.output is None:
+        print_json(doc)
+        return 0
+    for name, data in files:
+        target = args.output / name
+        try:
+            atomic_write_bytes(target, json_bytes(data))
+        except OSError as exc:
+            raise ExportError(f"{target}: cannot write: {exc.strerror}; check -o DIR") from None
+        print(target)
+    return 0
