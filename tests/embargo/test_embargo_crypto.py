@@ -204,7 +204,17 @@ def test_recipients_add_refuses_invalid_and_duplicate_keys(
     bad = cli("recipients", "add", "age1notakey", cwd=repo.path)
     assert (bad.code, bad.err) == (
         1,
-        "advpub: error: KEY:3: not a valid age (age1…) or SSH (ssh-ed25519/ssh-rsa) public key\n",
+        "advpub: error: KEY: not a valid age (age1…) or SSH (ssh-ed25519/ssh-rsa) public key, "
+        "nor a .pub file\n",
+    )
+    secret = cli("recipients", "add", alice.secret, cwd=repo.path)
+    assert secret.code == 1
+    assert secret.err.startswith("advpub: error: KEY is a private key: keep it secret")
+    assert alice.secret not in secret.out + secret.err
+    gone = cli("recipients", "remove", alice.secret, cwd=repo.path)
+    assert gone.err == (
+        "advpub: error: embargo/recipients.txt: no recipient has the key or name the given "
+        "private key; see `advpub recipients list`\n"
     )
     dup = cli("recipients", "add", alice.public, "--name", "again", cwd=repo.path)
     assert (dup.code, dup.err) == (

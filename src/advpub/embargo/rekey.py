@@ -56,6 +56,12 @@ def normalize_key(key: str) -> str:
     return parts[0] if parts else ""
 
 
+def looks_secret(value: str) -> bool:
+    """True when ``value`` looks like private key material (never echo it back)."""
+    upper = value.upper()
+    return "AGE-SECRET-KEY-" in upper or "PRIVATE KEY" in upper
+
+
 def check_name(name: str) -> str:
     """A recipient name: one line, no ``#``, not a key."""
     cleaned = name.strip()
@@ -80,9 +86,19 @@ def add_recipient(
     line = key.strip()
     if name is not None:
         line = f"{normalize_key(line)} {check_name(name)}"
-    entry = parse_recipient_line(line, len(text.splitlines()) + 1, "KEY")
+    if looks_secret(line):
+        raise EmbargoError(
+            "KEY is a private key: keep it secret (and consider it exposed if it was shared); "
+            "give its public key (age1… or the .pub file)"
+        )
+    try:
+        entry = parse_recipient_line(line, len(text.splitlines()) + 1, "KEY")
+    except EmbargoError:
+        entry = None
     if entry is None:
-        raise EmbargoError("KEY: give an age public key (age1…) or an SSH public key")
+        raise EmbargoError(
+            "KEY: not a valid age (age1…) or SSH (ssh-ed25519/ssh-rsa) public key, nor a .pub file"
+        )
     for other in entries:
         if other.key == entry.key:
             raise EmbargoError(
@@ -111,8 +127,9 @@ def remove_recipient(
     wanted = key_or_name.strip()
     matches = [e for e in entries if e.key == normalize_key(wanted) or e.name == wanted]
     if not matches:
+        echo = "the given private key" if looks_secret(wanted) else repr(wanted)
         raise EmbargoError(
-            f"{shown}: no recipient has the key or name {wanted!r}; see `advpub recipients list`"
+            f"{shown}: no recipient has the key or name {echo}; see `advpub recipients list`"
         )
     if len(matches) > 1:
         lines = ", ".join(str(m.line) for m in matches)
