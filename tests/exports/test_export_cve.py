@@ -173,7 +173,7 @@ def test_org_id_check() -> None:
         check_org_id("1234", "ADVPUB_CVE_ORG_ID")
     assert str(caught.value) == (
         "ADVPUB_CVE_ORG_ID: '1234' is not a CNA organisation UUID (a version 4 UUID like "
-        "b3476cb9-2e3d-41a6-98d0-0f47421a65b6); `cve org` in cvelib shows yours"
+        "b3476cb9-2e3d-41a6-98d0-0f47421a65b6); `cve org --raw` (cvelib) shows yours"
     )
 
 

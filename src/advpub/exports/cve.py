@@ -22,17 +22,17 @@
 - Refused with an :class:`~advpub.errors.ExportError`: an advisory without CVE ids, without
   affected products, without any reference URL, or withdrawn (reject the CVE instead).
 
-Submitting with cvelib (``pip install cvelib``; credentials in ``CVE_USER``, ``CVE_ORG``,
-``CVE_API_KEY``; add ``-e test`` to try CVE Services' test instance first)::
+Submitting with cvelib (``pip install cvelib``; it reads ``CVE_USER``, ``CVE_ORG`` (your
+CNA's short name) and ``CVE_API_KEY``; ``-e test`` targets CVE Services' test instance,
+``-i`` asks before every change)::
 
-    advpub export cve ADV-2026-0003 --org-id "$CVE_ORG_UUID" -o out/
-    cve publish CVE-2026-20013 -f out/CVE-2026-20013.json   # first publication
-    cve publish CVE-2026-20013 -f out/CVE-2026-20013.json   # same call updates it later
+    export ADVPUB_CVE_ORG_ID=<your CNA's UUID, the "UUID" of `cve org --raw`>
+    advpub export cve ADV-2026-0003 --short-name "$CVE_ORG" -o out/
+    cve -e test publish CVE-2026-20013 -f out/CVE-2026-20013.json   # try it first
+    cve publish CVE-2026-20013 -f out/CVE-2026-20013.json           # then for real
 
-``cve publish`` sends the file as the CNA container of that CVE id (the id must be
-RESERVED or already PUBLISHED by your CNA); CVE Services replaces ``providerMetadata``
-``dateUpdated``. Check a file without submitting with ``cve publish --dry-run`` when your
-cvelib version offers it, or validate against the CVE 5.1.1 schema.
+``cve publish`` sends the file as the CNA container of a RESERVED id; run it again after
+a revision to update the PUBLISHED record. For a withdrawn advisory use ``cve reject``.
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def check_org_id(value: str, source: str) -> str:
     if not _UUID4.match(text):
         raise ExportError(
             f"{source}: {value!r} is not a CNA organisation UUID (a version 4 UUID like "
-            "b3476cb9-2e3d-41a6-98d0-0f47421a65b6); `cve org` in cvelib shows yours"
+            "b3476cb9-2e3d-41a6-98d0-0f47421a65b6); `cve org --raw` (cvelib) shows yours"
         )
     return text
 
