@@ -16,6 +16,7 @@ import pytest
 from advpub.embargo.editor import (
     comment_block,
     editor_command,
+    hardened,
     private_workspace,
     strip_comments,
 )
@@ -136,3 +137,25 @@ def test_ctrl_c_belongs_to_the_editor_while_it_runs(
             process.kill()
     assert (process.returncode, out, err) == (0, f"updated embargo/{ID}.md.age\n", "")
     assert store.read(ID, parse_identities(alice.secret, "t")) == new_text
+
+
+def test_vim_like_editors_keep_no_viminfo_swap_or_undo_copies(tmp_path: Path) -> None:
+    link = tmp_path / "vi"
+    link.symlink_to("/usr/bin/vim.basic")
+    assert hardened(["vim"]) == [
+        "vim",
+        "-n",
+        "-i",
+        "NONE",
+        "-c",
+        "set nobackup nowritebackup noundofile",
+    ]
+    assert hardened([str(link), "-p"])[2:] == [
+        "-n",
+        "-i",
+        "NONE",
+        "-c",
+        "set nobackup nowritebackup noundofile",
+    ]
+    assert hardened(["nano", "-w"]) == ["nano", "-w"]
+    assert hardened(["code", "--wait"]) == ["code", "--wait"]

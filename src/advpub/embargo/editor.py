@@ -166,6 +166,23 @@ def editor_command(env: Mapping[str, str] | None = None) -> list[str]:
     raise EmbargoError("no editor: set $VISUAL or $EDITOR (for example `export EDITOR=nano`)")
 
 
+VIM_FAMILY = frozenset({"vim", "nvim", "gvim", "mvim"})
+# viminfo/shada keep registers (yanked plaintext) and undo files keep every version, both
+# outside the private folder: switch them off for vim-like editors.
+VIM_HARDENING = ("-n", "-i", "NONE", "-c", "set nobackup nowritebackup noundofile")
+
+
+def hardened(command: Sequence[str]) -> list[str]:
+    """``command`` plus options that stop vim-like editors from copying text elsewhere."""
+    if not command:
+        return []
+    found = shutil.which(command[0]) or command[0]
+    names = {Path(command[0]).name, Path(os.path.realpath(found)).name}
+    if any(name.split(".")[0] in VIM_FAMILY for name in names):
+        return [*command, *VIM_HARDENING]
+    return list(command)
+
+
 def run_editor(command: Sequence[str], path: Path) -> None:
     """Run the editor on ``path`` and wait; a failing or killed editor is an error.
 
@@ -263,7 +280,7 @@ def edit_until_valid(
     typed is lost. The session ends when the text is valid, unchanged from the start,
     emptied (abort), or saved again unchanged while still invalid (the caller decides).
     """
-    editor = list(command) if command is not None else editor_command()
+    editor = hardened(command if command is not None else editor_command())
     with private_workspace() as space:
         path = space.create_file(name, comment_block(header) + text)
         current = text
