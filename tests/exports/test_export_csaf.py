@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from advpub.errors import ExportError
 from advpub.exports.csaf import csaf_document, tracking_file_name
 from advpub.exports.site import csaf_outputs, csaf_skipped_reason, export_outputs
 from tests.conftest import SCHEMAS, require_tool
@@ -408,3 +409,16 @@ def test_only_tlp_clear_goes_to_white(tmp_path: Path) -> None:
     files = {o.path for o in csaf_outputs(site_context(settings, [clear, amber]))}
     assert f"{WHITE}/2026/adv-2026-0001.json" in files
     assert not [p for p in files if "0002" in p]
+
+
+def test_colliding_csaf_file_names_are_refused(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    first = case("no-cve", settings, 1)
+    second = replace(first, id="Adv-2026-0001", path="advisories/Adv-2026-0001.md")
+    with pytest.raises(ExportError) as caught:
+        csaf_outputs(site_context(settings, [first, second]))
+    assert str(caught.value) == (
+        "advisories/ADV-2026-0001.md: id: ADV-2026-0001 and Adv-2026-0001 give the same CSAF "
+        "file name 2026/adv-2026-0001.json (CSAF lower-cases ids and replaces other "
+        "characters by _); rename one of them"
+    )

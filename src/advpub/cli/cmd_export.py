@@ -74,14 +74,12 @@ def find_advisory(config: Settings, ident: str, now: datetime) -> Advisory:
 
 
 def page_url(config: Settings, adv: Advisory) -> str | None:
-    """The absolute page URL under MkDocs' directory URLs, or None without ``site_url``."""
-    if not config.site_url or not adv.path:
+    """The absolute page URL (the site's ``<YYYY>/<ID>/``, year of first publication in the
+    site time zone), or None without ``site_url``."""
+    if not config.site_url:
         return None
-    rel = PurePosixPath(adv.path)
-    folder = PurePosixPath(config.advisories_dir)
-    if rel.is_relative_to(folder):
-        rel = rel.relative_to(folder)
-    return f"{config.site_url}{rel.with_suffix('').as_posix()}/"
+    year = adv.published_at.astimezone(config.timezone).year
+    return f"{config.site_url}{year:04d}/{adv.id}/"
 
 
 def _org_id(args: argparse.Namespace) -> str:

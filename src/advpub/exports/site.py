@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from advpub.errors import ExportError
 from advpub.exports.common import iso_utc, json_bytes
 from advpub.exports.csaf import (
     CSAF_SCHEMA_URL,
@@ -99,6 +100,15 @@ def csaf_files(ctx: SiteContext) -> list[CsafFile]:
         year = doc["document"]["tracking"]["initial_release_date"][:4]
         path = f"{year}/{tracking_file_name(adv.id)}"
         files.append(CsafFile(adv, path, json_bytes(doc), doc))
+    owners: dict[str, str] = {}
+    for f in files:
+        other = owners.setdefault(f.path, f.adv.id)
+        if other != f.adv.id:
+            raise ExportError(
+                f"{f.adv.path or f.adv.id}: id: {f.adv.id} and {other} give the same CSAF file "
+                f"name {f.path} (CSAF lower-cases ids and replaces other characters by _); "
+                "rename one of them"
+            )
     return sorted(files, key=lambda f: f.path)
 
 
