@@ -1,16 +1,24 @@
-"""`advpub serve` (not available yet)."""
+"""``advpub serve``: live preview on 127.0.0.1 (every rebuild passes the release gate)."""
 
 from __future__ import annotations
 
 import argparse
 
-from advpub.cli.common import not_available
+from advpub.site.build import serve_site
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """No options yet."""
+    """``--dev-addr``."""
+    parser.add_argument(
+        "-a",
+        "--dev-addr",
+        default="127.0.0.1:8000",
+        metavar="HOST:PORT",
+        help="address to serve on (default 127.0.0.1:8000)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    """Say the command is not available yet (exit 2)."""
-    return not_available("serve", "planned: site")
+    """Serve until interrupted."""
+    serve_site(dev_addr=args.dev_addr)
+    return 0

@@ -1,11 +1,310 @@
-"""The ``advpub`` MkDocs plugin (a thin adapter over advpub.site functions)."""
+"""The ``advpub`` MkDocs plugin (a thin adapter over advpub.site functions).
+
+Order of events: ``on_config`` reads the settings and shapes the theme, search and nav;
+``on_files`` evaluates the release gate for every advisory (failing the build on any
+refusal), gives advisory pages their URLs and adds the generated pages;
+``on_page_markdown``/``on_page_content`` render pages from the model; ``on_post_build``
+(last of all plugins) writes feeds and exports, scans the whole output for embargoed
+drafts and writes the marker ``advpub build`` checks.
+"""
 
 from __future__ import annotations
 
-from mkdocs.plugins import BasePlugin
+import json
+import logging
+from datetime import UTC, datetime
+from html import escape
+from importlib import resources
+from pathlib import Path, PurePosixPath
+from typing import Any
 
-from advpub.config import AdvpubConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from advpub.config import AdvpubConfig, Settings, settings_from_mkdocs
+from advpub.corpus import load_corpus
+from advpub.errors import AdvpubError
+from advpub.model import Advisory
+from advpub.site.build_checks import (
+    build_now,
+    leak_message,
+    release_problems,
+    remove_site,
+    scan_site,
+)
+from advpub.site.feeds import feed_links
+from advpub.site.i18n import Labels, labels_for
+from advpub.site.listings import (
+    HOME_SRC_URI,
+    OVERVIEWS,
+    SitePage,
+    advisory_dir,
+    overview_src_uri,
+    plan_site,
+)
+from advpub.site.marker import BuildMarker, write_marker
+from advpub.site.outputs import Output, SiteContext, generate_all
+from advpub.site.render import Renderer
+from advpub.site.sanitize import sanitize_html
+
+log = logging.getLogger("mkdocs.plugins.advpub")
+
+CSS_URI = "assets/advpub/advpub.css"
+# Tokenise like Material's Japanese default, but keep "-" inside identifiers such as
+# ADV-2026-0001 or CVE-2026-12345 (a "-" followed by a digit), so an exact id query
+# matches one advisory instead of every advisory of that year.
+SEARCH_SEPARATOR = r"[\s\u3000、。，．]+|-(?![0-9])"
+
+
+def _nav_paths(nav: object) -> list[str]:
+    """Every page path referenced by a MkDocs nav structure."""
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, dict):
+        return [p for value in nav.values() for p in _nav_paths(value)]
+    if isinstance(nav, list):
+        return [p for item in nav for p in _nav_paths(item)]
+    return []
+
+
+def site_nav(labels: Labels) -> list[dict[str, str]]:
+    """The short navigation: home and the overview pages (never one entry per advisory)."""
+    keys = {"year": "nav.archive", "product": "nav.products", "severity": "nav.severity"}
+    nav = [{labels("nav.home"): HOME_SRC_URI}]
+    for kind, _folder in OVERVIEWS:
+        nav.append({labels(keys.get(kind, "nav.cwe")): overview_src_uri(kind)})
+    return nav
+
+
+def _front_matter(title: str) -> str:
+    # JSON strings are valid YAML scalars, so the title needs no further escaping.
+    return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n"
+
+
+def _safe_output_path(output: Output) -> PurePosixPath:
+    path = PurePosixPath(output.path)
+    if path.is_absolute() or ".." in path.parts or not path.parts or "\\" in output.path:
+        raise PluginError(f"advpub: generator output {output.path!r} is not a site-relative path")
+    return path
 
 
 class AdvpubPlugin(BasePlugin[AdvpubConfig]):
     """Builds the advisory site; refuses to build anything not releasable."""
+
+    def __init__(self) -> None:
+        self.settings: Settings | None = None
+        self.labels = labels_for("en")
+        self.advisories: tuple[Advisory, ...] = ()
+        self.by_src: dict[str, Advisory] = {}
+        self.pages: dict[str, SitePage] = {}
+        self.renderer: Renderer | None = None
+        self.outputs: list[Output] = []
+        self.now: datetime | None = None
+
+    # -- configuration -------------------------------------------------------------------
+
+    @event_priority(50)  # before Material's search reads its separator
+    def on_config(self, config: Any) -> Any:
+        """Read settings; theme overrides, CSS, search tokenising, the short nav."""
+        try:
+            settings = settings_from_mkdocs(config, self.config)
+        except AdvpubError as exc:
+            raise PluginError(str(exc)) from None
+        self.settings = settings
+        self.labels = labels_for(settings.language)
+        docs_dir = Path(config["docs_dir"]).resolve()
+        if docs_dir != settings.advisories_path.resolve():
+            raise PluginError(
+                f"mkdocs.yml: docs_dir: is {docs_dir}, but the advpub plugin publishes "
+                f"{settings.advisories_dir}/; set `docs_dir: {settings.advisories_dir}`"
+            )
+        theme = config["theme"]
+        # Readers' browsers must not call other hosts (Google Fonts by default).
+        theme["font"] = False
+        overrides = str(resources.files("advpub.site").joinpath("templates", "theme"))
+        theme.dirs.insert(1 if theme.custom_dir else 0, overrides)
+        config["extra_css"].append(CSS_URI)
+        search = config["plugins"].get("search") or config["plugins"].get("material/search")
+        if search is not None and "separator" in search.config and not search.config["separator"]:
+            search.config["separator"] = SEARCH_SEPARATOR
+        generated = {HOME_SRC_URI, *(overview_src_uri(kind) for kind, _ in OVERVIEWS)}
+        nav = config["nav"]
+        if nav is None or set(_nav_paths(nav)) <= generated:
+            config["nav"] = site_nav(self.labels)
+        if not config["copyright"]:
+            config["copyright"] = self.labels("footer.publisher", publisher=settings.publisher.name)
+        return config
+
+    # -- files -------------------------------------------------------------------------
+
+    def on_files(self, files: Files, *, config: Any) -> Files:
+        """Gate every advisory, place advisory pages, add the generated pages."""
+        settings = self._settings()
+        try:
+            now = build_now()
+            corpus = load_corpus(settings)
+            problems = release_problems(corpus, now, settings)
+        except AdvpubError as exc:
+            raise PluginError(str(exc)) from None
+        except ImportError as exc:
+            raise PluginError(f"advpub: the release gate is not available ({exc})") from None
+        if problems:
+            raise PluginError(
+                "advpub: refusing to build the site; fix or remove these advisories:\n"
+                + "\n".join(f"  {p}" for p in problems)
+            )
+        self.now = now
+        self.advisories = corpus.advisories
+        by_path = {(settings.root / str(a.path)).resolve(): a for a in corpus.advisories}
+        zone = settings.timezone
+        advisory_urls: dict[str, str] = {}
+        for file in list(files):
+            if not file.is_documentation_page():
+                continue
+            adv = by_path.get(Path(file.abs_src_path).resolve()) if file.abs_src_path else None
+            if adv is None:
+                # README.md, index.md, _templates...: never published as pages.
+                files.remove(file)
+                continue
+            file.dest_uri = advisory_dir(adv, zone) + "index.html"
+            file.inclusion = InclusionLevel.NOT_IN_NAV
+            self.by_src[file.src_uri] = adv
+            advisory_urls[adv.id] = file.url
+        missing = [a.id for a in corpus.advisories if a.id not in advisory_urls]
+        if missing:
+            raise PluginError(f"advpub: advisories not found among the pages: {missing}")
+
+        plan = plan_site(corpus.advisories, zone, settings.page_size)
+        in_nav = {HOME_SRC_URI, *(overview_src_uri(kind) for kind, _ in OVERVIEWS)}
+        page_urls: dict[str, str] = {}
+        renderer = Renderer(settings, self.labels, advisory_urls, page_urls)
+        for page in plan:
+            existing = files.get_file_from_path(page.src_uri)
+            if existing is not None:
+                files.remove(existing)
+            file = File.generated(
+                config,
+                page.src_uri,
+                content=_front_matter(escape(renderer.title(page))),
+                inclusion=InclusionLevel.INCLUDED
+                if page.src_uri in in_nav
+                else InclusionLevel.NOT_IN_NAV,
+            )
+            files.append(file)
+            self.pages[page.src_uri] = page
+            page_urls[page.src_uri] = "" if file.url == "./" else file.url
+        css = resources.files("advpub.site").joinpath("assets", "advpub.css")
+        files.append(File.generated(config, CSS_URI, content=css.read_bytes()))
+        self.renderer = renderer
+
+        ctx = SiteContext(
+            settings=settings,
+            advisories=corpus.advisories,
+            page_url=lambda ident: advisory_urls[ident],
+            absolute_url=lambda rel: (settings.site_url or "/") + rel.lstrip("/"),
+            build_time=now,
+        )
+        try:
+            self.outputs = generate_all(ctx)
+        except AdvpubError as exc:
+            raise PluginError(str(exc)) from None
+        return files
+
+    # -- pages -------------------------------------------------------------------------
+
+    def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
+        """Advisory pages: the model's body; generated pages: no Markdown at all."""
+        src = page.file.src_uri
+        adv = self.by_src.get(src)
+        if adv is not None:
+            # Only keys the plugin controls: a front matter `template:` or `hide:` has no say.
+            # Material prints page.meta values into HTML without escaping (title, header,
+            # description attribute), so they are escaped here.
+            page.meta = {
+                "title": escape(adv.title),
+                "description": escape(adv.summary),
+                # Material's search gives tags a very high boost: exact ids rank first.
+                "tags": [escape(i) for i in adv.identifiers],
+            }
+            return adv.body
+        site_page = self.pages.get(src)
+        if site_page is not None:
+            page.meta = {
+                "title": page.meta.get("title", ""),
+                "hide": ["toc"],
+                # Listings repeat every id; only advisory pages answer a search.
+                "search": {"exclude": True},
+            }
+            return ""
+        return markdown
+
+    def on_page_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
+        """Sanitise advisory bodies and wrap them; render generated pages."""
+        renderer = self.renderer
+        if renderer is None:
+            return html
+        src = page.file.src_uri
+        current = "" if page.url == "./" else page.url
+        adv = self.by_src.get(src)
+        if adv is not None:
+            return renderer.advisory(adv, sanitize_html(html), current)
+        site_page = self.pages.get(src)
+        if site_page is not None:
+            return renderer.site_page(site_page, current)
+        return html
+
+    def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
+        """Feed links for the page head (a listing's own feeds first)."""
+        listing: str | None = None
+        label: str | None = None
+        site_page = self.pages.get(page.file.src_uri)
+        group = site_page.group if site_page is not None else None
+        if group is not None and group.kind in ("product", "severity"):
+            listing = group.base.rstrip("/")
+            label = group.title
+        context["advpub_feeds"] = feed_links(self._settings(), listing, label)
+        return context
+
+    def on_template_context(self, context: Any, *, template_name: str, config: Any) -> Any:
+        """Feed links on static templates (404) too."""
+        if self.settings is not None:
+            context["advpub_feeds"] = feed_links(self.settings)
+        return context
+
+    # -- after the build ---------------------------------------------------------------
+
+    @event_priority(-100)  # after search wrote its index: the scan must see every file
+    def on_post_build(self, *, config: Any) -> None:
+        """Write feeds and exports, scan for embargoed drafts, write the marker."""
+        settings = self._settings()
+        site_dir = Path(config["site_dir"])
+        for output in self.outputs:
+            target = site_dir.joinpath(*_safe_output_path(output).parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(output.content)
+        status = "disabled"
+        if settings.leak_scan:
+            try:
+                scan = scan_site(site_dir, settings)
+            except AdvpubError as exc:
+                remove_site(site_dir)
+                raise PluginError(f"advpub: leak scan failed, deleted {site_dir}: {exc}") from None
+            if scan.hits:
+                remove_site(site_dir)
+                raise PluginError(leak_message(site_dir, scan.hits))
+            for shown in scan.unreadable:
+                log.warning(f"advpub: {shown}: cannot decrypt, so only its id was scanned for")
+            status = "passed" if scan.ran else "no-identity"
+        now = self.now or build_now()
+        write_marker(
+            site_dir,
+            BuildMarker(
+                len(self.advisories), now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), status
+            ),
+        )
+
+    def _settings(self) -> Settings:
+        if self.settings is None:
+            raise PluginError("advpub: the plugin was not configured (on_config did not run)")
+        return self.settings

@@ -1,0 +1,139 @@
+"""``advpub build`` and ``advpub serve``: MkDocs in-process, then the checks MkDocs cannot do.
+
+A site only counts as built when the advpub plugin wrote its marker (so the gate ran) and,
+when an identity is available, no file mentions an embargoed draft; otherwise the output
+folder is deleted so it cannot be deployed by mistake.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from advpub.config import CONFIG_FILE, PLUGIN_NAME, Settings, find_root, settings_from_mkdocs
+from advpub.errors import ConfigError, SiteError
+from advpub.site.build_checks import leak_message, remove_site, scan_site
+from advpub.site.marker import MARKER_FILE, read_marker
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    """A finished build: where it is, how many advisories, how the leak scan went."""
+
+    site_dir: Path
+    advisories: int
+    leak_scan: str
+
+
+class _MkdocsLog(logging.Handler):
+    """Prints MkDocs' warnings to stderr and keeps its errors for the final message (MkDocs
+    logs a plugin's error, then raises a generic Abort)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.errors: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if record.levelno >= logging.ERROR:
+            self.errors.append(message)
+        else:
+            sys.stderr.write(f"advpub: warning: {message}\n")
+
+
+@contextmanager
+def _mkdocs_logging() -> Iterator[_MkdocsLog]:
+    logger = logging.getLogger("mkdocs")
+    handler = _MkdocsLog()
+    logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+
+
+def _load(root: Path | None, **overrides: Any) -> tuple[Any, Settings]:
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+
+    folder = find_root(root)
+    path = folder / CONFIG_FILE
+    try:
+        config = load_config(config_file=str(path), **overrides)
+    except ConfigurationError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    plugin = config["plugins"].get(PLUGIN_NAME)
+    if plugin is None:
+        raise ConfigError(
+            f"{path}: plugins: the `{PLUGIN_NAME}` plugin is not enabled; add `- {PLUGIN_NAME}` "
+            "under `plugins:` (without it nothing is gated)"
+        )
+    return config, settings_from_mkdocs(config, plugin.config)
+
+
+def build_site(
+    root: Path | None = None, site_dir: Path | None = None, *, strict: bool = False
+) -> BuiltSite:
+    """Build the site of the repository at (or above) ``root``; SiteError on any failure."""
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+    overrides: dict[str, Any] = {}
+    if site_dir is not None:
+        overrides["site_dir"] = str(site_dir.resolve())
+    if strict:
+        overrides["strict"] = True
+    with _mkdocs_logging() as logged:
+        config, settings = _load(root, **overrides)
+        target = Path(config["site_dir"])
+        (target / MARKER_FILE).unlink(missing_ok=True)
+        try:
+            build(config)
+        except (PluginError, ConfigurationError) as exc:
+            raise SiteError(str(exc)) from None
+        except Abort as exc:
+            raise SiteError(_errors(logged) or f"build aborted: {exc}") from None
+    marker = read_marker(target)
+    if marker is None:
+        remove_site(target)
+        raise SiteError(
+            f"{target}: the advpub plugin did not run (no {MARKER_FILE}), so the release gate "
+            "was not applied; deleted the output. Build with MkDocs 1.6 or ProperDocs and "
+            "`- advpub` under `plugins:`"
+        )
+    status = marker.leak_scan
+    if status != "passed" and settings.leak_scan:
+        scan = scan_site(target, settings)
+        if scan.hits:
+            remove_site(target)
+            raise SiteError(leak_message(target, scan.hits))
+        status = "passed" if scan.ran else status
+    return BuiltSite(target, marker.advisories, status)
+
+
+def serve_site(root: Path | None = None, dev_addr: str = "127.0.0.1:8000") -> None:
+    """Serve a live preview (the plugin gates every rebuild); returns when interrupted."""
+    from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+    host, _, port = dev_addr.rpartition(":")
+    if not host or not port.isdigit():
+        raise ConfigError(f"--dev-addr: {dev_addr!r} is not HOST:PORT (e.g. 127.0.0.1:8000)")
+    with _mkdocs_logging() as logged:
+        _config, _settings = _load(root)
+        folder = find_root(root)
+        try:
+            serve(config_file=str(folder / CONFIG_FILE), dev_addr=dev_addr, livereload=True)
+        except (PluginError, ConfigurationError) as exc:
+            raise SiteError(str(exc)) from None
+        except Abort as exc:
+            raise SiteError(_errors(logged) or f"serve aborted: {exc}") from None
+
+
+def _errors(logged: _MkdocsLog) -> str:
+    return "\n".join(e.removeprefix("advpub: ") for e in logged.errors)

@@ -1,0 +1,100 @@
+"""The checks a site build runs: the release gate over ``advisories/`` and the leak scan.
+
+The gate part never reads ``embargo/``; the leak scan decrypts drafts in memory only when an
+identity is configured, and reports draft ids and kinds of terms, never the terms.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from advpub.config import Settings
+from advpub.corpus import Corpus
+from advpub.errors import ConfigError, SiteError
+from advpub.leaks import LeakHit
+
+NOW_ENV = "ADVPUB_NOW"
+
+
+def build_now() -> datetime:
+    """The instant the gate compares against: ``ADVPUB_NOW`` (ISO 8601 with offset) or the clock."""
+    text = os.environ.get(NOW_ENV, "").strip()
+    if not text:
+        return datetime.now(UTC)
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(
+            f"${NOW_ENV}: {text!r} is not an ISO 8601 instant; use e.g. 2026-12-01T09:00:00+09:00"
+        ) from None
+    if value.tzinfo is None:
+        raise ConfigError(f"${NOW_ENV}: {text!r} has no UTC offset; add one (e.g. +09:00 or Z)")
+    return value
+
+
+def release_problems(corpus: Corpus, now: datetime, settings: Settings) -> list[str]:
+    """Every reason the site must not be built: validation violations and gate refusals."""
+    # Imported here: the gate is its own seam and the site must fail closed without it.
+    from advpub.gate import evaluate_published
+
+    problems = [str(v) for v in corpus.violations]
+    for adv in corpus.advisories:
+        decision = evaluate_published(adv, now, settings)
+        if decision.releasable:
+            continue
+        shown = adv.path or adv.id
+        reasons = decision.reasons or ("the release gate refused it",)
+        problems.extend(f"{shown}: not releasable: {reason}" for reason in reasons)
+    return problems
+
+
+@dataclass(frozen=True)
+class LeakScan:
+    """The result of scanning a built site: ``ran`` is False when no identity is configured."""
+
+    ran: bool
+    hits: tuple[LeakHit, ...] = ()
+    unreadable: tuple[str, ...] = ()
+
+
+def scan_site(site_dir: Path, settings: Settings) -> LeakScan:
+    """Scan every file of the built site for the ids, CVEs, aliases and titles of drafts."""
+    from advpub.embargo.drafts import load_drafts
+    from advpub.embargo.identity import try_load_identities
+    from advpub.embargo.store import EmbargoStore
+    from advpub.leaks import scan_folder, terms_from_drafts
+
+    loaded = try_load_identities()
+    if loaded is None:
+        return LeakScan(ran=False)
+    store = EmbargoStore(settings.embargo_path, settings.root)
+    drafts = load_drafts(store, loaded.identities, settings.model_options)
+    terms = terms_from_drafts(drafts)
+    hits = tuple(scan_folder(site_dir, terms))
+    unreadable = tuple(d.shown for d in drafts if not d.is_readable)
+    return LeakScan(ran=True, hits=hits, unreadable=unreadable)
+
+
+def leak_message(site_dir: Path, hits: Sequence[LeakHit]) -> str:
+    """The error for a failed leak scan (the site folder has been deleted)."""
+    lines = [
+        f"the built site mentions embargoed drafts; deleted {site_dir} so it cannot be deployed:"
+    ]
+    root = str(site_dir)
+    for hit in hits:
+        shown = hit.where[len(root) :].lstrip("/\\") if hit.where.startswith(root) else hit.where
+        lines.append(f"  {LeakHit(shown, hit.term)}")
+    return "\n".join(lines)
+
+
+def remove_site(site_dir: Path) -> None:
+    """Delete a built site folder (refusing anything that does not look like one)."""
+    target = site_dir.resolve()
+    if target == Path(target.anchor) or target == Path.home().resolve():
+        raise SiteError(f"{site_dir}: refusing to delete this folder")
+    shutil.rmtree(target, ignore_errors=True)

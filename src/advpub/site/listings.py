@@ -1,0 +1,199 @@
+"""Which pages the site has: listings grouped by year, product, severity and CWE, paginated.
+
+Plain functions over the published advisories (newest first). Paths follow the URL
+contract of :mod:`advpub.site.slugs`; every listing page holds at most ``page_size``
+advisories, so no page grows with the corpus.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import tzinfo
+from typing import Literal
+
+from advpub.model import Advisory
+from advpub.model.advisory import SEVERITY_ORDER
+from advpub.site.slugs import product_slug
+
+GroupKind = Literal["year", "product", "severity", "cwe"]
+PageKind = Literal["home", "overview", "listing"]
+
+# Overview pages, in navigation order: (group kind, folder).
+OVERVIEWS: tuple[tuple[GroupKind, str], ...] = (
+    ("year", "archive"),
+    ("product", "products"),
+    ("severity", "severity"),
+    ("cwe", "cwe"),
+)
+SEVERITY_LEVELS = tuple(level.lower() for level in reversed(SEVERITY_ORDER))
+HOME_SRC_URI = "index.md"
+_CWE_NUMBER = re.compile(r"(\d+)$")
+
+
+@dataclass(frozen=True)
+class Group:
+    """One listing: e.g. the advisories of a product; ``base`` is its folder (``products/x/``)."""
+
+    kind: GroupKind
+    key: str
+    title: str
+    base: str
+    advisories: tuple[Advisory, ...]
+
+
+@dataclass(frozen=True)
+class SitePage:
+    """A generated page: the home page, an overview of groups, or one page of a listing."""
+
+    src_uri: str
+    kind: PageKind
+    group_kind: GroupKind | None = None
+    group: Group | None = None
+    groups: tuple[Group, ...] = ()
+    advisories: tuple[Advisory, ...] = ()
+    number: int = 1
+    siblings: tuple[str, ...] = ()
+
+    @property
+    def pages(self) -> int:
+        """How many pages the listing has (1 for unpaginated pages)."""
+        return max(1, len(self.siblings))
+
+
+def year_of(advisory: Advisory, zone: tzinfo) -> str:
+    """The year an advisory was first public, in the site time zone."""
+    return f"{advisory.published_at.astimezone(zone).year:04d}"
+
+
+def advisory_dir(advisory: Advisory, zone: tzinfo) -> str:
+    """The site-relative folder of an advisory's page: ``<YYYY>/<ID>/``."""
+    return f"{year_of(advisory, zone)}/{advisory.id}/"
+
+
+def severity_level(advisory: Advisory) -> str | None:
+    """The severity listing an advisory belongs to (``critical`` ... ``none``); unscored: None."""
+    severity = advisory.severity
+    return severity.lower() if severity else None
+
+
+def cwe_slug(cwe: str) -> str:
+    """``CWE-79`` -> ``cwe-79`` (the folder of its listing)."""
+    return cwe.strip().lower()
+
+
+def _cwe_order(cwe: str) -> tuple[int, str]:
+    match = _CWE_NUMBER.search(cwe)
+    return (int(match.group(1)) if match else 1 << 30, cwe)
+
+
+def _collect(
+    advisories: Iterable[Advisory],
+    keys: Callable[[Advisory], Iterable[tuple[str, str]]],
+) -> dict[str, tuple[str, list[Advisory]]]:
+    found: dict[str, tuple[str, list[Advisory]]] = {}
+    for adv in advisories:
+        seen: set[str] = set()
+        for key, title in keys(adv):
+            if key in seen:
+                continue
+            seen.add(key)
+            found.setdefault(key, (title, []))[1].append(adv)
+    return found
+
+
+def group_by_year(advisories: Sequence[Advisory], zone: tzinfo) -> list[Group]:
+    """One group per publication year, newest year first."""
+    found = _collect(advisories, lambda a: [(year_of(a, zone), year_of(a, zone))])
+    return [
+        Group("year", key, title, f"{key}/", tuple(items))
+        for key, (title, items) in sorted(found.items(), reverse=True)
+    ]
+
+
+def group_by_product(advisories: Sequence[Advisory]) -> list[Group]:
+    """One group per vendor/product pair, alphabetical."""
+    found = _collect(
+        advisories, lambda a: [(product_slug(p.vendor, p.product), p.label) for p in a.affected]
+    )
+    return [
+        Group("product", key, title, f"products/{key}/", tuple(items))
+        for key, (title, items) in sorted(found.items(), key=lambda kv: kv[1][0].casefold())
+    ]
+
+
+def group_by_severity(advisories: Sequence[Advisory]) -> list[Group]:
+    """One group per severity level present, most severe first (unscored advisories: none)."""
+
+    def keys(adv: Advisory) -> list[tuple[str, str]]:
+        level = severity_level(adv)
+        return [(level, level)] if level else []
+
+    found = _collect(advisories, keys)
+    return [
+        Group("severity", level, level, f"severity/{level}/", tuple(found[level][1]))
+        for level in SEVERITY_LEVELS
+        if level in found
+    ]
+
+
+def group_by_cwe(advisories: Sequence[Advisory]) -> list[Group]:
+    """One group per CWE id, by number."""
+    found = _collect(advisories, lambda a: [(cwe_slug(c), c.strip().upper()) for c in a.cwe])
+    return [
+        Group("cwe", key, title, f"cwe/{key}/", tuple(items))
+        for key, (title, items) in sorted(found.items(), key=lambda kv: _cwe_order(kv[1][0]))
+    ]
+
+
+def groups_of(kind: GroupKind, advisories: Sequence[Advisory], zone: tzinfo) -> list[Group]:
+    """The groups of one kind."""
+    if kind == "year":
+        return group_by_year(advisories, zone)
+    if kind == "product":
+        return group_by_product(advisories)
+    if kind == "severity":
+        return group_by_severity(advisories)
+    return group_by_cwe(advisories)
+
+
+def page_src_uri(base: str, number: int) -> str:
+    """The virtual Markdown path of page ``number`` of the listing in folder ``base``."""
+    return f"{base}index.md" if number == 1 else f"{base}page/{number}/index.md"
+
+
+def paginate(group: Group, page_size: int) -> list[SitePage]:
+    """The pages of one listing, ``page_size`` advisories each (at least one page)."""
+    size = max(1, page_size)
+    chunks = [group.advisories[i : i + size] for i in range(0, len(group.advisories), size)]
+    chunks = chunks or [()]
+    siblings = tuple(page_src_uri(group.base, n) for n in range(1, len(chunks) + 1))
+    return [
+        SitePage(
+            src_uri=siblings[n - 1],
+            kind="listing",
+            group_kind=group.kind,
+            group=group,
+            advisories=tuple(chunk),
+            number=n,
+            siblings=siblings,
+        )
+        for n, chunk in enumerate(chunks, start=1)
+    ]
+
+
+def overview_src_uri(kind: GroupKind) -> str:
+    """The virtual Markdown path of the overview page of one group kind."""
+    return next(f"{folder}/index.md" for k, folder in OVERVIEWS if k == kind)
+
+
+def plan_site(advisories: Sequence[Advisory], zone: tzinfo, page_size: int) -> list[SitePage]:
+    """Every generated page: home, one overview per group kind, and every listing page."""
+    pages = [SitePage(HOME_SRC_URI, "home", advisories=tuple(advisories[: max(1, page_size)]))]
+    for kind, _folder in OVERVIEWS:
+        groups = groups_of(kind, advisories, zone)
+        pages.append(SitePage(overview_src_uri(kind), "overview", kind, groups=tuple(groups)))
+        for group in groups:
+            pages.extend(paginate(group, page_size))
+    return pages

@@ -1,0 +1,181 @@
+"""HTML of the pages the plugin writes, from the advisory model and package templates.
+
+Templates run in their own Jinja environment with autoescape on, so every front matter
+value (titles, products, credits...) is escaped; only the sanitised body is inserted as is.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from advpub.config import Settings
+from advpub.model import Advisory
+from advpub.site.i18n import Labels, ShownInstant, show_instant
+from advpub.site.listings import SitePage, overview_src_uri, severity_level
+
+CVE_URL = "https://www.cve.org/CVERecord?id={id}"
+CWE_URL = "https://cwe.mitre.org/data/definitions/{number}.html"
+PAGINATION_WINDOW = 2
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("advpub.site", "templates/content"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
+
+
+_ENV = _environment()
+
+
+def relative_url(target: str, current: str) -> str:
+    """Site-relative ``target`` as seen from the page at site-relative ``current``."""
+    base = current if current.endswith("/") or not current else posixpath.dirname(current) + "/"
+    if base == "./":
+        base = ""
+    rel = posixpath.relpath(target or ".", base or ".")
+    if target.endswith("/") and not rel.endswith("/"):
+        rel += "/"
+    return "./" if rel in (".", "./") else rel
+
+
+def is_http_url(url: str) -> bool:
+    """True for http(s) URLs, the only ones rendered as links from front matter."""
+    return url.lower().startswith(("https://", "http://"))
+
+
+def cve_url(cve: str) -> str:
+    """The cve.org record of a CVE id."""
+    return CVE_URL.format(id=cve)
+
+
+def cwe_url(cwe: str) -> str | None:
+    """The cwe.mitre.org definition of ``CWE-<n>`` (None for other values)."""
+    number = cwe.strip().upper().removeprefix("CWE-")
+    return CWE_URL.format(number=number) if number.isdigit() else None
+
+
+class Renderer:
+    """Renders advisory and listing pages for one build.
+
+    ``advisory_urls`` maps advisory ids to site-relative page URLs, ``page_urls`` maps the
+    virtual source paths of generated pages to theirs.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        labels: Labels,
+        advisory_urls: Mapping[str, str],
+        page_urls: Mapping[str, str],
+    ) -> None:
+        self.settings = settings
+        self.labels = labels
+        self.advisory_urls = advisory_urls
+        self.page_urls = page_urls
+
+    def _t(self, key: str, **values: object) -> Markup:
+        # Escape the label, then fill placeholders (escaped unless already markup).
+        text = self.labels(key)
+        return escape(text).format(**values) if values else escape(text)
+
+    def _when(self, instant: datetime) -> ShownInstant:
+        return show_instant(instant, self.settings.timezone)
+
+    def _context(self, current: str) -> dict[str, Any]:
+        def url(target: str) -> str:
+            return relative_url(target, current)
+
+        def adv_url(adv: Advisory) -> str:
+            return url(self.advisory_urls[adv.id])
+
+        def page_url(src_uri: str) -> str:
+            return url(self.page_urls[src_uri])
+
+        return {
+            "t": self._t,
+            "when": self._when,
+            "url": url,
+            "adv_url": adv_url,
+            "page_url": page_url,
+            "overview_url": lambda kind: page_url(overview_src_uri(kind)),
+            "severity_level": severity_level,
+            "cve_url": cve_url,
+            "cwe_url": cwe_url,
+            "settings": self.settings,
+            "is_http": is_http_url,
+        }
+
+    def advisory(self, adv: Advisory, body_html: str, current: str) -> str:
+        """The content of an advisory's page; ``body_html`` must already be sanitised."""
+        template = _ENV.get_template("advisory.html")
+        return template.render(self._context(current), adv=adv, body=Markup(body_html))  # noqa: S704 (sanitised)
+
+    def site_page(self, page: SitePage, current: str) -> str:
+        """The content of a generated page (home, overview or listing page)."""
+        template = _ENV.get_template(f"{page.kind}.html")
+        pagination = self._pagination(page)
+        return template.render(
+            self._context(current),
+            page=page,
+            title=self.title(page),
+            pagination=pagination,
+        )
+
+    def _pagination(self, page: SitePage) -> list[tuple[int | None, str | None]]:
+        """``(number, src_uri)`` pairs to link, ``(None, None)`` marking a gap."""
+        if page.pages <= 1:
+            return []
+        shown = {1, page.pages}
+        shown.update(
+            range(
+                max(1, page.number - PAGINATION_WINDOW),
+                min(page.pages, page.number + PAGINATION_WINDOW) + 1,
+            )
+        )
+        items: list[tuple[int | None, str | None]] = []
+        previous = 0
+        for number in sorted(shown):
+            if number - previous > 1:
+                items.append((None, None))
+            items.append((number, page.siblings[number - 1]))
+            previous = number
+        return items
+
+    def title(self, page: SitePage) -> str:
+        """The page title of a generated page, in the site language."""
+        t = self.labels
+        if page.kind == "home":
+            return t("home.title")
+        if page.kind == "overview":
+            return t(
+                {
+                    "year": "archive.title",
+                    "product": "products.title",
+                    "severity": "severity.title",
+                    "cwe": "cwe.title",
+                }[page.group_kind or "year"]
+            )
+        group = page.group
+        assert group is not None
+        if group.kind == "year":
+            title = t("archive.year", year=group.title)
+        elif group.kind == "product":
+            title = t("products.page", product=group.title)
+        elif group.kind == "severity":
+            title = t("severity.page", severity=t(f"severity.{group.key}"))
+        else:
+            title = t("cwe.page", cwe=group.title)
+        if page.pages > 1:
+            title += f" ({t('page.of', page=page.number, pages=page.pages)})"
+        return title
