@@ -73,10 +73,12 @@ class CsafFile:
 
     @property
     def initial(self) -> str:
+        """``tracking.initial_release_date``."""
         return str(self.document["document"]["tracking"]["initial_release_date"])
 
     @property
     def current(self) -> str:
+        """``tracking.current_release_date``."""
         return str(self.document["document"]["tracking"]["current_release_date"])
 
 
