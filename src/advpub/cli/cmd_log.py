@@ -1,16 +1,150 @@
-"""`advpub log` (not available yet)."""
+"""`advpub log [ID]`: the audit trail of advisories from git history (never decrypts).
+
+Safe for CI logs: draft events show a date and an author only; titles are shown only for
+advisories whose public file is in HEAD.
+"""
 
 from __future__ import annotations
 
 import argparse
+from datetime import tzinfo
+from typing import Any
 
-from advpub.cli.common import not_available
+from advpub.cli.common import print_json, settings
+from advpub.gate.timefmt import format_both
+from advpub.git.audit import AuditLog, Commit, Event, EventKind, Person, Timeline
+from advpub.model.timeutil import format_iso_utc
+
+SHORT = 12
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """No options yet."""
+    """``[ID]`` and ``--json``."""
+    parser.add_argument(
+        "id", nargs="?", default=None, metavar="ID", help="one advisory (default: list all)"
+    )
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
 
 
 def run(args: argparse.Namespace) -> int:
-    """Say the command is not available yet (exit 2)."""
-    return not_available("log", "planned: hardening")
+    """Print one advisory's timeline, or one line per advisory ever seen (exit 0)."""
+    cfg = settings()
+    audit = AuditLog(cfg.root, cfg.embargo_dir, cfg.advisories_dir)
+    if args.id is not None:
+        timeline = audit.timeline(args.id)
+        if args.json:
+            print_json(timeline_json(timeline, cfg.timezone))
+        else:
+            print("\n".join(describe_timeline(timeline, cfg.timezone)))
+        return 0
+    timelines = audit.timelines()
+    if args.json:
+        print_json({"advisories": [summary_json(t) for t in timelines]})
+    elif not timelines:
+        print(f"no advisories in the git history of {cfg.embargo_dir}/ or {cfg.advisories_dir}/")
+    else:
+        for timeline in timelines:
+            print(summary_line(timeline, cfg.timezone))
+    return 0
+
+
+# -- text ----------------------------------------------------------------------------------
+def describe_timeline(timeline: Timeline, zone: tzinfo) -> list[str]:
+    """The header (id, state, path, public title) and one line per event."""
+    where = f" ({timeline.path})" if timeline.path else ""
+    lines = [f"{timeline.id}: {timeline.state.value}{where}"]
+    if timeline.title is not None:
+        lines.append(f"  title: {timeline.title}")
+    lines.extend(f"  {describe_event(e, zone)}" for e in timeline.events)
+    return lines
+
+
+def describe_event(event: Event, zone: tzinfo) -> str:
+    """One line; embargo-phase events carry the date only."""
+    commit = event.commit
+    short = commit.sha[:SHORT]
+    if event.kind.is_draft_event:
+        day = commit.committed.astimezone(zone).date().isoformat()
+        return f"{day} {event.kind.value} by {commit.author} (commit {short})"
+    when = format_both(commit.committed, zone)
+    text = f"{when} {event.kind.value} by commit {short}: {_who(commit)}"
+    if event.kind is EventKind.MOVED:
+        text += f"; from {event.from_path} to {event.path}"
+    elif event.kind is EventKind.RELEASED:
+        text += f"; {event.path}" + ("; draft removed" if event.draft_removed else "")
+    return text
+
+
+def _who(commit: Commit) -> str:
+    if commit.author == commit.committer:
+        return f"author and committer {commit.author}"
+    return f"author {commit.author}, committer {commit.committer}"
+
+
+def summary_line(timeline: Timeline, zone: tzinfo) -> str:
+    """``ID  state  released-at  commit  path`` (``-`` where there is nothing)."""
+    release = timeline.release
+    if release is not None:
+        when = format_iso_utc(release.commit.committed)
+        commit = f"commit {release.commit.sha[:SHORT]}"
+    else:
+        drafted = timeline.drafted
+        when = (
+            f"drafted {drafted.commit.committed.astimezone(zone).date().isoformat()}"
+            if drafted is not None
+            else "-"
+        )
+        commit = "-"
+    return f"{timeline.id}  {timeline.state.value:<9}  {when}  {commit}  {timeline.path or '-'}"
+
+
+# -- JSON ----------------------------------------------------------------------------------
+def _person(person: Person) -> dict[str, str]:
+    return {"name": person.name, "email": person.email}
+
+
+def event_json(event: Event, zone: tzinfo) -> dict[str, Any]:
+    """An event as JSON; embargo-phase events have ``date`` (no time) and the author only."""
+    commit = event.commit
+    data: dict[str, Any] = {"kind": event.kind.value, "commit": commit.sha, "path": event.path}
+    if event.kind.is_draft_event:
+        data["date"] = commit.committed.astimezone(zone).date().isoformat()
+        data["author"] = _person(commit.author)
+        return data
+    data.update(
+        {
+            "committed": format_iso_utc(commit.committed),
+            "authored": format_iso_utc(commit.authored),
+            "author": _person(commit.author),
+            "committer": _person(commit.committer),
+        }
+    )
+    if event.from_path is not None:
+        data["from_path"] = event.from_path
+    if event.kind is EventKind.RELEASED:
+        data["draft_removed"] = event.draft_removed
+    return data
+
+
+def timeline_json(timeline: Timeline, zone: tzinfo) -> dict[str, Any]:
+    """One advisory's timeline as JSON."""
+    return {
+        "id": timeline.id,
+        "state": timeline.state.value,
+        "path": timeline.path,
+        "title": timeline.title,
+        "events": [event_json(e, zone) for e in timeline.events],
+    }
+
+
+def summary_json(timeline: Timeline) -> dict[str, Any]:
+    """One advisory's current state and release commit as JSON."""
+    release = timeline.release
+    return {
+        "id": timeline.id,
+        "state": timeline.state.value,
+        "path": timeline.path,
+        "release_commit": release.commit.sha if release else None,
+        "released_at": format_iso_utc(release.commit.committed) if release else None,
+        "released_by": _person(release.commit.committer) if release else None,
+    }
