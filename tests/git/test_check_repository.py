@@ -127,3 +127,22 @@ def test_without_identity_leaks_are_skipped_with_a_notice(
     plain.write("docs/notes.md", f"See {DRAFT_ALIAS}.\n")
     done = cli("check", cwd=plain.path)
     assert (done.code, done.err) == (0, NO_IDENTITY)
+
+
+def test_history_finds_plaintext_added_only_in_a_merge_commit(
+    plain: HookRepo, cli: Callable[..., CliResult]
+) -> None:
+    assert plain.git("switch", "-q", "-c", "topic").returncode == 0
+    plain.write("README.md", "Topic.\n")
+    assert plain.commit("Topic", "README.md").returncode == 0
+    assert plain.git("switch", "-q", "main").returncode == 0
+    merge = plain.git("merge", "-q", "--no-ff", "--no-commit", "topic")
+    assert merge.returncode == 0, merge.stderr
+    plain.write("embargo/evil.md", "plaintext\n")
+    assert plain.commit("Merge topic", "embargo", no_verify=True).returncode == 0
+    merged = plain.git("rev-parse", "--short=12", "HEAD").stdout.strip()
+    assert plain.git("rm", "-q", "embargo/evil.md").returncode == 0
+    assert plain.git("commit", "-q", "-m", "Remove", "--no-verify").returncode == 0
+    done = cli("check", "--history", cwd=plain.path)
+    assert done.code == 1
+    assert done.out.startswith(f"embargo/evil.md: embargo: not age ciphertext in commit {merged}:")

@@ -193,3 +193,29 @@ def test_releasing_a_draft_may_name_its_own_id(hooked: HookRepo) -> None:
     EmbargoStore(hooked.path / "embargo", hooked.path).remove(DRAFT_ID)
     done = hooked.commit(f"Publish {DRAFT_ID}", "advisories", "embargo")
     assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_commit_all_is_checked_through_git_s_temporary_index(hooked: HookRepo) -> None:
+    hooked.write("README.md", "Advisories.\n")
+    assert hooked.commit("Readme", "README.md").returncode == 0
+    hooked.write("README.md", f"Advisories, soon {DRAFT_CVE}.\n")
+    done = hooked.git("commit", "-q", "-a", "-m", "Update readme")
+    assert done.returncode == 1
+    assert "README.md:1: leak: mentions the CVE id of embargoed draft" in done.stderr
+
+
+def test_the_first_commit_of_a_repository_is_checked(
+    tmp_path: Path, make_key: Callable[[str], Key]
+) -> None:
+    from tests.conftest import make_repo, run_advpub
+    from tests.git.hook_helpers import hook_env
+
+    repo = make_repo(tmp_path / "fresh")
+    key = make_key("bob")
+    assert run_advpub("hooks", "install", cwd=repo.path).returncode == 0
+    repo.write("embargo/ADV-2026-0001.md", advisory_text())
+    hooked = HookRepo(repo, key, hook_env(key))
+    done = hooked.commit("Start", ".")
+    assert done.returncode == 1
+    assert "embargo/ADV-2026-0001.md: embargo: not age ciphertext" in done.stderr
+    assert hooked.git("rev-parse", "--verify", "-q", "HEAD").returncode == 1

@@ -42,23 +42,18 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _install() -> int:
-    from advpub.git.hooks import configure_diff_driver, ensure_attributes, install_hooks
-    from advpub.git.staged import repo_toplevel
+    from advpub.git.hooks import install
 
-    config = settings()
-    top = repo_toplevel(config.root)
-    for action in install_hooks(top, sys.executable):
+    result = install(settings(), sys.executable)
+    for action in result.actions:
         note = {
             "installed": "installed",
             "updated": "updated",
             "kept-legacy": f"installed (the existing hook now runs first as {action.hook}.legacy)",
         }[action.action]
         print(f"{action.hook}: {note} ({action.path})")
-    prefix = config.root.relative_to(top).as_posix() if config.root != top else ""
-    embargo = f"{prefix}/{config.embargo_dir}" if prefix else config.embargo_dir
-    if ensure_attributes(top, embargo):
+    if result.attributes_written:
         print(".gitattributes: added the decrypting diff driver for drafts (commit this file)")
-    configure_diff_driver(top, sys.executable)
     print("git config: diff.advpub.textconv set (key holders see decrypted `git diff`)")
     return 0
 

@@ -13,9 +13,10 @@ import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
+from advpub.config import Settings
 from advpub.errors import GitError
 from advpub.fsutil import atomic_write_text
-from advpub.git.staged import run_git
+from advpub.git.staged import repo_toplevel, root_prefix, run_git
 
 HOOK_NAMES = ("pre-commit", "commit-msg", "pre-push")
 MARKER = "# advpub-hook: managed by `advpub hooks install`; `advpub hooks uninstall` removes it"
@@ -177,6 +178,25 @@ def unconfigure_diff_driver(root: Path) -> None:
         run_git(root, "config", "--local", "--remove-section", f"diff.{DIFF_DRIVER}")
 
 
+@dataclass(frozen=True)
+class InstallResult:
+    """What :func:`install` did: one action per hook, and whether ``.gitattributes`` changed."""
+
+    actions: tuple[HookAction, ...]
+    attributes_written: bool
+
+
+def install(settings: Settings, python: str) -> InstallResult:
+    """Everything ``advpub hooks install`` (and ``advpub init``) sets up in a repository:
+    the hook shims, the ``.gitattributes`` line and the ``diff.advpub.textconv`` setting."""
+    top = repo_toplevel(settings.root)
+    actions = install_hooks(top, python)
+    prefix = root_prefix(settings.root)
+    written = ensure_attributes(top, prefix + settings.embargo_dir)
+    configure_diff_driver(top, python)
+    return InstallResult(tuple(actions), written)
+
+
 def generic_hook_files() -> dict[str, str]:
     """The interpreter-independent shims shipped in the repository's ``hooks/`` folder."""
     return {hook: shim_text(hook, None) for hook in HOOK_NAMES}
@@ -193,10 +213,12 @@ __all__ = [
     "HOOK_NAMES",
     "MARKER",
     "HookAction",
+    "InstallResult",
     "attributes_line",
     "configure_diff_driver",
     "ensure_attributes",
     "hooks_dir",
+    "install",
     "install_hooks",
     "is_ours",
     "shim_text",
