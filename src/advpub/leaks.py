@@ -52,6 +52,23 @@ def _normalize(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def _is_ascii_word(char: str) -> bool:
+    return char.isascii() and (char.isalnum() or char == "_")
+
+
+def _alternative(term: str) -> str:
+    """The regex for one normalized term.
+
+    Word boundaries keep ADV-2026-0001 from matching inside ADV-2026-00012, but only at an
+    ASCII edge, and only against ASCII neighbours: Japanese text has no spaces, so a term
+    must match right next to kana or kanji (which ``\\w`` would count as word characters).
+    """
+    body = re.escape(term).replace(r"\ ", r"\s+")
+    before = r"(?<![A-Za-z0-9_-])" if _is_ascii_word(term[0]) else ""
+    after = r"(?![A-Za-z0-9_-])" if _is_ascii_word(term[-1]) else ""
+    return f"{before}{body}{after}"
+
+
 class LeakTerms:
     """The secret strings of a set of drafts, matched case-insensitively in one pass."""
 
@@ -62,11 +79,8 @@ class LeakTerms:
             self._by_text.setdefault(_normalize(term.text), term)
         if self._by_text:
             alternatives = sorted(self._by_text, key=len, reverse=True)
-            pattern = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in alternatives)
-            # Word boundaries keep ADV-2026-0001 from matching inside ADV-2026-00012.
-            self._regex: re.Pattern[str] | None = re.compile(
-                rf"(?<![\w-])(?:{pattern})(?![\w-])", re.IGNORECASE
-            )
+            pattern = "|".join(_alternative(t) for t in alternatives)
+            self._regex: re.Pattern[str] | None = re.compile(pattern, re.IGNORECASE)
         else:
             self._regex = None
 

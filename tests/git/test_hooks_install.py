@@ -204,3 +204,19 @@ def test_no_hook_output_ever_shows_the_draft_title(hooked: HookRepo) -> None:
     assert "commit message:1: message: mentions the title" in in_message.stderr
     # Every refusal above named the draft; none of them echoed its title.
     assert CANARY_TITLE.casefold() not in hooked.all_output().casefold()
+
+
+def test_pre_commit_framework_entries_are_advpub_commands() -> None:
+    import shlex
+
+    import yaml
+
+    from advpub.cli.main import build_parser
+
+    hooks = yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert [h["id"] for h in hooks] == ["advpub-pre-commit", "advpub-commit-msg", "advpub-check"]
+    for hook in hooks:
+        argv = shlex.split(hook["entry"])
+        assert argv[0] == "advpub"
+        extra = ["MSGFILE"] if hook["pass_filenames"] else []
+        build_parser().parse_args([*argv[1:], *extra])
