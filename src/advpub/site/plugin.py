@@ -51,10 +51,6 @@ from advpub.site.sanitize import sanitize_html
 log = logging.getLogger("mkdocs.plugins.advpub")
 
 CSS_URI = "assets/advpub/advpub.css"
-# Tokenise like Material's Japanese default, but keep "-" inside identifiers such as
-# ADV-2026-0001 or CVE-2026-12345 (a "-" followed by a digit), so an exact id query
-# matches one advisory instead of every advisory of that year.
-SEARCH_SEPARATOR = r"[\s\u3000、。，．]+|-(?![0-9])"
 
 
 def _nav_paths(nav: object) -> list[str]:
@@ -104,7 +100,6 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
 
     # -- configuration -------------------------------------------------------------------
 
-    @event_priority(50)  # before Material's search reads its separator
     def on_config(self, config: Any) -> Any:
         """Read settings; theme overrides, CSS, search tokenising, the short nav."""
         try:
@@ -125,9 +120,6 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         overrides = str(resources.files("advpub.site").joinpath("templates", "theme"))
         theme.dirs.insert(1 if theme.custom_dir else 0, overrides)
         config["extra_css"].append(CSS_URI)
-        search = config["plugins"].get("search") or config["plugins"].get("material/search")
-        if search is not None and "separator" in search.config and not search.config["separator"]:
-            search.config["separator"] = SEARCH_SEPARATOR
         generated = {HOME_SRC_URI, *(overview_src_uri(kind) for kind, _ in OVERVIEWS)}
         nav = config["nav"]
         if nav is None or set(_nav_paths(nav)) <= generated:
