@@ -146,3 +146,30 @@ def test_history_finds_plaintext_added_only_in_a_merge_commit(
     done = cli("check", "--history", cwd=plain.path)
     assert done.code == 1
     assert done.out.startswith(f"embargo/evil.md: embargo: not age ciphertext in commit {merged}:")
+
+
+def test_drafts_the_key_cannot_read_are_noted_and_their_ids_still_checked(
+    plain: HookRepo, cli: Callable[..., CliResult], make_key: Callable[[str], Key]
+) -> None:
+    from advpub.embargo.recipients import parse_recipients
+    from advpub.embargo.store import EmbargoStore
+    from tests.git.hook_helpers import draft_text
+
+    other = make_key("carol")
+    only_carol = parse_recipients(f"{other.public} carol\n", "test")
+    EmbargoStore(plain.path / "embargo", plain.path).write(
+        "ADV-2026-0050",
+        draft_text("ADV-2026-0050", "Carol-only canary e51f0 title", "CVE-2026-5050"),
+        only_carol,
+    )
+    plain.write("docs/notes.md", "ADV-2026-0050 and CVE-2026-5050\n")
+    done = cli("check", cwd=plain.path)
+    assert done.code == 1
+    assert done.out == (
+        "docs/notes.md:1: leak: mentions the id of embargoed draft ADV-2026-0050; remove it "
+        "until that advisory is released\n"
+    )
+    assert done.err.splitlines()[0] == (
+        "advpub: note: 1 draft(s) could not be decrypted with your identity: only their ids "
+        "are checked for leaks (run `advpub status` to see which)"
+    )

@@ -220,3 +220,35 @@ def test_pre_commit_framework_entries_are_advpub_commands() -> None:
         assert argv[0] == "advpub"
         extra = ["MSGFILE"] if hook["pass_filenames"] else []
         build_parser().parse_args([*argv[1:], *extra])
+
+
+def test_install_refuses_a_global_core_hooks_path(
+    tmp_path: Path, make_key: Callable[[str], Key]
+) -> None:
+    hooked = setup_hook_repo(tmp_path, make_key, install=False)
+    shared = tmp_path / "shared-hooks"
+    config = Path(os.environ["HOME"]) / ".gitconfig"
+    assert hooked.git("config", "--global", "core.hooksPath", str(shared)).returncode == 0
+    done = run_advpub("hooks", "install", cwd=hooked.path)
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"advpub: error: core.hooksPath is set in your global git config (file:{config}), so "
+        "hooks installed there would run in every repository; set it for this repository "
+        "only (`git config core.hooksPath .githooks`) or unset it, then run `advpub hooks "
+        "install` again\n"
+    )
+    assert not shared.exists()
+    assert hooked.git("config", "core.hooksPath", "githooks").returncode == 0
+    assert run_advpub("hooks", "install", cwd=hooked.path).returncode == 0
+    assert MARKER in (hooked.path / "githooks" / "pre-commit").read_text(encoding="utf-8")
+
+
+def test_a_broken_identity_refuses_the_commit(hooked: HookRepo, tmp_path: Path) -> None:
+    hooked.write("README.md", "Readme.\n")
+    assert hooked.git("add", "README.md").returncode == 0
+    missing = tmp_path / "nope.txt"
+    done = hooked.git("commit", "-q", "-m", "x", env={"ADVPUB_IDENTITY_FILE": str(missing)})
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"advpub: error: $ADVPUB_IDENTITY_FILE ({missing}): {missing} does not exist\n"
+    )

@@ -77,6 +77,25 @@ def is_ours(path: Path) -> bool:
         return False
 
 
+def _refuse_shared_hooks_path(root: Path) -> None:
+    """A ``core.hooksPath`` from the global or system config serves every repository:
+    advpub's hooks there would refuse commits in repositories that are not advisory
+    repositories, so ask for a repository-local setting instead."""
+    try:
+        out = run_git(root, "config", "--show-scope", "--show-origin", "--get", "core.hooksPath")
+    except GitError:
+        return  # not set
+    scope, _, rest = out.decode("utf-8", errors="replace").strip().partition("\t")
+    if scope in ("local", "worktree"):
+        return
+    origin = rest.partition("\t")[0]
+    raise GitError(
+        f"core.hooksPath is set in your {scope} git config ({origin}), so hooks installed "
+        "there would run in every repository; set it for this repository only (`git config "
+        "core.hooksPath .githooks`) or unset it, then run `advpub hooks install` again"
+    )
+
+
 def hooks_dir(root: Path) -> Path:
     """Where git looks for hooks: ``core.hooksPath`` if set, else ``.git/hooks``."""
     out = run_git(root, "rev-parse", "--git-path", "hooks").decode("utf-8").strip()
@@ -96,6 +115,7 @@ class HookAction:
 
 def install_hooks(root: Path, python: str) -> list[HookAction]:
     """Write every shim into the hooks folder; a foreign hook is kept as ``<name>.legacy``."""
+    _refuse_shared_hooks_path(root)
     folder = hooks_dir(root)
     folder.mkdir(parents=True, exist_ok=True)
     actions: list[HookAction] = []
