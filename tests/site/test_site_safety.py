@@ -274,3 +274,31 @@ def test_leak_fails_the_build_and_deletes_the_site(
     assert mk.returncode == 1
     assert "the built site mentions embargoed drafts; deleted" in mk.stderr
     assert not site.exists()
+
+
+def test_only_advisories_and_images_are_published(tmp_path: Path, cli: Cli) -> None:
+    repo = sample_repo(tmp_path / "repo")
+    repo.write("advisories/README.md", "# How to write advisories\n\nINTERNAL-NOTE\n")
+    repo.write("advisories/2026/poc.html", "<script>alert('poc')</script>")
+    repo.write("advisories/2026/poc.svg", "<svg><script>alert('svg')</script></svg>")
+    (repo.path / "advisories" / "2026" / "diagram.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    refused = (
+        "advpub: warning: advisories/2026/poc.html: not published (only advisories "
+        "and .gif, .jpeg, .jpg, .png, .txt, .webp files are)\n"
+        "advpub: warning: advisories/2026/poc.svg: not published (only advisories "
+        "and .gif, .jpeg, .jpg, .png, .txt, .webp files are)\n"
+    )
+    # Under `strict: true` (the scaffold's default) such files stop the build...
+    strict = cli("build", cwd=repo.path)
+    assert strict.code == 1
+    assert strict.err == refused + "advpub: error: Aborted with 2 warnings in strict mode!\n"
+    # ...otherwise they are left out.
+    config = repo.path / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("strict: true\n", ""), "utf-8")
+    result = cli("build", cwd=repo.path)
+    assert result.code == 0, result.err
+    assert result.err == refused
+    site = repo.path / "site"
+    assert (site / "2026" / "diagram.png").is_file()
+    assert not (site / "2026" / "poc.html").exists() and not (site / "2026" / "poc.svg").exists()
+    assert not any(b"INTERNAL-NOTE" in p.read_bytes() for p in site.rglob("*") if p.is_file())

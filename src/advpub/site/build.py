@@ -43,7 +43,7 @@ class _MkdocsLog(logging.Handler):
         if record.levelno >= logging.ERROR:
             self.errors.append(message)
         else:
-            sys.stderr.write(f"advpub: warning: {message}\n")
+            sys.stderr.write(f"advpub: warning: {message.removeprefix('advpub: ')}\n")
 
 
 @contextmanager
@@ -97,7 +97,7 @@ def build_site(
         except (PluginError, ConfigurationError) as exc:
             raise SiteError(str(exc)) from None
         except Abort as exc:
-            raise SiteError(_errors(logged) or f"build aborted: {exc}") from None
+            raise SiteError(_errors(logged) or str(exc)) from None
     marker = read_marker(target)
     if marker is None:
         remove_site(target)
@@ -132,7 +132,7 @@ def serve_site(root: Path | None = None, dev_addr: str = "127.0.0.1:8000") -> No
         except (PluginError, ConfigurationError) as exc:
             raise SiteError(str(exc)) from None
         except Abort as exc:
-            raise SiteError(_errors(logged) or f"serve aborted: {exc}") from None
+            raise SiteError(_errors(logged) or str(exc)) from None
 
 
 def _errors(logged: _MkdocsLog) -> str:

@@ -50,6 +50,9 @@ from advpub.site.sanitize import sanitize_html
 
 log = logging.getLogger("mkdocs.plugins.advpub")
 
+# Files besides advisories that advisories/ may publish (images and plain text only).
+PUBLISHED_MEDIA = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".txt"})
+
 CSS_URI = "assets/advpub/advpub.css"
 
 
@@ -151,8 +154,20 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         by_path = {(settings.root / str(a.path)).resolve(): a for a in corpus.advisories}
         zone = settings.timezone
         advisory_urls: dict[str, str] = {}
+        docs_dir = str(Path(config["docs_dir"]).resolve())
         for file in list(files):
+            if file.src_dir is None or str(Path(file.src_dir).resolve()) != docs_dir:
+                continue  # theme assets
+            if file.inclusion.is_excluded():
+                continue  # dotfiles such as .gitkeep, exclude_docs
             if not file.is_documentation_page():
+                if PurePosixPath(file.src_uri).suffix.lower() not in PUBLISHED_MEDIA:
+                    # HTML, SVG, scripts... would reach readers without sanitising.
+                    log.warning(
+                        f"advpub: {settings.advisories_dir}/{file.src_uri}: not published "
+                        f"(only advisories and {', '.join(sorted(PUBLISHED_MEDIA))} files are)"
+                    )
+                    files.remove(file)
                 continue
             adv = by_path.get(Path(file.abs_src_path).resolve()) if file.abs_src_path else None
             if adv is None:

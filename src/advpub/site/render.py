@@ -44,7 +44,7 @@ def relative_url(target: str, current: str) -> str:
     if base == "./":
         base = ""
     rel = posixpath.relpath(target or ".", base or ".")
-    if target.endswith("/") and not rel.endswith("/"):
+    if (target.endswith("/") or not target) and not rel.endswith("/"):
         rel += "/"
     return "./" if rel in (".", "./") else rel
 
