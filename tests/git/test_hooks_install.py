@@ -82,6 +82,9 @@ def test_git_log_shows_decrypted_drafts_to_key_holders(hooked: HookRepo) -> None
     assert log.returncode == 0, log.stderr
     assert f"+id: {DRAFT_ID}" in log.stdout
     assert "BEGIN AGE ENCRYPTED FILE" not in log.stdout
+    without_key = hooked.git("log", "-p", "--", "embargo/", env=hooked.without_identity())
+    assert without_key.returncode == 0, without_key.stderr
+    assert CANARY_TITLE not in without_key.stdout
 
 
 def test_a_foreign_hook_is_kept_and_runs_first(

@@ -7,6 +7,7 @@ than to the work tree, because the work tree is not what gets committed or pushe
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -109,8 +110,8 @@ def _index_drafts(
 
 
 def _blob_id(file: Path) -> str:
-    import hashlib
-
+    # git's object id of the file (SHA-1 repositories), to skip decrypting a staged copy that
+    # equals the work tree's; in a SHA-256 repository it never matches and we decrypt twice.
     data = file.read_bytes()
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
