@@ -1,16 +1,108 @@
-"""`advpub publish` (not available yet)."""
+"""``advpub publish``: the scheduled job — release what is due, push, build the site.
+
+Its output goes to CI logs, which are often readable by more people than the drafts: held
+drafts are shown by id, release instant and the gate's reasons only, never by title.
+"""
 
 from __future__ import annotations
 
 import argparse
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import assert_never
 
-from advpub.cli.common import not_available
+from advpub.cli.cmd_release import describe
+from advpub.cli.cmd_status import add_identity_argument
+from advpub.cli.common import add_now_argument, resolve_now, settings
+from advpub.embargo.identity import load_identities
+from advpub.gate.timefmt import format_both, relative
+from advpub.model.timeutil import format_iso_utc
+from advpub.pipeline.publish import (
+    Held,
+    ReleaseSummary,
+    build_public_site,
+    check_ready,
+    release_due,
+)
+from advpub.pipeline.sync import PushResult, PushState, push_to_upstream
+
+BUILD_SCAN = {
+    "passed": "leak scan passed",
+    "no-identity": "leak scan skipped: no identity configured",
+    "disabled": "leak scan disabled (leak_scan: false)",
+}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """No options yet."""
+    """``--push``, ``-d/--site-dir``, ``--identity FILE`` and ``--now``."""
+    parser.add_argument(
+        "--push",
+        action="store_true",
+        help="push the release commits to the upstream of the current branch (rebasing once "
+        "if the push is rejected)",
+    )
+    parser.add_argument(
+        "-d", "--site-dir", type=Path, default=None, help="output folder (default: site/)"
+    )
+    add_identity_argument(parser)
+    add_now_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Say the command is not available yet (exit 2)."""
-    return not_available("publish", "planned: pipeline")
+    """Exit 0 when everything due was published (or nothing was due), 1 on any failure."""
+    now = resolve_now(args)
+    cfg = settings()
+    upstream = check_ready(cfg, push=args.push)
+    identities = load_identities(args.identity).identities
+    print(f"advpub publish at {format_iso_utc(now)}")
+    summary = release_due(cfg, now, identities)
+    _report_release(summary, now, cfg.timezone)
+    if upstream is not None:
+        _report_push(push_to_upstream(cfg.root, upstream, {"ADVPUB_NOW": now.isoformat()}))
+    identity_file = Path(args.identity) if args.identity else None
+    built = build_public_site(cfg, now, args.site_dir, identity_file)
+    scan = BUILD_SCAN.get(built.leak_scan, built.leak_scan)
+    print(f"site: {built.advisories} advisories in {built.site_dir} ({scan})")
+    return 1 if summary.has_failures else 0
+
+
+def _report_release(summary: ReleaseSummary, now: datetime, zone: tzinfo) -> None:
+    if summary.released:
+        print(f"released {len(summary.released)}:")
+        for item in summary.released:
+            committed = f" (commit {item.commit[:12]})" if item.commit else ""
+            print(f"  {item.id}: {item.title or item.path}{committed}")
+    else:
+        print("released: nothing was due")
+    for outcome in summary.failed:
+        print(f"  {describe(outcome, commit=True)}")
+    if summary.held:
+        print(f"held {len(summary.held)}:")
+        for held in summary.held:
+            print(f"  {_held_line(held, now, zone)}")
+
+
+def _held_line(held: Held, now: datetime, zone: tzinfo) -> str:
+    if held.release_date is None:
+        when = "release instant unknown"
+    else:
+        when = f"release {format_both(held.release_date, zone)}, {relative(held.release_date, now)}"
+    # The gate's time reason repeats the instant shown first: keep only the other reasons.
+    reasons = "; ".join(r for r in held.reasons if not r.startswith("release date "))
+    return f"{held.id}: {when}" + (f" ({reasons})" if reasons else "")
+
+
+def _report_push(result: PushResult) -> None:
+    target = result.upstream.shown
+    match result.state:
+        case PushState.UP_TO_DATE:
+            print(f"push: {target} is up to date")
+        case PushState.PUSHED:
+            print(f"push: {result.commits} commit(s) pushed to {target}")
+        case PushState.PUSHED_AFTER_REBASE:
+            print(
+                f"push: rejected at first (new commits on {target}); rebased and pushed "
+                f"{result.commits} commit(s)"
+            )
+        case _:
+            assert_never(result.state)

@@ -1,0 +1,149 @@
+"""``advpub publish``: the scheduled job's steps, each a plain function.
+
+1. :func:`check_ready` — refuse a dirty work tree (and, with push, a branch without upstream);
+2. :func:`release_due` — ``release --commit`` at one instant, summarised for a CI log;
+3. :func:`advpub.pipeline.sync.push_to_upstream` — with ``--push``;
+4. :func:`build_public_site` — the site at the same instant, with the leak scan.
+
+The summary is written for CI logs: released advisories carry their (now public) title;
+held drafts only their id, release instant and the gate's reasons, never a title.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from advpub.config import Settings
+from advpub.embargo.drafts import load_drafts
+from advpub.embargo.identity import IDENTITY_ENV, IDENTITY_FILE_ENV, Identity
+from advpub.embargo.store import EmbargoStore
+from advpub.errors import GitError
+from advpub.gate.release import Action, ReleaseOptions, ReleaseOutcome, release
+from advpub.git.repo import GitRepo
+from advpub.model import parse_advisory_file
+from advpub.pipeline.sync import Upstream, current_upstream
+from advpub.pipeline.worktree import describe_dirty, dirty_paths
+from advpub.site.build import BuiltSite, build_site
+
+NOW_ENV = "ADVPUB_NOW"
+
+# Outcomes that put an advisory in the public folder during this run.
+RELEASED_ACTIONS = frozenset({Action.PUBLISHED, Action.COMPLETED, Action.COMMITTED})
+
+
+@dataclass(frozen=True)
+class Released:
+    """An advisory this run made public (its title is public now)."""
+
+    id: str
+    title: str | None
+    path: str | None
+    commit: str | None
+
+
+@dataclass(frozen=True)
+class Held:
+    """A draft still under embargo: its id, its release instant (None when the draft cannot
+    be read with this identity) and the gate's reasons (free of draft content)."""
+
+    id: str
+    release_date: datetime | None
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReleaseSummary:
+    """What ``release --commit`` did, split for the report."""
+
+    released: tuple[Released, ...]
+    held: tuple[Held, ...]
+    failed: tuple[ReleaseOutcome, ...]
+
+    @property
+    def has_failures(self) -> bool:
+        """True when some due advisory could not be published."""
+        return bool(self.failed)
+
+
+def check_ready(settings: Settings, *, push: bool) -> Upstream | None:
+    """Refuse a work tree that is not a clean git checkout; the upstream when ``push``."""
+    if GitRepo.open(settings.root) is None:
+        raise GitError(
+            f"{settings.root} is not a git repository; `advpub publish` commits each release "
+            "(run it in a clone of the advisory repository)"
+        )
+    dirty = dirty_paths(settings)
+    if dirty:
+        raise GitError(
+            f"the work tree has changes: {describe_dirty(dirty)}; publish runs on a clean "
+            "checkout: commit or stash them (untracked files are refused only under "
+            f"{settings.advisories_dir}/ and {settings.embargo_dir}/)"
+        )
+    return current_upstream(settings.root) if push else None
+
+
+def release_due(
+    settings: Settings, now: datetime, identities: Sequence[Identity]
+) -> ReleaseSummary:
+    """Release (and commit) every draft due at ``now``; the summary of what happened."""
+    outcomes = release(settings, now, identities, ReleaseOptions(dry_run=False, commit=True))
+    released = tuple(_released(o, settings) for o in outcomes if o.action in RELEASED_ACTIONS)
+    failed = tuple(o for o in outcomes if o.is_failure)
+    held_ids = {o.id: o for o in outcomes if o.action is Action.HELD}
+    dates: dict[str, datetime] = {}
+    if held_ids:
+        # The held drafts are still in the store: decrypt them once more for their instants.
+        store = EmbargoStore(settings.embargo_path, settings.root)
+        for draft in load_drafts(store, identities, settings.model_options):
+            if draft.id in held_ids and draft.advisory is not None:
+                dates[draft.id] = draft.advisory.release_date
+    held = tuple(
+        Held(ident, dates.get(ident), outcome.reasons) for ident, outcome in held_ids.items()
+    )
+    return ReleaseSummary(released, tuple(sorted(held, key=_held_order)), failed)
+
+
+def _held_order(held: Held) -> tuple[bool, datetime | None, str]:
+    # Soonest first; unreadable drafts last.
+    return (held.release_date is None, held.release_date, held.id)
+
+
+def _released(outcome: ReleaseOutcome, settings: Settings) -> Released:
+    title = None
+    if outcome.path is not None:
+        result = parse_advisory_file(settings.root / outcome.path, settings.model_options)
+        title = result.advisory.title if result.advisory is not None else None
+    return Released(outcome.id, title, outcome.path, outcome.commit)
+
+
+@contextmanager
+def _scoped_environment(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for the duration (the MkDocs plugin reads them)."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def build_public_site(
+    settings: Settings, now: datetime, site_dir: Path | None, identity_file: Path | None
+) -> BuiltSite:
+    """Build the site judging the gate at ``now`` (the release's instant), with the leak scan
+    using the same identity as the release."""
+    values = {NOW_ENV: now.isoformat()}
+    if identity_file is not None:
+        values[IDENTITY_FILE_ENV] = str(identity_file.resolve())
+        values[IDENTITY_ENV] = ""  # else the key text in the environment would win
+    with _scoped_environment(values):
+        return build_site(settings.root, site_dir=site_dir)

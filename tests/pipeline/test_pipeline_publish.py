@@ -1,0 +1,146 @@
+"""``advpub publish``: clean-tree refusal, the CI-safe report, push and the rebase path."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Key, require_tool
+from tests.pipeline.pipeline_support import (
+    AFTER,
+    BEFORE,
+    LATER_RELEASE,
+    RELEASE,
+    World,
+    git,
+    make_world,
+)
+
+CANARY = "Wombat canary 51c0de stack smash in the flux capacitor"
+LATER_CANARY = "Numbat canary 9e77aa use after free in the gizmo"
+
+
+@pytest.fixture
+def world(tmp_path: Path, make_key: Callable[[str], Key]) -> World:
+    """origin + alice, bob, ci; alice has pushed one due-at-RELEASE draft, bob a later one."""
+    require_tool("git")
+    keys = {name: make_key(name) for name in ("alice", "bob", "ci")}
+    made = make_world(tmp_path / "w", keys)
+    made.alice.draft("ADV-2026-0001", CANARY, RELEASE)
+    made.bob.draft("ADV-2026-0002", LATER_CANARY, LATER_RELEASE)
+    made.ci.git("pull", "-q")
+    return made
+
+
+def test_publish_refuses_a_modified_tracked_file(world: World) -> None:
+    with (world.ci.path / ".gitignore").open("a", encoding="utf-8") as handle:
+        handle.write("notes/\n")
+    done = world.ci.advpub("publish", now=AFTER)
+    assert done.returncode == 1
+    assert done.stderr == (
+        "advpub: error: the work tree has changes: .gitignore (modified); publish runs on a "
+        "clean checkout: commit or stash them (untracked files are refused only under "
+        "advisories/ and embargo/)\n"
+    )
+    assert not list((world.ci.path / "advisories").rglob("ADV-2026-0001.md"))
+
+
+def test_publish_refuses_untracked_files_only_where_the_site_comes_from(world: World) -> None:
+    (world.ci.path / "notes.txt").write_text("local notes\n", encoding="utf-8")
+    (world.ci.path / "advisories" / "stray.md").write_text("# stray\n", encoding="utf-8")
+    done = world.ci.advpub("publish", now=BEFORE)
+    assert done.returncode == 1
+    assert "the work tree has changes: advisories/stray.md (untracked);" in done.stderr
+    assert "notes.txt" not in done.stderr
+    (world.ci.path / "advisories" / "stray.md").unlink()
+    done = world.ci.advpub("publish", now=BEFORE)
+    assert done.returncode == 0, done.stderr
+
+
+def test_publish_with_nothing_due_reports_held_drafts_without_titles(world: World) -> None:
+    head = world.ci.git("rev-parse", "HEAD")
+    done = world.ci.advpub("publish", "--push", now=BEFORE)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "advpub publish at 2026-01-14T23:59:59Z"
+    assert lines[1] == "released: nothing was due"
+    assert lines[2] == "held 2:"
+    assert lines[3] == (
+        "  ADV-2026-0001: release 2026-01-15 00:00 UTC (2026-01-15T00:00:00Z), in 1 second"
+    )
+    assert lines[4] == (
+        "  ADV-2026-0002: release 2027-06-01 00:00 UTC (2027-06-01T00:00:00Z), in 502 days"
+    )
+    assert lines[5] == "push: origin/main is up to date"
+    assert lines[6].startswith("site: 0 advisories in ")
+    assert lines[6].endswith("(leak scan passed)")
+    for canary in (CANARY, LATER_CANARY):
+        assert canary not in done.stdout + done.stderr
+    assert world.ci.git("rev-parse", "HEAD") == head
+
+
+def test_publish_pushes_the_release_commit(world: World) -> None:
+    done = world.ci.advpub("publish", "--push", now=AFTER)
+    assert done.returncode == 0, done.stderr
+    assert "released 1:" in done.stdout
+    assert f"  ADV-2026-0001: {CANARY} (commit " in done.stdout
+    assert "push: 1 commit(s) pushed to origin/main" in done.stdout
+    assert "site: 1 advisories in " in done.stdout
+    assert LATER_CANARY not in done.stdout + done.stderr
+    assert git(world.origin, "rev-parse", "main") == world.ci.git("rev-parse", "HEAD")
+    # A second run finds nothing due and nothing to push.
+    again = world.ci.advpub("publish", "--push", now=AFTER)
+    assert again.returncode == 0, again.stderr
+    assert "released: nothing was due" in again.stdout
+    assert "push: origin/main is up to date" in again.stdout
+
+
+def test_a_rejected_push_is_rebased_once_then_pushed(world: World) -> None:
+    # Bob pushes a new draft after CI's checkout: CI's first push is rejected.
+    world.bob.draft("ADV-2026-0003", "Bob's third draft", LATER_RELEASE)
+    done = world.ci.advpub("publish", "--push", now=AFTER)
+    assert done.returncode == 0, done.stderr
+    assert (
+        "push: rejected at first (new commits on origin/main); rebased and pushed 1 commit(s)"
+        in done.stdout
+    )
+    assert git(world.origin, "rev-parse", "main") == world.ci.git("rev-parse", "HEAD")
+    files = git(world.origin, "ls-tree", "-r", "--name-only", "main").split()
+    assert "advisories/2026/ADV-2026-0001.md" in files
+    assert "embargo/ADV-2026-0003.md.age" in files
+    assert "embargo/ADV-2026-0001.md.age" not in files
+
+
+def test_a_push_that_fails_after_the_rebase_is_reported_clearly(world: World) -> None:
+    # A pre-receive hook in origin refuses every push from now on (not a rejection race).
+    hook = world.origin / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'closed for maintenance' >&2\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+    done = world.ci.advpub("publish", "--push", now=AFTER)
+    assert done.returncode == 1
+    assert "advpub: error: git push to origin/main " in done.stderr
+    assert "closed for maintenance" in done.stderr
+    assert "the release commits are still local" in done.stderr
+    assert "rejected twice" not in done.stderr
+    assert CANARY not in done.stderr
+
+
+def test_push_needs_a_branch_with_an_upstream(world: World) -> None:
+    world.ci.git("checkout", "-q", "--detach")
+    done = world.ci.advpub("publish", "--push", now=AFTER)
+    assert done.returncode == 1
+    assert done.stderr == (
+        "advpub: error: --push: HEAD is detached (no branch is checked out); check out the "
+        "branch to publish, e.g. `git checkout -B main origin/main`\n"
+    )
+    world.ci.git("checkout", "-q", "-b", "local-only")
+    done = world.ci.advpub("publish", "--push", now=AFTER)
+    assert done.returncode == 1
+    assert done.stderr == (
+        "advpub: error: --push: branch local-only has no upstream on a remote; set it once "
+        "with `git branch --set-upstream-to origin/local-only`\n"
+    )
+    # Nothing was released: the checks come first.
+    assert not list((world.ci.path / "advisories").rglob("ADV-2026-0001.md"))
