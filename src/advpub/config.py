@@ -6,6 +6,7 @@ The CLI and the MkDocs plugin read the same options through MkDocs' own config l
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -188,26 +189,41 @@ def find_root(start: Path | None = None) -> Path:
     )
 
 
+class _Collector(logging.Handler):
+    """Keeps MkDocs' error messages so they end up in one ConfigError."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
 def load_settings(root: Path | None = None) -> Settings:
     """Load ``mkdocs.yml`` at (or above) ``root`` with MkDocs' loader and return Settings."""
-    import logging
-
     from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.exceptions import Abort, ConfigurationError
 
     folder = find_root(root)
     path = folder / CONFIG_FILE
+    collected = _Collector()
     mkdocs_log = logging.getLogger("mkdocs")
-    previous = mkdocs_log.level
+    previous = (mkdocs_log.level, mkdocs_log.propagate)
     mkdocs_log.setLevel(logging.ERROR)
+    mkdocs_log.propagate = False
+    mkdocs_log.addHandler(collected)
     try:
         config = load_config(config_file=str(path))
-    except ConfigurationError as exc:
-        raise ConfigError(f"{path}: {exc}") from None
+    except (ConfigurationError, Abort) as exc:
+        detail = "; ".join(collected.messages) or str(exc)
+        raise ConfigError(f"{path}: {detail}") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
     finally:
-        mkdocs_log.setLevel(previous)
+        mkdocs_log.removeHandler(collected)
+        mkdocs_log.setLevel(previous[0])
+        mkdocs_log.propagate = previous[1]
     plugin = config["plugins"].get(PLUGIN_NAME)
     if plugin is None:
         raise ConfigError(

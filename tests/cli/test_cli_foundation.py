@@ -249,3 +249,29 @@ def test_git_repository_created_by_init(tmp_path: Path, cli: Cli) -> None:
         check=True,
     ).stdout.strip()
     assert Path(top) == (tmp_path / "g").resolve()
+
+
+def test_missing_docs_dir_is_a_clean_config_error(cli: Cli, repo: Repo) -> None:
+    (repo.path / "mkdocs.yml").write_text(
+        "site_name: x\ndocs_dir: nope\nplugins:\n  - advpub\n", encoding="utf-8"
+    )
+    result = cli("check", cwd=repo.path)
+    assert result.code == 1
+    assert result.err == (
+        f"advpub: error: {repo.path.resolve()}/mkdocs.yml: Config value 'docs_dir': The path "
+        f"'{repo.path.resolve()}/nope' isn't an existing directory.\n"
+    )
+
+
+def test_only_the_named_command_module_is_imported() -> None:
+    code = (
+        "import sys; from advpub.cli.main import main; main(['schema']);"
+        "assert 'advpub.cli.cmd_release' not in sys.modules, 'release imported';"
+        "assert 'git' not in sys.modules, 'GitPython imported'"
+    )
+    import sys as _sys
+
+    result = subprocess.run(
+        [_sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr

@@ -43,8 +43,12 @@ def _module(name: str) -> ModuleType:
     return importlib.import_module(COMMANDS[name][0])
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser with one sub-parser per command."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser with one sub-parser per command.
+
+    With ``only``, just that command's module is imported to add its options: hooks run
+    on every commit, and importing every command (GitPython, MkDocs) would slow them down.
+    """
     parser = argparse.ArgumentParser(
         prog="advpub",
         description="Publish security advisories from a git repository.",
@@ -63,14 +67,32 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (_, help_text) in COMMANDS.items():
         command = sub.add_parser(name, help=help_text, description=help_text)
-        _module(name).add_arguments(command)
+        if only is None or only == name:
+            _module(name).add_arguments(command)
     return parser
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The command named in ``argv`` (skipping global options and -C's value)."""
+    skip = False
+    for word in argv:
+        if skip:
+            skip = False
+            continue
+        if word == "-C":
+            skip = True
+            continue
+        if word.startswith("-"):
+            continue
+        return word if word in COMMANDS else None
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run advpub with ``argv``; return the exit code (never raises for user errors)."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(only=_command_in(arguments))
+    args = parser.parse_args(arguments)
     if args.command is None:
         parser.print_help()
         return 2
