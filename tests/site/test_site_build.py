@@ -183,3 +183,32 @@ def test_locales_have_the_same_keys() -> None:
     assert labels_for("ja").keys() == labels_for("en").keys()
     assert labels_for("ja-JP")("nav.home") == "ホーム"
     assert labels_for("de")("nav.home") == "Home"
+
+
+def test_configuration_errors_are_one_clear_message(
+    tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = sample_repo(tmp_path / "repo")
+    config = repo.path / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("timezone: Asia/Tokyo", "timezone: Mars/Base"), "utf-8")
+    result = cli("build", cwd=repo.path)
+    assert (result.code, result.out) == (1, "")
+    assert result.err == (
+        "advpub: error: mkdocs.yml: plugins.advpub.timezone: unknown time zone 'Mars/Base'; "
+        "use an IANA name such as Asia/Tokyo or UTC\n"
+    )
+    config.write_text(text.replace("name: material", "name: nosuchtheme"), "utf-8")
+    result = cli("build", cwd=repo.path)
+    assert result.code == 1
+    assert result.err.startswith(
+        f"advpub: error: {config}: Config value 'theme': Unrecognised theme name: 'nosuchtheme'."
+    )
+    config.write_text(text.replace("docs_dir: advisories", "docs_dir: docs"), "utf-8")
+    (repo.path / "docs").mkdir()
+    result = cli("build", cwd=repo.path)
+    assert result.code == 1
+    assert result.err == (
+        f"advpub: error: mkdocs.yml: docs_dir: is {repo.path / 'docs'}, but the advpub plugin "
+        "publishes advisories/; set `docs_dir: advisories`\n"
+    )

@@ -57,9 +57,9 @@ def _mkdocs_logging() -> Iterator[_MkdocsLog]:
         logger.removeHandler(handler)
 
 
-def _load(root: Path | None, **overrides: Any) -> tuple[Any, Settings]:
+def _load(root: Path | None, logged: _MkdocsLog, **overrides: Any) -> tuple[Any, Settings]:
     from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.exceptions import Abort, ConfigurationError
 
     folder = find_root(root)
     path = folder / CONFIG_FILE
@@ -67,6 +67,9 @@ def _load(root: Path | None, **overrides: Any) -> tuple[Any, Settings]:
         config = load_config(config_file=str(path), **overrides)
     except ConfigurationError as exc:
         raise ConfigError(f"{path}: {exc}") from None
+    except Abort as exc:
+        # MkDocs logs each configuration problem, then aborts.
+        raise ConfigError(f"{path}: {_errors(logged) or exc}") from None
     plugin = config["plugins"].get(PLUGIN_NAME)
     if plugin is None:
         raise ConfigError(
@@ -89,7 +92,7 @@ def build_site(
     if strict:
         overrides["strict"] = True
     with _mkdocs_logging() as logged:
-        config, settings = _load(root, **overrides)
+        config, settings = _load(root, logged, **overrides)
         target = Path(config["site_dir"])
         (target / MARKER_FILE).unlink(missing_ok=True)
         try:
@@ -125,7 +128,7 @@ def serve_site(root: Path | None = None, dev_addr: str = "127.0.0.1:8000") -> No
     if not host or not port.isdigit():
         raise ConfigError(f"--dev-addr: {dev_addr!r} is not HOST:PORT (e.g. 127.0.0.1:8000)")
     with _mkdocs_logging() as logged:
-        _config, _settings = _load(root)
+        _config, _settings = _load(root, logged)
         folder = find_root(root)
         try:
             serve(config_file=str(folder / CONFIG_FILE), dev_addr=dev_addr, livereload=True)
