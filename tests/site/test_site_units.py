@@ -82,6 +82,13 @@ def test_groups_and_pages() -> None:
     plan = plan_site(advisories, TOKYO, 2)
     assert plan[0].src_uri == "index.md" and len(plan[0].advisories) == 2
     assert "cwe/cwe-787/index.md" in {p.src_uri for p in plan}
+    # Overviews paginate too: three CWEs, one per page.
+    cwe_pages = [p for p in plan_site(advisories, TOKYO, 1) if p.kind == "overview"][-3:]
+    assert [(p.src_uri, [g.title for g in p.groups]) for p in cwe_pages] == [
+        ("cwe/index.md", ["CWE-20"]),
+        ("cwe/page/2/index.md", ["CWE-79"]),
+        ("cwe/page/3/index.md", ["CWE-787"]),
+    ]
 
 
 def test_show_instant_in_site_zone_and_utc() -> None:

@@ -188,12 +188,31 @@ def overview_src_uri(kind: GroupKind) -> str:
     return next(f"{folder}/index.md" for k, folder in OVERVIEWS if k == kind)
 
 
+def paginate_overview(kind: GroupKind, groups: Sequence[Group], page_size: int) -> list[SitePage]:
+    """The pages of an overview (e.g. every product), ``page_size`` groups each."""
+    size = max(1, page_size)
+    chunks = [tuple(groups[i : i + size]) for i in range(0, len(groups), size)] or [()]
+    base = overview_src_uri(kind).removesuffix("index.md")
+    siblings = tuple(page_src_uri(base, n) for n in range(1, len(chunks) + 1))
+    return [
+        SitePage(
+            src_uri=siblings[n - 1],
+            kind="overview",
+            group_kind=kind,
+            groups=chunk,
+            number=n,
+            siblings=siblings,
+        )
+        for n, chunk in enumerate(chunks, start=1)
+    ]
+
+
 def plan_site(advisories: Sequence[Advisory], zone: tzinfo, page_size: int) -> list[SitePage]:
-    """Every generated page: home, one overview per group kind, and every listing page."""
+    """Every generated page: home, the overview pages of each group kind, every listing page."""
     pages = [SitePage(HOME_SRC_URI, "home", advisories=tuple(advisories[: max(1, page_size)]))]
     for kind, _folder in OVERVIEWS:
         groups = groups_of(kind, advisories, zone)
-        pages.append(SitePage(overview_src_uri(kind), "overview", kind, groups=tuple(groups)))
+        pages.extend(paginate_overview(kind, groups, page_size))
         for group in groups:
             pages.extend(paginate(group, page_size))
     return pages

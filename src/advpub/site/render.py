@@ -157,8 +157,9 @@ class Renderer:
         t = self.labels
         if page.kind == "home":
             return t("home.title")
-        if page.kind == "overview":
-            return t(
+        group = page.group
+        if page.kind == "overview" or group is None:
+            title = t(
                 {
                     "year": "archive.title",
                     "product": "products.title",
@@ -166,9 +167,7 @@ class Renderer:
                     "cwe": "cwe.title",
                 }[page.group_kind or "year"]
             )
-        group = page.group
-        assert group is not None
-        if group.kind == "year":
+        elif group.kind == "year":
             title = t("archive.year", year=group.title)
         elif group.kind == "product":
             title = t("products.page", product=group.title)
