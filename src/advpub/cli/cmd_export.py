@@ -24,6 +24,7 @@ from advpub.exports.osv import osv_document
 from advpub.fsutil import atomic_write_bytes
 from advpub.model import Advisory
 from advpub.model.timeutil import format_iso_utc
+from advpub.site.listings import advisory_dir
 
 FORMATS = ("osv", "csaf", "cve")
 
@@ -74,12 +75,10 @@ def find_advisory(config: Settings, ident: str, now: datetime) -> Advisory:
 
 
 def page_url(config: Settings, adv: Advisory) -> str | None:
-    """The absolute page URL (the site's ``<YYYY>/<ID>/``, year of first publication in the
-    site time zone), or None without ``site_url``."""
+    """The absolute URL of the advisory's page on the site, or None without ``site_url``."""
     if not config.site_url:
         return None
-    year = adv.published_at.astimezone(config.timezone).year
-    return f"{config.site_url}{year:04d}/{adv.id}/"
+    return config.site_url + advisory_dir(adv, config.timezone)
 
 
 def _org_id(args: argparse.Namespace) -> str:
