@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from advpub.errors import AdvpubError
@@ -18,16 +19,48 @@ RECIPIENTS_TEMPLATE = """\
 """
 
 GITIGNORE_TEMPLATE = """\
-# advpub: built site and local state
+# advpub: built site (site/; public/ on GitLab Pages) and local state
 site/
+public/
 .cache/
 .venv/
 __pycache__/
 # never commit private keys
 identity.txt
+*identity.txt
 *.identity
 *.agekey
 """
+
+ADVISORIES_README = """\
+# Published advisories
+
+Every file here is public: `advpub release` (or the scheduled `advpub publish`) moves a
+draft from `embargo/` to `advisories/<YYYY>/<ID>.md` once its release instant has passed
+and its fix is verified. Do not write advisories here by hand while they are embargoed:
+draft them with `advpub new` (stored encrypted under `embargo/`).
+
+This folder is also the site's `docs_dir`; the advpub plugin publishes only advisories
+and never turns this README into a page.
+"""
+
+EMBARGO_README = """\
+# Embargoed drafts
+
+`*.md.age` files here are advisories under embargo, encrypted with age to every key in
+`recipients.txt` (one per coordinator plus one for CI). Never put plaintext here: the git
+hooks (`advpub hooks install`) and `advpub check` refuse it.
+
+- `advpub new` / `advpub edit ID` / `advpub show ID` work with the drafts;
+- `advpub status` shows when each one is released and whether the gate lets it out;
+- `advpub recipients add KEY --name NAME` re-encrypts every draft for a new member.
+"""
+
+# Where `advpub init` writes each CI template (package file -> repository path).
+CI_TEMPLATES = {
+    "github-publish.yml": ".github/workflows/publish.yml",
+    "gitlab-ci.yml": ".gitlab-ci.yml",
+}
 
 
 @dataclass(frozen=True)
@@ -88,6 +121,24 @@ def scaffold_files(options: ScaffoldOptions) -> dict[str, str]:
         "embargo/recipients.txt": RECIPIENTS_TEMPLATE,
         ".gitignore": GITIGNORE_TEMPLATE,
     }
+
+
+def ci_template(name: str) -> str:
+    """The text of one CI template shipped in ``advpub/ci_templates``."""
+    return resources.files("advpub").joinpath("ci_templates", name).read_text(encoding="utf-8")
+
+
+def init_files(options: ScaffoldOptions) -> dict[str, str]:
+    """Everything ``advpub init`` writes: :func:`scaffold_files` plus the READMEs and the
+    CI workflows (``.gitattributes`` and the hooks come from :func:`advpub.git.hooks.install`)."""
+    files = {rel: content for rel, content in scaffold_files(options).items()}
+    # The README keeps the folder in git; the .gitkeep placeholder is no longer needed.
+    files.pop("advisories/.gitkeep", None)
+    files["advisories/README.md"] = ADVISORIES_README
+    files["embargo/README.md"] = EMBARGO_README
+    for name, rel in CI_TEMPLATES.items():
+        files[rel] = ci_template(name)
+    return files
 
 
 def write_new_file(path: Path, content: str, mode: int = 0o644) -> bool:
