@@ -57,7 +57,7 @@ def test_home_lists_latest_first_with_badges_and_dates(built: Path) -> None:
 
 def test_advisory_page_has_the_metadata_panel(built: Path) -> None:
     page = read(built, "2025/ADV-2025-0001/index.html")
-    assert '<h1 id="advisory">Example Router: command injection in the web console</h1>' in page
+    assert "<h1>Example Router: command injection in the web console</h1>" in page
     assert '<a href="https://www.cve.org/CVERecord?id=CVE-2025-10001">CVE-2025-10001</a>' in page
     assert '<a href="https://cwe.mitre.org/data/definitions/78.html">CWE-78</a>' in page
     assert "JVNVU#90000001" in page
@@ -70,6 +70,9 @@ def test_advisory_page_has_the_metadata_panel(built: Path) -> None:
     assert "Hanako Yamada" in page
     assert 'href="https://example.org/psirt/2025-01"' in page
     assert '<h2 id="solution">Solution</h2>' in page
+    toc = page.split('data-md-component="toc"')[1].split("</nav>")[0]
+    anchors = re.findall(r'href="#([^"]+)"', toc)
+    assert anchors == ["overview", "solution", "adv-credits", "adv-references"]
     assert "assets/advpub/advpub.css" in page
     revised = read(built, "2026/ADV-2026-0001/index.html")
     assert "Revision history" in revised and "Fixed version corrected." in revised
@@ -212,3 +215,27 @@ def test_configuration_errors_are_one_clear_message(
         f"advpub: error: mkdocs.yml: docs_dir: is {repo.path / 'docs'}, but the advpub plugin "
         "publishes advisories/; set `docs_dir: advisories`\n"
     )
+
+
+def test_site_dir_option_and_the_marker_check(
+    tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from advpub.site.plugin import AdvpubPlugin
+
+    monkeypatch.setenv("ADVPUB_NOW", NOW)
+    repo = sample_repo(tmp_path / "repo")
+    monkeypatch.chdir(repo.path / "advisories")
+    result = cli("build", "-d", "../public")
+    assert result.code == 0, result.err
+    out = repo.path / "public"
+    assert (out / "advpub-build.json").is_file() and (out / "index.html").is_file()
+    # A build in which the plugin did not finish its work (no marker) is never accepted.
+    monkeypatch.setattr(AdvpubPlugin, "on_post_build", lambda self, *, config: None)
+    result = cli("build", "-d", str(out))
+    assert result.code == 1
+    assert result.err == (
+        f"advpub: error: {out}: the advpub plugin did not run (no advpub-build.json), so the "
+        "release gate was not applied; deleted the output. Build with MkDocs 1.6 or ProperDocs "
+        "and `- advpub` under `plugins:`\n"
+    )
+    assert not out.exists()

@@ -209,7 +209,9 @@ def paginate_overview(kind: GroupKind, groups: Sequence[Group], page_size: int) 
 
 def plan_site(advisories: Sequence[Advisory], zone: tzinfo, page_size: int) -> list[SitePage]:
     """Every generated page: home, the overview pages of each group kind, every listing page."""
-    pages = [SitePage(HOME_SRC_URI, "home", advisories=tuple(advisories[: max(1, page_size)]))]
+    latest = tuple(advisories[: max(1, page_size)])
+    severities = tuple(group_by_severity(advisories))
+    pages = [SitePage(HOME_SRC_URI, "home", "severity", groups=severities, advisories=latest)]
     for kind, _folder in OVERVIEWS:
         groups = groups_of(kind, advisories, zone)
         pages.extend(paginate_overview(kind, groups, page_size))

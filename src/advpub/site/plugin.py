@@ -21,6 +21,7 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.toc import AnchorLink
 
 from advpub.config import AdvpubConfig, Settings, settings_from_mkdocs
 from advpub.corpus import load_corpus
@@ -255,6 +256,9 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         current = "" if page.url == "./" else page.url
         adv = self.by_src.get(src)
         if adv is not None:
+            for anchor, title in renderer.trailing_sections(adv):
+                # Material prints toc titles as HTML: escape the label.
+                page.toc.items.append(AnchorLink(escape(title), anchor, 2))
             return renderer.advisory(adv, sanitize_html(html), current)
         site_page = self.pages.get(src)
         if site_page is not None:

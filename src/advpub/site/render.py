@@ -121,6 +121,15 @@ class Renderer:
         template = _ENV.get_template("advisory.html")
         return template.render(self._context(current), adv=adv, body=Markup(body_html))  # noqa: S704 (sanitised)
 
+    def trailing_sections(self, adv: Advisory) -> list[tuple[str, str]]:
+        """``(anchor id, title)`` of the sections the template adds after the body."""
+        sections = [
+            ("adv-credits", "adv.credits", bool(adv.credits)),
+            ("adv-references", "adv.references", bool(adv.references)),
+            ("adv-revisions", "adv.revisions", bool(adv.revisions)),
+        ]
+        return [(anchor, self.labels(key)) for anchor, key, shown in sections if shown]
+
     def site_page(self, page: SitePage, current: str) -> str:
         """The content of a generated page (home, overview or listing page)."""
         template = _ENV.get_template(f"{page.kind}.html")
