@@ -122,7 +122,7 @@ def _released(outcome: ReleaseOutcome, settings: Settings) -> Released:
 
 
 @contextmanager
-def _scoped_environment(values: dict[str, str]) -> Iterator[None]:
+def scoped_environment(values: dict[str, str]) -> Iterator[None]:
     """Set environment variables for the duration (the MkDocs plugin reads them)."""
     saved = {name: os.environ.get(name) for name in values}
     os.environ.update(values)
@@ -145,5 +145,5 @@ def build_public_site(
     if identity_file is not None:
         values[IDENTITY_FILE_ENV] = str(identity_file.resolve())
         values[IDENTITY_ENV] = ""  # else the key text in the environment would win
-    with _scoped_environment(values):
+    with scoped_environment(values):
         return build_site(settings.root, site_dir=site_dir)
