@@ -26,11 +26,12 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-# An advisory that mentions another one's id and CVE: the exact search must still rank the
-# advisory itself first.
+# An advisory whose title (boosted by Material's search) names another advisory's id and CVE:
+# the exact search must still rank the advisory itself first (measured: without the ids as
+# boosted tags, this follow-up ranks first).
 FOLLOW_UP = Sample(
     "ADV-2026-0003",
-    "Example Router: follow-up hardening of the web console",
+    "Follow-up to ADV-2026-0001 (CVE-2026-20001) and ADV-2025-0001: Example Router hardening",
     "2026-05-12T09:00:00+09:00",
     "affected:\n  - vendor: Example Corp\n    product: Example Router\n    fixed: 2.1.0\n"
     "cvss:\n  - vector: CVSS:4.0/AV:N/AC:L/AT:N/PR:L/UI:N/VC:H/VI:H/VA:N/SC:N/SI:N/SA:N\n"
