@@ -177,6 +177,8 @@ def test_japanese_labels(tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPat
     assert "最新のアドバイザリ" in home and "緊急" in home and "製品別" in home
     page = read(site, "2026/ADV-2026-0001/index.html")
     assert "影響を受ける製品" in page and "更新履歴" in page and "公表日" in page
+    # The body is marked with the advisory's `lang` (by default the site's).
+    assert '<div class="advpub-body" lang="ja">' in page
     assert "Affected products" not in page
 
 

@@ -189,7 +189,7 @@ def test_hostile_markdown_is_neutralised(tmp_path: Path, cli: Cli) -> None:
     assert "&lt;script&gt;alert(&quot;code-block&quot;)&lt;/script&gt;" in page or (
         '&lt;script&gt;alert("code-block")&lt;/script&gt;' in page
     )
-    body = page.split('<div class="advpub-body">')[1].split("</article>")[0]
+    body = page.split('<div class="advpub-body" lang="en">')[1].split("</article>")[0]
     assert "<div>fake dialog</div>" in body
     # Front matter values are escaped, in the content and in Material's own title/header.
     assert "&lt;img src=x onerror=alert(&#39;title&#39;)&gt;" in page.replace("&#x27;", "&#39;")
