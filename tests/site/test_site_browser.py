@@ -63,6 +63,11 @@ def serve(folder: Path) -> Iterator[str]:
 def build(tmp_path: Path, cli: Cli, language: str) -> Path:
     repo = sample_repo(tmp_path / f"repo-{language}", language=language)
     write_sample(repo, FOLLOW_UP)
+    # Without `font: false` Material would load Google Fonts: the plugin turns it off.
+    config = repo.path / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "  font: false\n" in text
+    config.write_text(text.replace("  font: false\n", ""), encoding="utf-8")
     result = cli("build", cwd=repo.path)
     assert result.code == 0, result.err
     return repo.path / "site"
