@@ -82,8 +82,11 @@ def test_publish_with_nothing_due_reports_held_drafts_without_titles(world: Worl
 
 
 def test_publish_pushes_the_release_commit(world: World) -> None:
-    done = world.ci.advpub("publish", "--push", now=AFTER)
+    out = world.ci.path.parent / "built-site"
+    done = world.ci.advpub("publish", "--push", "-d", str(out), now=AFTER)
     assert done.returncode == 0, done.stderr
+    assert (out / "index.html").is_file()
+    assert f"site: 1 advisories in {out} (leak scan passed)" in done.stdout
     assert "released 1:" in done.stdout
     assert f"  ADV-2026-0001: {CANARY} (commit " in done.stdout
     assert "push: 1 commit(s) pushed to origin/main" in done.stdout
@@ -124,6 +127,8 @@ def test_a_push_that_fails_after_the_rebase_is_reported_clearly(world: World) ->
     assert "closed for maintenance" in done.stderr
     assert "the release commits are still local" in done.stderr
     assert "rejected twice" not in done.stderr
+    # The remote's URL is left out (on GitLab it carries the push token).
+    assert str(world.origin) not in done.stderr
     assert CANARY not in done.stderr
 
 
@@ -144,3 +149,34 @@ def test_push_needs_a_branch_with_an_upstream(world: World) -> None:
     )
     # Nothing was released: the checks come first.
     assert not list((world.ci.path / "advisories").rglob("ADV-2026-0001.md"))
+
+
+def test_a_rebase_conflict_is_aborted_and_reported(
+    world: World, make_key: Callable[[str], Key]
+) -> None:
+    # Bob re-encrypts every draft for a new member while CI releases ADV-2026-0001:
+    # modify/delete on the same draft file.
+    dave = make_key("dave")
+    added = world.bob.advpub("recipients", "add", dave.public, "--name", "dave")
+    assert added.returncode == 0, added.stdout + added.stderr
+    world.bob.git("add", "embargo")
+    world.bob.git("commit", "-q", "-m", "Add dave as a recipient")
+    world.bob.git("push", "-q")
+    origin_main = git(world.origin, "rev-parse", "main")
+    done = world.ci.advpub("publish", "--push", now=AFTER)
+    assert done.returncode == 1
+    assert done.stderr.startswith("advpub: error: git push to origin/main was rejected ("), (
+        done.stderr
+    )
+    assert "and `git pull --rebase` failed: " in done.stderr
+    assert "CONFLICT (modify/delete): embargo/ADV-2026-0001.md.age" in done.stderr
+    assert done.stderr.endswith(
+        "the release commits are still local: run `git pull --rebase`, resolve, then `git push`\n"
+    )
+    # (git names the release commit by its subject: the title is public by now.)
+    assert LATER_CANARY not in done.stdout + done.stderr
+    assert git(world.origin, "rev-parse", "main") == origin_main
+    # The rebase was aborted: the release commit is intact and nothing is half-done.
+    assert world.ci.git("log", "-1", "--format=%s") == f"Publish ADV-2026-0001: {CANARY}\n"
+    assert world.ci.git("status", "--porcelain") == ""
+    assert not (world.ci.path / ".git" / "rebase-merge").exists()

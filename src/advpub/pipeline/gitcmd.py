@@ -15,6 +15,17 @@ from pathlib import Path
 
 from advpub.errors import GitError
 
+# Lines left out of error messages: hints are advice for interactive use; "could not apply
+# <sha>... <subject>" repeats a commit subject; "To <url>" and "failed to push some refs to
+# <url>" repeat the remote's URL, which may carry a token (GitLab's oauth2:TOKEN@host).
+_NOISE = (
+    "hint:",
+    "could not apply",
+    "error: could not apply",
+    "to ",
+    "error: failed to push some refs",
+)
+
 
 @dataclass(frozen=True)
 class GitResult:
@@ -30,8 +41,12 @@ class GitResult:
         return self.returncode == 0
 
     def detail(self) -> str:
-        """The last meaningful stderr lines, for an error message."""
-        lines = [line.strip() for line in self.stderr.splitlines() if line.strip()]
+        """The last meaningful lines (stderr, then stdout), for an error message."""
+        lines = [
+            line.strip()
+            for line in (self.stderr + "\n" + self.stdout).splitlines()
+            if line.strip() and not line.lower().startswith(_NOISE)
+        ]
         return " / ".join(lines[-3:]) or f"exit status {self.returncode}"
 
 

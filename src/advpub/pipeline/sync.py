@@ -79,14 +79,13 @@ def commits_ahead(root: Path, upstream: Upstream) -> int:
 
 
 def _push(root: Path, upstream: Upstream, env: Mapping[str, str]) -> tuple[bool, str]:
-    result = git(
-        root, "push", "--porcelain", upstream.remote, f"HEAD:{upstream.merge_ref}", env=env
-    )
+    """(True, "") when pushed; (False, why) when rejected as out of date; GitError else."""
+    result = git(root, "push", upstream.remote, f"HEAD:{upstream.merge_ref}", env=env)
     if result.ok:
         return True, ""
     text = result.stdout + result.stderr
     if any(marker in text for marker in REJECTION_MARKERS):
-        return False, result.detail()
+        return False, "the remote has commits this clone lacks"
     raise GitError(
         f"git push to {upstream.shown} failed: {result.detail()}; the release commits are "
         "still local; fix the cause (credentials, hooks, network) and run `git push` or "
