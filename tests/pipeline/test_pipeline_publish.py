@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Key, require_tool
+from advpub.embargo.recipients import RecipientEntry
+from advpub.embargo.store import EmbargoStore
+from tests.conftest import Key, advisory_text, require_tool
 from tests.pipeline.pipeline_support import (
     AFTER,
     BEFORE,
@@ -61,7 +63,8 @@ def test_publish_refuses_untracked_files_only_where_the_site_comes_from(world: W
 
 def test_publish_with_nothing_due_reports_held_drafts_without_titles(world: World) -> None:
     head = world.ci.git("rev-parse", "HEAD")
-    done = world.ci.advpub("publish", "--push", now=BEFORE)
+    # --now (like ADVPUB_NOW) moves the job's clock; the site build judges at the same instant.
+    done = world.ci.advpub("publish", "--push", "--now", BEFORE)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0] == "advpub publish at 2026-01-14T23:59:59Z"
@@ -180,3 +183,34 @@ def test_a_rebase_conflict_is_aborted_and_reported(
     assert world.ci.git("log", "-1", "--format=%s") == f"Publish ADV-2026-0001: {CANARY}\n"
     assert world.ci.git("status", "--porcelain") == ""
     assert not (world.ci.path / ".git" / "rebase-merge").exists()
+
+
+def test_a_draft_the_ci_key_cannot_read_is_held_and_the_site_not_built(world: World) -> None:
+    # Alice encrypts a draft to herself only: CI sees the file but not its instant.
+    store = EmbargoStore(world.alice.path / "embargo", world.alice.path)
+    secret_title = "Bilby canary 0d15ea invisible to CI"
+    store.write(
+        "ADV-2026-0004",
+        advisory_text("ADV-2026-0004", title=secret_title, release_date=RELEASE),
+        recipients=[RecipientEntry(world.alice.key.public, "alice", 1)],
+    )
+    world.alice.git("add", "embargo")
+    world.alice.git("commit", "-q", "-m", "Add a draft for alice only")
+    world.alice.git("pull", "--rebase", "-q")
+    world.alice.git("push", "-q")
+    world.ci.git("pull", "-q")
+    done = world.ci.advpub("publish", now=AFTER)
+    # The due advisory is released; the site is not built (fail closed): the leak scan
+    # cannot check a draft it cannot read. The CI key must be a recipient of every draft.
+    assert done.returncode == 1
+    assert (
+        "advpub: warning: embargo/ADV-2026-0004.md.age: cannot decrypt, so only its id was "
+        "scanned for" in done.stderr
+    )
+    assert "advpub: error: Aborted with 1 warnings in strict mode!" in done.stderr
+    assert "site: " not in done.stdout
+    held = [line for line in done.stdout.splitlines() if "ADV-2026-0004" in line]
+    assert len(held) == 1
+    assert held[0].startswith("  ADV-2026-0004: release instant unknown (cannot be read: ")
+    assert secret_title not in done.stdout + done.stderr
+    assert f"  ADV-2026-0001: {CANARY} (commit " in done.stdout
