@@ -16,6 +16,7 @@ from advpub.scaffold import ScaffoldOptions, scaffold_files
 
 Cli = Callable[..., CliResult]
 CANARY = "CANARY-log-8c1f0d"
+NOW = "2026-06-01T00:00:05Z"
 ADV1 = "ADV-2026-0001"
 HELD = "ADV-2026-0002"
 DROPPED = "ADV-2026-0003"
@@ -118,6 +119,8 @@ def history(
         "withdrawn:\n  date: 2026-08-01T09:00:00+09:00\n  reason: Not exploitable.\nrevisions:",
     )
     shas["withdrawn"] = commit(site, "withdraw", "advisories")
+    # The log shows titles only of advisories released by "now".
+    monkeypatch.setenv("ADVPUB_NOW", "2026-09-01T00:00:00Z")
     return site, shas
 
 
@@ -274,3 +277,42 @@ def test_empty_history_and_a_site_below_the_top_of_the_work_tree(tmp_path: Path,
         "released",
         f"advisories/2026/{ADV1}.md",
     )
+
+
+def test_title_of_a_public_file_committed_before_its_release_is_hidden(
+    tmp_path: Path, make_key: Callable[[str], Key], cli: Cli
+) -> None:
+    site = make_site(tmp_path / "repo", make_key)
+    early = "ADV-2026-0007"
+    site.repo.write(
+        f"advisories/2026/{early}.md",
+        advisory_text(early, title=f"Early {CANARY}", release_date="2026-12-01T00:00:00Z"),
+    )
+    site.commit_all("committed too early")
+    before = cli("log", early, "--json", "--now", "2026-06-01T00:00:00Z", cwd=site.path)
+    assert before.code == 0, before.err
+    assert CANARY not in before.out
+    assert json.loads(before.out)["title"] is None
+    after = cli("log", early, "--json", "--now", "2026-12-01T00:00:00Z", cwd=site.path)
+    assert json.loads(after.out)["title"] == f"Early {CANARY}"
+
+
+def test_a_release_merged_from_a_branch_is_one_event(
+    tmp_path: Path, make_key: Callable[[str], Key], cli: Cli
+) -> None:
+    site = make_site(tmp_path / "repo", make_key)
+    site.draft(ADV1)
+    site.commit_all("draft")
+    site.repo.git("switch", "-q", "-c", "publish")
+    released = cli(
+        "release", "--commit", "--identity", str(site.key.file), "--now", NOW, cwd=site.path
+    )
+    assert released.code == 0, released.err
+    release_sha = site.repo.git("rev-parse", "HEAD").stdout.strip()
+    site.repo.git("switch", "-q", "main")
+    site.repo.write("README.md", "unrelated\n")
+    site.commit_all("unrelated work on main")
+    assert site.repo.git("merge", "-q", "--no-ff", "-m", "merge", "publish").returncode == 0
+    data = json.loads(cli("log", ADV1, "--json", "--now", NOW, cwd=site.path).out)
+    assert [(e["kind"], e["commit"]) for e in data["events"][1:]] == [("released", release_sha)]
+    assert data["events"][1]["draft_removed"] is True

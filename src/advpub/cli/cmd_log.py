@@ -10,7 +10,7 @@ import argparse
 from datetime import tzinfo
 from typing import Any
 
-from advpub.cli.common import print_json, settings
+from advpub.cli.common import add_now_argument, print_json, resolve_now, settings
 from advpub.gate.timefmt import format_both
 from advpub.git.audit import AuditLog, Commit, Event, EventKind, Person, Timeline
 from advpub.model.timeutil import format_iso_utc
@@ -19,17 +19,24 @@ SHORT = 12
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """``[ID]`` and ``--json``."""
+    """``[ID]``, ``--json`` and ``--now`` (titles of files released after it are hidden)."""
     parser.add_argument(
         "id", nargs="?", default=None, metavar="ID", help="one advisory (default: list all)"
     )
     parser.add_argument("--json", action="store_true", help="machine-readable output")
+    add_now_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     """Print one advisory's timeline, or one line per advisory ever seen (exit 0)."""
     cfg = settings()
-    audit = AuditLog(cfg.root, cfg.embargo_dir, cfg.advisories_dir)
+    audit = AuditLog(
+        cfg.root,
+        cfg.embargo_dir,
+        cfg.advisories_dir,
+        model_options=cfg.model_options,
+        now=resolve_now(args),
+    )
     if args.id is not None:
         timeline = audit.timeline(args.id)
         if args.json:

@@ -22,12 +22,13 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from advpub.errors import AdvpubError, GitError
 from advpub.git.staged import ZERO_SHA, has_commits, root_prefix, run_git, strip_prefix
+from advpub.model import ModelOptions, parse_advisory
 from advpub.model.frontmatter import load_front_matter
 
 DRAFT_SUFFIX = ".md.age"
@@ -110,7 +111,9 @@ class Timeline:
     state: State
     events: tuple[Event, ...]
     path: str | None = None  # the public file (or the draft) in HEAD
-    title: str | None = None  # only for public files: drafts' titles are never read
+    # Only from a valid public file whose release instant has passed: drafts' titles are
+    # never read, and a file committed to advisories/ too early must not leak further.
+    title: str | None = None
 
     @property
     def release(self) -> Event | None:
@@ -145,8 +148,18 @@ class AuditLog:
     tree); ``embargo_dir`` and ``advisories_dir`` are relative to it.
     """
 
-    def __init__(self, root: Path, embargo_dir: str, advisories_dir: str) -> None:
+    def __init__(
+        self,
+        root: Path,
+        embargo_dir: str,
+        advisories_dir: str,
+        *,
+        model_options: ModelOptions | None = None,
+        now: datetime | None = None,
+    ) -> None:
         self.root = root
+        self.model_options = model_options or ModelOptions()
+        self.now = now or datetime.now(UTC)
         self.embargo_dir = embargo_dir.strip("/")
         self.advisories_dir = advisories_dir.strip("/")
         self._blobs: dict[str, bytes | None] = {}
@@ -350,7 +363,7 @@ class AuditLog:
         title = None
         if publics:
             front = self._front_matter(head[publics[0]])
-            title = front.get("title") if isinstance(front.get("title"), str) else None
+            title = self._public_title(publics[0], head[publics[0]])
             state = State.WITHDRAWN if front.get("withdrawn") is not None else State.RELEASED
             if drafts:
                 state = State.CONFLICT
@@ -362,6 +375,16 @@ class AuditLog:
         return Timeline(ident, state, tuple(builder.events), path, title)
 
     # -- public blobs ----------------------------------------------------------------------
+    def _public_title(self, path: str, blob: str) -> str | None:
+        data = self._blob(blob)
+        if data is None:
+            return None
+        result = parse_advisory(data, path=path, options=self.model_options)
+        advisory = result.advisory
+        if advisory is None or advisory.release_date > self.now:
+            return None
+        return advisory.title
+
     def _front_matter(self, blob: str) -> dict[str, Any]:
         """The front matter of a PUBLIC file's blob (never called for drafts)."""
         data = self._blob(blob)
