@@ -98,8 +98,12 @@ def build_site(
         try:
             build(config)
         except (PluginError, ConfigurationError) as exc:
+            # MkDocs leaves a full site behind when a late step fails: never let a failed
+            # build be deployed by mistake.
+            remove_site(target)
             raise SiteError(str(exc)) from None
         except Abort as exc:
+            remove_site(target)
             raise SiteError(_errors(logged) or str(exc)) from None
     marker = read_marker(target)
     if marker is None:
