@@ -27,6 +27,7 @@ DUE = "ADV-2026-0001"
 HELD = "ADV-2026-0002"
 NEW = "ADV-2026-0005"
 IMPORTED = "ADV-2026-0003"
+INVALID = "ADV-2026-0004"
 SHM = Path("/dev/shm")
 
 
@@ -42,6 +43,16 @@ def canary_draft(ident: str = HELD, extra_body: str = "") -> str:
     return text.replace(
         "summary: An attacker on the network can run commands on the device.",
         f"summary: Summary {CANARY} of the flaw.",
+    )
+
+
+def invalid_canary_draft() -> str:
+    """An embargoed draft whose invalid values carry the canary (messages must not echo them)."""
+    return canary_draft(INVALID).replace(
+        f"cve: [{CANARY_CVE}]\n",
+        f"cve: [{CANARY_CVE}, CVE-{CANARY}]\ncwe: [CWE-{CANARY}]\n"
+        f"cvss:\n  - vector: CVSS:3.1/{CANARY}\n"
+        f"references:\n  - url: javascript:{CANARY}\n",
     )
 
 
@@ -149,6 +160,7 @@ def harness(tmp_path: Path, make_key: Callable[[str], Key]) -> Harness:
         ),
     )
     site.draft_text(HELD, canary_draft())
+    site.draft_text(INVALID, invalid_canary_draft())
     site.commit_all()
     tmpdir = tmp_path / "tmpdir"
     tmpdir.mkdir()
@@ -248,6 +260,15 @@ def run_every_command(h: Harness, tmp_path: Path) -> None:
         assert h.advpub(*args).code in (0, 1), args
     built = h.advpub("build", "-d", "site")
     assert built.code == 0, built.err
+    # Plaintext by mistake under embargo/: refused by check and the hook, never echoed.
+    plain = site.path / "embargo" / f"{HELD}.md"
+    plain.write_text(canary_draft(), encoding="utf-8")
+    assert h.advpub("check").code == 1
+    h.git("add", "--", str(plain))
+    assert h.advpub("hooks", "run", "pre-commit").code == 1
+    assert h.git("commit", "-q", "-m", "oops").code != 0
+    h.git("rm", "-q", "--cached", "--", str(plain))
+    plain.unlink()
 
 
 def test_no_command_leaks_the_canary(harness: Harness, tmp_path: Path) -> None:
@@ -269,7 +290,7 @@ def test_no_command_leaks_the_canary(harness: Harness, tmp_path: Path) -> None:
         if needle in text
         and not (stream == "stdout" and needle in allowed_on_stdout.get(run.args, ()))
     ]
-    assert leaks == []
+    assert leaks == [], "\n".join(map(str, leaks))
     show = next(r for r in harness.runs if r.args == ("show", HELD))
     assert CANARY in show.out  # the canary really is in the draft
     repo = harness.site.path
@@ -304,3 +325,28 @@ def test_key_material_is_printed_only_by_keygen_without_output_file(
     assert printed.code == 0
     assert printed.out.count(SECRET_PREFIX) == 1 and SECRET_PREFIX not in printed.err
     assert sorted(p.name for p in harness.tmpdir.iterdir()) == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Violation.redacted() keeps `field`, and for an unknown key the field IS draft text "
+    "(src/advpub/model/violation.py): status and release print it",
+)
+def test_an_unknown_key_in_an_embargoed_draft_is_not_echoed(harness: Harness) -> None:
+    # A sentence pasted into the front matter by mistake becomes a key.
+    text = advisory_text(
+        INVALID, release_date="2026-12-01T09:00:00+09:00", extra=f"Impact {CANARY}: remote\n"
+    )
+    harness.site.draft_text(INVALID, text)
+    harness.git("add", "-A", "--", "embargo")
+    for args in (
+        ("status",),
+        ("status", "--json"),
+        ("release", "--dry-run"),
+        ("release", "--json", "--dry-run"),
+        ("check",),
+        ("hooks", "run", "pre-commit"),
+    ):
+        harness.advpub(*args)
+    leaks = [run.args for run in harness.runs if CANARY in run.out + run.err]
+    assert leaks == []
