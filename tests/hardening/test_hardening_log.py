@@ -316,3 +316,21 @@ def test_a_release_merged_from_a_branch_is_one_event(
     data = json.loads(cli("log", ADV1, "--json", "--now", NOW, cwd=site.path).out)
     assert [(e["kind"], e["commit"]) for e in data["events"][1:]] == [("released", release_sha)]
     assert data["events"][1]["draft_removed"] is True
+
+
+def test_a_shallow_clone_says_the_trail_is_cut_short(
+    history: tuple[Site, dict[str, str]], cli: Cli, tmp_path: Path
+) -> None:
+    site, _ = history
+    clone = tmp_path / "clone"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", site.path.as_uri(), str(clone)], check=True
+    )
+    result = cli("log", cwd=clone)
+    assert result.code == 0, result.err
+    assert result.err == (
+        "advpub: note: this is a shallow clone, so the trail starts at its oldest commit; run "
+        "`git fetch --unshallow` (in CI: a full clone, e.g. fetch-depth: 0)\n"
+    )
+    full = cli("log", cwd=site.path)
+    assert full.err == ""

@@ -7,6 +7,7 @@ advisories whose public file is in HEAD.
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import tzinfo
 from typing import Any
 
@@ -37,6 +38,12 @@ def run(args: argparse.Namespace) -> int:
         model_options=cfg.model_options,
         now=resolve_now(args),
     )
+    if audit.is_shallow:
+        print(
+            "advpub: note: this is a shallow clone, so the trail starts at its oldest commit; "
+            "run `git fetch --unshallow` (in CI: a full clone, e.g. fetch-depth: 0)",
+            file=sys.stderr,
+        )
     if args.id is not None:
         timeline = audit.timeline(args.id)
         if args.json:

@@ -173,6 +173,12 @@ class AuditLog:
         self.prefix = root_prefix(root)
 
     # -- public API ------------------------------------------------------------------------
+    @property
+    def is_shallow(self) -> bool:
+        """True in a shallow clone (CI's default): history, and so the trail, is cut short."""
+        out = run_git(self.root, "rev-parse", "--is-shallow-repository")
+        return out.strip() == b"true"
+
     def timelines(self) -> list[Timeline]:
         """The timeline of every id ever seen in history, sorted by id."""
         builders = self._replay()
