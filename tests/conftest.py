@@ -55,7 +55,15 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch:
     monkeypatch.setenv("GIT_AUTHOR_EMAIL", "coordinator@example.org")
     monkeypatch.setenv("GIT_COMMITTER_NAME", "Test Coordinator")
     monkeypatch.setenv("GIT_COMMITTER_EMAIL", "coordinator@example.org")
-    for name in ("ADVPUB_NOW", "ADVPUB_IDENTITY", "ADVPUB_IDENTITY_FILE", "EDITOR", "VISUAL"):
+    # CI=true changes defaults (e.g. `status` hides titles); tests set it where they mean it.
+    for name in (
+        "ADVPUB_NOW",
+        "ADVPUB_IDENTITY",
+        "ADVPUB_IDENTITY_FILE",
+        "EDITOR",
+        "VISUAL",
+        "CI",
+    ):
         monkeypatch.delenv(name, raising=False)
     (home / ".gitconfig").write_text(
         "[init]\n\tdefaultBranch = main\n[user]\n\tname = Test Coordinator\n"

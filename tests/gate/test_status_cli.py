@@ -138,3 +138,24 @@ def test_status_with_no_drafts(tmp_path: Path, make_key: Callable[[str], Key], c
         "now": "2026-01-01T00:00:00Z",
         "advisories": [],
     }
+
+
+def test_titles_are_hidden_under_ci_unless_asked(
+    tmp_path: Path,
+    cli: Callable[..., CliResult],
+    make_key: Callable[[str], Key],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """CI logs may be public: `status` under CI=true shows ids and instants, not titles."""
+    site = make_site(tmp_path / "repo", make_key)
+    site.draft("ADV-2026-0001", title="Secret title of the embargoed draft")
+    monkeypatch.setenv("ADVPUB_IDENTITY_FILE", str(site.key.file))
+    monkeypatch.setenv("CI", "true")
+    hidden = cli("status", "--now", "2026-01-01T00:00:00Z", cwd=site.path)
+    assert hidden.code == 0
+    assert "Secret title" not in hidden.out
+    assert "ADV-2026-0001: (title hidden)" in hidden.out
+    as_json = cli("status", "--json", "--now", "2026-01-01T00:00:00Z", cwd=site.path)
+    assert '"title": null' in as_json.out
+    shown = cli("status", "--titles", "--now", "2026-01-01T00:00:00Z", cwd=site.path)
+    assert "ADV-2026-0001: Secret title of the embargoed draft" in shown.out

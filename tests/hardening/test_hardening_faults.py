@@ -233,11 +233,6 @@ def _editor(tmp_path: Path) -> str:
     return str(editor)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="EmbargoStore.write/write_ciphertext let OSError escape (src/advpub/embargo/store.py): "
-    "edit, import and recipients exit 3 (internal error) instead of naming the draft",
-)
 @pytest.mark.parametrize("command", ["edit", "import", "recipients add"])
 def test_draft_writes_on_a_full_disk_are_clean_errors_naming_the_draft(
     site: Site,
@@ -290,11 +285,6 @@ def test_stale_git_index_lock_fails_cleanly_and_a_rerun_after_removing_it_comple
     assert_each_published_once(site)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="GitRepo.commit_paths keeps only the last 3 lines of git's stderr, which drop "
-    "the line naming .git/index.lock (src/advpub/git/repo.py, _stderr)",
-)
 def test_stale_git_index_lock_message_names_the_lock_file(site: Site, cli: Cli) -> None:
     (site.path / ".git" / "index.lock").write_bytes(b"")
     result = release(cli, site, "--commit")

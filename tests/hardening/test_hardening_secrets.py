@@ -327,11 +327,6 @@ def test_key_material_is_printed_only_by_keygen_without_output_file(
     assert sorted(p.name for p in harness.tmpdir.iterdir()) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Violation.redacted() keeps `field`, and for an unknown key the field IS draft text "
-    "(src/advpub/model/violation.py): status and release print it",
-)
 def test_an_unknown_key_in_an_embargoed_draft_is_not_echoed(harness: Harness) -> None:
     # A sentence pasted into the front matter by mistake becomes a key.
     text = advisory_text(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+from dataclasses import replace
 from datetime import datetime, tzinfo
 
 from advpub.cli.common import add_now_argument, print_json, resolve_now, settings
@@ -28,6 +30,12 @@ def add_identity_argument(parser: argparse.ArgumentParser) -> None:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """``--json``, ``--identity FILE`` and ``--now``."""
     parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument(
+        "--titles",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show draft titles (default: yes, except under CI=true, where logs may be public)",
+    )
     add_identity_argument(parser)
     add_now_argument(parser)
 
@@ -39,6 +47,11 @@ def run(args: argparse.Namespace) -> int:
     identities = load_identities(args.identity).identities
     store = EmbargoStore(cfg.embargo_path, cfg.root)
     statuses = draft_statuses(load_drafts(store, identities, cfg.model_options), now, cfg)
+    show_titles = args.titles
+    if show_titles is None:
+        show_titles = os.environ.get("CI", "").lower() != "true"
+    if not show_titles:
+        statuses = [replace(s, title=None) for s in statuses]
     if args.json:
         print_json(
             {
@@ -73,7 +86,8 @@ def _line(status: DraftStatus, now: datetime, zone: tzinfo) -> str:
         head = f"{status.id}: {status.fix_state} ({status.shown})"
     else:
         when = f"{format_both(status.release_date, zone)}, {relative(status.release_date, now)}"
-        head = f"{status.id}: {status.title}\n  release {when}\n  fix {status.fix_state}"
+        title = status.title if status.title is not None else "(title hidden)"
+        head = f"{status.id}: {title}\n  release {when}\n  fix {status.fix_state}"
     lines = [head, f"  {verdict}"]
     lines.extend(f"    - {reason}" for reason in status.decision.reasons)
     return "\n".join(lines)

@@ -113,7 +113,7 @@ def add_recipient(
     new_entries = [*entries, entry]
     drafts = _reencrypt_all(store, new_entries, load_identities)
     new_text = text if not text or text.endswith("\n") else text + "\n"
-    atomic_write_text(store.recipients_file, new_text + entry.render() + "\n")
+    _write_recipients(store, new_text + entry.render() + "\n")
     return RekeyResult((entry,), tuple(new_entries), drafts)
 
 
@@ -145,7 +145,7 @@ def remove_recipient(
     kept = [
         line for number, line in enumerate(text.splitlines(keepends=True), 1) if number not in gone
     ]
-    atomic_write_text(store.recipients_file, "".join(kept))
+    _write_recipients(store, "".join(kept))
     return RekeyResult(tuple(matches), tuple(remaining), drafts)
 
 
@@ -179,3 +179,14 @@ def _reencrypt_all(
 
 def _named(entry: RecipientEntry) -> str:
     return f" ({entry.name})" if entry.name else ""
+
+
+def _write_recipients(store: EmbargoStore, text: str) -> None:
+    try:
+        atomic_write_text(store.recipients_file, text)
+    except OSError as exc:
+        raise EmbargoError(
+            f"{store.shown(store.recipients_file)}: cannot write ({exc.strerror}); the drafts "
+            "were re-encrypted but the list was not changed; free space and run the same "
+            "command again"
+        ) from None

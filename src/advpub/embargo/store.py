@@ -162,7 +162,7 @@ class EmbargoStore:
         """Encrypt ``plaintext`` to every recipient and atomically write the draft."""
         path = self.draft_path(ident)
         data = encrypt_text(plaintext, recipients if recipients is not None else self.recipients())
-        atomic_write_bytes(path, data, 0o644)
+        self._write(path, data)
         return path
 
     def write_ciphertext(self, ident: str, data: bytes) -> Path:
@@ -170,8 +170,17 @@ class EmbargoStore:
         if not is_age_ciphertext(data):
             raise EmbargoError(f"{ident}: refusing to write data that is not age ciphertext")
         path = self.draft_path(ident)
-        atomic_write_bytes(path, data, 0o644)
+        self._write(path, data)
         return path
+
+    def _write(self, path: Path, data: bytes) -> None:
+        try:
+            atomic_write_bytes(path, data, 0o644)
+        except OSError as exc:
+            raise EmbargoError(
+                f"{self.shown(path)}: cannot write ({exc.strerror}); the previous version was "
+                "kept and your changes were not saved; free space and run again"
+            ) from None
 
     def remove(self, ident: str) -> None:
         """Delete the draft of ``ident`` (no error when already gone)."""

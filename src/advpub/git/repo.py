@@ -115,4 +115,12 @@ def _stderr(exc: git.GitCommandError) -> str:
         for line in text.splitlines()
     ]
     lines = [line for line in lines if line]
-    return " / ".join(lines[-3:]) or f"exit status {exc.status}"
+    # git's own verdict ("fatal: Unable to create '.../index.lock'") names the file to act
+    # on: keep those lines first, then the last context lines.
+    verdicts = [line for line in lines if line.startswith(("fatal:", "error:"))][:3]
+    context = [line for line in lines if line not in verdicts]
+    room = 3 - len(verdicts)
+    kept = verdicts + (context[-room:] if room > 0 else [])
+    if any("index.lock" in line for line in verdicts):
+        kept.append("if no git command is running, remove that index.lock and run again")
+    return " / ".join(kept) or f"exit status {exc.status}"

@@ -2,7 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
+
+from advpub.model import fields as F
+
+KNOWN_FIELD_NAMES = frozenset(
+    {
+        "front matter",
+        "file",
+        *F.TOP_LEVEL_KEYS,
+        *F.FIX_KEYS,
+        *F.CVSS_KEYS,
+        *F.AFFECTED_KEYS,
+        *F.CREDIT_KEYS,
+        *F.REFERENCE_KEYS,
+        *F.EARLY_RELEASE_KEYS,
+        *F.REVISION_KEYS,
+        *F.WITHDRAWN_KEYS,
+    }
+)
 
 # Generic descriptions, used when the detailed message could echo embargoed text.
 RULE_DESCRIPTIONS: dict[str, str] = {
@@ -60,6 +79,26 @@ class Violation:
         }
 
     def redacted(self) -> Violation:
-        """A copy whose message cannot echo draft content (for embargoed drafts in logs)."""
+        """A copy whose message and field cannot echo draft content (for drafts in logs).
+
+        An unknown key is itself draft text (a sentence pasted into the front matter), so
+        every part of the field path that is not a known key is hidden too.
+        """
         generic = RULE_DESCRIPTIONS.get(self.rule, self.rule)
-        return replace(self, message=f"{generic} (details hidden for an embargoed draft)")
+        return replace(
+            self,
+            field=_redact_field(self.field),
+            message=f"{generic} (details hidden for an embargoed draft)",
+        )
+
+
+_FIELD_PART = re.compile(r"^([^\[\]]*)((?:\[\d+\])*)$")
+
+
+def _redact_field(field: str) -> str:
+    parts = []
+    for part in field.split("."):
+        match = _FIELD_PART.match(part)
+        name, index = (match.group(1), match.group(2)) if match else (part, "")
+        parts.append((name if name in KNOWN_FIELD_NAMES else "(unknown key)") + index)
+    return ".".join(parts)
