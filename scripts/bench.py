@@ -10,14 +10,19 @@ CVSS 3.1 and 4.0, some Japanese; M encrypted drafts) and measures, in one run:
 - a rebuild after one advisory changed;
 - `advpub status` over the drafts, and the pre-commit hook with one staged file.
 
-Prints a table of wall time, peak memory (max RSS of the build process), output size and
-search-index size. Usage: `python scripts/bench.py --quick` (N=200) or
-`python scripts/bench.py --sizes 1000 5000 10000`.
+Prints a table of wall time, peak memory (max RSS of the measured process), output size and
+search-index size, plus the time to the first search result in headless Chromium (Debian's
+``chromium`` through Playwright) for both sites. Usage: ``python scripts/bench.py --quick``
+(N=200) or ``python scripts/bench.py`` (N = 1,000, 5,000, 10,000; ``--sizes`` to choose).
+Run it under ``nice`` on a shared machine. ``--json FILE`` also writes the raw numbers.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import http.server
+import json
 import os
 import platform
 import random
@@ -26,10 +31,24 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 PRODUCTS = [
     ("Kumo Networks", "Kumo Gateway"),
@@ -143,15 +162,18 @@ def advisory(index: int, rng: random.Random, released: datetime) -> tuple[str, s
 
 
 def generate_corpus(root: Path, count: int, drafts: int, seed: int = 1) -> None:
-    """Write an advisory repository with ``count`` advisories and ``drafts`` drafts."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    """Write a committed advisory repository with ``count`` advisories and ``drafts`` drafts.
+
+    The identity is written beside the repository (``<root>-identity.txt``).
+    """
+    sys.path.insert(0, str(SRC))
     from advpub.embargo.identity import generate_identity
     from advpub.embargo.recipients import parse_recipients
     from advpub.embargo.store import EmbargoStore
     from advpub.scaffold import ScaffoldOptions, scaffold_files
 
     rng = random.Random(seed)
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
     for rel, content in scaffold_files(
         ScaffoldOptions(timezone="Asia/Tokyo", site_url="https://bench.example/", language="ja")
     ).items():
@@ -166,22 +188,40 @@ def generate_corpus(root: Path, count: int, drafts: int, seed: int = 1) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     secret, public = generate_identity()
-    key = root.parent / f"{root.name}-identity.txt"
+    key = identity_file(root)
     key.write_text(secret + "\n", encoding="utf-8")
     key.chmod(0o600)
     (root / "embargo" / "recipients.txt").write_text(f"{public} bench\n", encoding="utf-8")
     store = EmbargoStore(root / "embargo", root)
     recipients = parse_recipients(public, "bench")
     for index in range(1, drafts + 1):
+        # Ids ADV-2099-900001...: release in 2099, so every draft stays held.
         ident, text = advisory(900000 + index, rng, datetime(2099, 1, 1, tzinfo=UTC))
-        ident = f"ADV-2099-{900000 + index}"
-        text = text.replace("id: ADV-2099-", "id: ADV-2099-", 1)
-        store.write(ident, text.replace(text.split("\n")[1], f"id: {ident}"), recipients)
+        store.write(ident, text, recipients)
+    git = ["git", "-C", str(root), "-c", "user.name=bench", "-c", "user.email=bench@example.org"]
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-q", "--no-verify", "-m", "corpus"], check=True)
+    (root / ".bench-complete").write_text("ok\n", encoding="utf-8")
+
+
+def identity_file(root: Path) -> Path:
+    """Where :func:`generate_corpus` keeps the corpus' age identity."""
+    return root.parent / f"{root.name}-identity.txt"
+
+
+def ensure_corpus(root: Path, count: int, drafts: int) -> None:
+    """Generate the corpus unless a complete one is already there (``--work`` reuse)."""
+    if (root / ".bench-complete").is_file():
+        return
+    shutil.rmtree(root, ignore_errors=True)
+    generate_corpus(root, count, drafts)
 
 
 def baseline_project(corpus: Path, target: Path) -> None:
     """The same Markdown pages under MkDocs + Material + search, explicit nav, no advpub."""
     docs = target / "docs"
+    if docs.exists():
+        shutil.rmtree(target)
     shutil.copytree(corpus / "advisories", docs)
     (docs / "index.md").write_text("# Advisories\n", encoding="utf-8")
     (target / "mkdocs.yml").write_text(
@@ -194,17 +234,21 @@ def baseline_project(corpus: Path, target: Path) -> None:
 
 @dataclass
 class Measurement:
-    """One timed command."""
+    """One timed command (sizes in MB; ``count`` is the corpus size it belongs to)."""
 
     label: str
+    count: int
     seconds: float
     peak_mb: float
     output_mb: float = 0.0
     index_mb: float = 0.0
+    note: str = ""
 
 
-def timed(label: str, cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Measurement:
-    """Run ``cmd`` and measure wall time and the child's peak RSS."""
+def timed(
+    label: str, count: int, cmd: list[str], cwd: Path, env: dict[str, str] | None = None
+) -> Measurement:
+    """Run ``cmd`` and measure wall time and the child's peak RSS (ru_maxrss)."""
     start = time.perf_counter()
     proc = subprocess.Popen(
         cmd,
@@ -213,12 +257,14 @@ def timed(label: str, cmd: list[str], cwd: Path, env: dict[str, str] | None = No
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
+    # Read stderr while waiting: a full pipe would block the child.
+    err = proc.stderr.read() if proc.stderr else b""
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-        raise SystemExit(f"{label} failed:\n{err[-3000:]}")
-    return Measurement(label, elapsed, usage.ru_maxrss / 1024)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{label} failed:\n{err.decode(errors='replace')[-3000:]}")
+    return Measurement(label, count, elapsed, usage.ru_maxrss / 1024)
 
 
 def folder_mb(folder: Path) -> float:
@@ -228,64 +274,193 @@ def folder_mb(folder: Path) -> float:
 
 def search_index_mb(site: Path) -> float:
     """Size of the search index the browser downloads."""
-    files = list(site.glob("search/*.json"))
-    return sum(p.stat().st_size for p in files) / 1e6
+    return sum(p.stat().st_size for p in site.glob("search/*.json")) / 1e6
 
 
-def bench_size(count: int, drafts: int, work: Path) -> list[Measurement]:
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """Serve ``folder`` on 127.0.0.1 in a thread; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def first_search_result(site: Path, query: str) -> tuple[float, str]:
+    """Seconds from opening the home page to the first search result for ``query`` (a fresh
+    browser profile, so nothing is cached), and the first result's path."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        raise SystemExit(
+            "chromium is not installed (apt-get install chromium), or use --no-browser"
+        )
+    with serve(site) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+            start = time.perf_counter()
+            page.goto(base)
+            box = page.locator("input.md-search__input")
+            box.click()
+            box.fill(query)
+            box.press("End")
+            page.wait_for_selector(
+                ".md-search-result__item", timeout=int(os.environ.get("BENCH_TIMEOUT_MS", "120000"))
+            )
+            elapsed = time.perf_counter() - start
+            first = page.eval_on_selector(
+                "li.md-search-result__item > a.md-search-result__link",
+                "e => new URL(e.href).pathname",
+            )
+        finally:
+            browser.close()
+    return elapsed, str(first).strip("/")
+
+
+def _edit_one(corpus: Path) -> Path:
+    """Change one sentence of one advisory (the newest, which also changes the feeds)."""
+    changed = max((corpus / "advisories").rglob("ADV-*.md"))
+    text = changed.read_text(encoding="utf-8")
+    stamp = f"Edited at {time.time_ns()}."
+    changed.write_text(text.replace("## Solution", f"{stamp}\n\n## Solution", 1), "utf-8")
+    return changed
+
+
+def bench_size(count: int, drafts: int, work: Path, browser: bool) -> list[Measurement]:
     """All measurements for one corpus size."""
     venv_bin = Path(sys.executable).parent
     corpus = work / f"corpus-{count}"
-    generate_corpus(corpus, count, drafts)
-    identity = {"ADVPUB_IDENTITY_FILE": str(work / f"corpus-{count}-identity.txt")}
+    ensure_corpus(corpus, count, drafts)
+    env = {"ADVPUB_IDENTITY_FILE": str(identity_file(corpus))}
     results = []
     base = work / f"baseline-{count}"
     baseline_project(corpus, base)
-    m = timed(f"baseline N={count}", [str(venv_bin / "mkdocs"), "build", "-q"], base)
+    m = timed(
+        "baseline (MkDocs+Material+search)", count, [str(venv_bin / "mkdocs"), "build", "-q"], base
+    )
     m.output_mb, m.index_mb = folder_mb(base / "site"), search_index_mb(base / "site")
     results.append(m)
+    report(m, None)
+    baseline = m
     cmd = [str(venv_bin / "advpub"), "build"]
-    m = timed(f"advpub N={count}", cmd, corpus, identity)
+    shutil.rmtree(corpus / "site", ignore_errors=True)
+    shutil.rmtree(corpus / ".cache", ignore_errors=True)
+    m = timed("advpub build (cold, no cache)", count, cmd, corpus, env)
     m.output_mb, m.index_mb = folder_mb(corpus / "site"), search_index_mb(corpus / "site")
     results.append(m)
-    changed = next((corpus / "advisories").rglob("*.md"))
-    changed.write_text(changed.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
-    results.append(timed(f"advpub rebuild (1 changed) N={count}", cmd, corpus, identity))
-    results.append(
-        timed(f"status ({drafts} drafts)", [str(venv_bin / "advpub"), "status"], corpus, identity)
+    report(m, baseline)
+    cold = m
+    m = timed("advpub rebuild (nothing changed)", count, cmd, corpus, env)
+    results.append(m)
+    report(m, cold)
+    _edit_one(corpus)
+    m = timed("advpub rebuild (1 advisory changed)", count, cmd, corpus, env)
+    results.append(m)
+    report(m, cold)
+    if browser:
+        # Both sites answer a title word; only advpub indexes ids (front matter), so the id
+        # query runs on advpub alone and also checks that the exact id ranks first.
+        newest = max((corpus / "advisories").rglob("ADV-*.md")).stem
+        queries = [
+            ("baseline", base / "site", "validation"),
+            ("advpub", corpus / "site", "validation"),
+        ]
+        queries.append(("advpub", corpus / "site", newest))
+        for label, site, query in queries:
+            seconds, first = first_search_result(site, query)
+            m = Measurement(f"first search result, {label}", count, seconds, 0.0)
+            m.note = f"query {query!r}: first hit {first}"
+            results.append(m)
+            report(m, None)
+    # The pre-commit hook with one staged advisory (all drafts decrypted once, in memory).
+    staged = _edit_one(corpus)
+    subprocess.run(["git", "-C", str(corpus), "add", str(staged)], check=True)
+    m = timed(
+        f"pre-commit hook, 1 staged file, {drafts} drafts",
+        count,
+        [str(venv_bin / "advpub"), "hooks", "run", "pre-commit"],
+        corpus,
+        env,
     )
+    results.append(m)
+    report(m, None)
+    subprocess.run(["git", "-C", str(corpus), "checkout", "-q", "HEAD", "--", "."], check=True)
     return results
+
+
+def bench_status(drafts: int, work: Path) -> Measurement:
+    """``advpub status`` over ``drafts`` drafts (a repository with 10 advisories)."""
+    venv_bin = Path(sys.executable).parent
+    corpus = work / f"status-{drafts}"
+    ensure_corpus(corpus, 10, drafts)
+    env = {"ADVPUB_IDENTITY_FILE": str(identity_file(corpus))}
+    m = timed(
+        f"advpub status, {drafts} drafts", 0, [str(venv_bin / "advpub"), "status"], corpus, env
+    )
+    report(m, None)
+    return m
+
+
+def report(m: Measurement, reference: Measurement | None) -> None:
+    """Print one row of the table (ratio against ``reference`` when given)."""
+    ratio = f"{m.seconds / reference.seconds:5.2f}x" if reference else ""
+    per = f"{1000 * m.seconds / m.count:6.2f}" if m.count and "build" in m.label else ""
+    m.note = m.note or (f"{ratio} of {reference.label}" if reference else "")
+    print(
+        f"{m.count or '':>6} {m.label:44} {m.seconds:8.2f} {per:>7} {m.peak_mb:8.0f} "
+        f"{m.output_mb:8.1f} {m.index_mb:9.2f}  {m.note}",
+        flush=True,
+    )
 
 
 def main() -> int:
     """Parse options, run the benchmark, print the table."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one small corpus (N=200)")
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 5000, 10000])
-    parser.add_argument("--drafts", type=int, default=200)
-    parser.add_argument("--keep", action="store_true", help="keep the generated corpora")
+    parser.add_argument("--drafts", type=int, default=200, help="drafts in each corpus")
+    parser.add_argument(
+        "--status-drafts", type=int, default=1000, help="drafts for the `advpub status` run"
+    )
+    parser.add_argument("--no-browser", action="store_true", help="skip the Chromium search timing")
+    parser.add_argument("--work", type=Path, help="reuse/keep corpora in this folder")
+    parser.add_argument("--json", type=Path, help="also write the measurements as JSON")
     args = parser.parse_args()
     sizes = [200] if args.quick else args.sizes
     drafts = 20 if args.quick else args.drafts
-    work = Path(tempfile.mkdtemp(prefix="advpub-bench-"))
+    status_drafts = 100 if args.quick else args.status_drafts
+    work = args.work or Path(tempfile.mkdtemp(prefix="advpub-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
     print(
-        f"# advpub benchmark — {platform.platform()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}"
+        f"# advpub benchmark: {platform.platform()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
     )
-    print(f"{'what':42} {'wall s':>8} {'peak MB':>8} {'out MB':>8} {'index MB':>9}")
+    print(
+        f"{'N':>6} {'what':44} {'wall s':>8} {'ms/adv':>7} {'peak MB':>8} {'out MB':>8} "
+        f"{'index MB':>9}  note"
+    )
+    results: list[Measurement] = []
     try:
+        results.append(bench_status(status_drafts, work))
         for count in sizes:
-            for m in bench_size(count, drafts, work):
-                print(
-                    f"{m.label:42} {m.seconds:8.2f} {m.peak_mb:8.0f} {m.output_mb:8.1f} "
-                    f"{m.index_mb:9.2f}",
-                    flush=True,
-                )
+            results.extend(bench_size(count, drafts, work, not args.no_browser))
     finally:
-        if not args.keep:
+        if args.json:
+            args.json.write_text(json.dumps([asdict(m) for m in results], indent=1) + "\n")
+        if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
-        else:
-            print(f"corpora kept in {work}")
     return 0
 
 

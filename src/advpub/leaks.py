@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from advpub.embargo.drafts import Draft
 
@@ -69,46 +70,99 @@ def _alternative(term: str) -> str:
     return f"{before}{body}{after}"
 
 
+def _trie_pattern(words: Iterable[str]) -> str:
+    """A regex matching any of ``words``, shaped as a trie.
+
+    Python's ``re`` tries the alternatives of a flat ``a|b|c`` one by one at every position;
+    a trie shares prefixes, so each position costs about one character test per level.
+    """
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        ends = "" in node
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return f"(?:{body})?"
+        return body
+
+    return build(trie)
+
+
 class LeakTerms:
-    """The secret strings of a set of drafts, matched case-insensitively in one pass."""
+    """The secret strings of a set of drafts, matched case-insensitively.
+
+    Scanning is two-step because one big case-insensitive alternation with boundary checks
+    costs seconds per megabyte with hundreds of drafts: a trie-shaped prefilter over the
+    normalised text (casefolded, whitespace runs collapsed) finds the terms that occur as
+    substrings at all (a superset of the real matches), then the exact matcher (word
+    boundaries, ``\\s+`` between words) runs only for those terms, and only on text where
+    the prefilter found something.
+    """
 
     def __init__(self, terms: Iterable[LeakTerm]) -> None:
         self.terms = tuple(terms)
         self._by_text: dict[str, LeakTerm] = {}
         for term in self.terms:
             self._by_text.setdefault(_normalize(term.text), term)
-        if self._by_text:
-            alternatives = sorted(self._by_text, key=len, reverse=True)
-            pattern = "|".join(_alternative(t) for t in alternatives)
-            self._regex: re.Pattern[str] | None = re.compile(pattern, re.IGNORECASE)
-        else:
-            self._regex = None
+        self._exact: dict[frozenset[str], re.Pattern[str]] = {}
+        # Overlapping occurrences: the lookahead tries every position; the greedy trie gives
+        # the longest term there, and ``_prefixes`` adds the shorter terms it starts with.
+        self._prefilter: re.Pattern[str] | None = (
+            re.compile("(?=(" + _trie_pattern(self._by_text) + "))") if self._by_text else None
+        )
+        self._prefixes: dict[str, tuple[str, ...]] = {
+            key: tuple(k for k in self._by_text if key.startswith(k)) for key in self._by_text
+        }
 
     def __bool__(self) -> bool:
         return bool(self.terms)
 
-    def find(self, text: str) -> list[LeakTerm]:
-        """Every distinct term that occurs in ``text``."""
-        if self._regex is None:
-            return []
-        found: dict[str, LeakTerm] = {}
-        for match in self._regex.finditer(text):
+    def _candidates(self, text: str) -> frozenset[str]:
+        """The normalised terms occurring in ``text`` as substrings (no boundary checks)."""
+        if self._prefilter is None:
+            return frozenset()
+        found = set(self._prefilter.findall(_normalize(text)))
+        return frozenset(k for key in found if key for k in self._prefixes.get(key, ()))
+
+    def _exact_regex(self, keys: frozenset[str]) -> re.Pattern[str]:
+        regex = self._exact.get(keys)
+        if regex is None:
+            alternatives = sorted(keys, key=len, reverse=True)
+            pattern = "|".join(_alternative(t) for t in alternatives)
+            regex = self._exact[keys] = re.compile(pattern, re.IGNORECASE)
+        return regex
+
+    def _matches(self, text: str) -> Iterator[tuple[str, LeakTerm, int]]:
+        keys = self._candidates(text)
+        if not keys:
+            return
+        for match in self._exact_regex(keys).finditer(text):
             key = _normalize(match.group(0))
             term = self._by_text.get(key)
             if term is not None:
-                found.setdefault(key, term)
+                yield key, term, match.start()
+
+    def find(self, text: str) -> list[LeakTerm]:
+        """Every distinct term that occurs in ``text``."""
+        found: dict[str, LeakTerm] = {}
+        for key, term, _start in self._matches(text):
+            found.setdefault(key, term)
         return list(found.values())
 
     def locate(self, text: str) -> list[tuple[LeakTerm, int]]:
         """Every distinct term in ``text`` with the line (1-based) of its first occurrence."""
-        if self._regex is None:
-            return []
         found: dict[str, tuple[LeakTerm, int]] = {}
-        for match in self._regex.finditer(text):
-            key = _normalize(match.group(0))
-            term = self._by_text.get(key)
-            if term is not None and key not in found:
-                found[key] = (term, text.count("\n", 0, match.start()) + 1)
+        for key, term, start in self._matches(text):
+            if key not in found:
+                found[key] = (term, text.count("\n", 0, start) + 1)
         return list(found.values())
 
     def find_bytes(self, data: bytes) -> list[LeakTerm]:

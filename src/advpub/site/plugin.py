@@ -23,16 +23,25 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import AnchorLink
 
+import advpub
 from advpub.config import AdvpubConfig, Settings, settings_from_mkdocs
 from advpub.corpus import load_corpus
 from advpub.errors import AdvpubError
 from advpub.model import Advisory
+from advpub.site import render
 from advpub.site.build_checks import (
     build_now,
     leak_message,
     release_problems,
     remove_site,
     scan_site,
+)
+from advpub.site.cache import (
+    CACHE_DIR,
+    CachedPage,
+    PageCache,
+    build_fingerprint,
+    has_relative_links,
 )
 from advpub.site.feeds import feed_links
 from advpub.site.i18n import Labels, labels_for
@@ -48,6 +57,7 @@ from advpub.site.marker import BuildMarker, write_marker
 from advpub.site.outputs import Output, SiteContext, generate_all
 from advpub.site.render import Renderer
 from advpub.site.sanitize import sanitize_html
+from advpub.site.search import merge_entries, search_entry
 
 log = logging.getLogger("mkdocs.plugins.advpub")
 
@@ -55,6 +65,8 @@ log = logging.getLogger("mkdocs.plugins.advpub")
 PUBLISHED_MEDIA = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".txt"})
 
 CSS_URI = "assets/advpub/advpub.css"
+# The theme template of a page whose whole HTML comes from the page cache.
+CACHED_TEMPLATE = "advpub-cached-page.html"
 
 
 def _nav_paths(nav: object) -> list[str]:
@@ -82,6 +94,33 @@ def _front_matter(title: str) -> str:
     return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n"
 
 
+def _stable(value: object) -> str:
+    # Functions in markdown_extensions configs (`!!python/name:`) print their address.
+    if callable(value):
+        return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', '')}"
+    return repr(value)
+
+
+def page_cache(config: Any, settings: Settings) -> PageCache:
+    """The rendered-page cache of this build (``.cache/advpub/pages`` in the repository)."""
+    theme = config["theme"]
+    fingerprint = build_fingerprint(
+        # advpub's code and templates, and every theme folder (custom_dir overrides too).
+        [
+            Path(advpub.__file__).resolve().parent,
+            render.TEMPLATE_FOLDER,
+            *(Path(folder) for folder in getattr(theme, "dirs", [])),
+        ],
+        Path(config["config_file_path"]) if config.get("config_file_path") else None,
+        repr(settings),
+        [_stable(e) for e in config["markdown_extensions"]],
+        {k: _stable(v) for k, v in sorted((config["mdx_configs"] or {}).items())},
+        [getattr(theme, "name", None), {k: _stable(theme[k]) for k in sorted(theme)}],
+        [config["site_url"], config["use_directory_urls"], _stable(config["validation"])],
+    )
+    return PageCache(settings.root.joinpath(*CACHE_DIR), fingerprint)
+
+
 def _safe_output_path(output: Output) -> PurePosixPath:
     path = PurePosixPath(output.path)
     if path.is_absolute() or ".." in path.parts or not path.parts or "\\" in output.path:
@@ -101,6 +140,10 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         self.renderer: Renderer | None = None
         self.outputs: list[Output] = []
         self.now: datetime | None = None
+        self.cache: PageCache | None = None
+        self.cache_keys: dict[str, str] = {}
+        self.cache_hits: dict[str, CachedPage] = {}
+        self.search_entries: dict[str, dict[str, Any]] = {}
 
     # -- configuration -------------------------------------------------------------------
 
@@ -205,6 +248,8 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         css = resources.files("advpub.site").joinpath("assets", "advpub.css")
         files.append(File.generated(config, CSS_URI, content=css.read_bytes()))
         self.renderer = renderer
+        self.cache = page_cache(config, settings)
+        self.cache.start()
 
         ctx = SiteContext(
             settings=settings,
@@ -234,7 +279,20 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
                 "description": escape(adv.summary),
                 # Material's search gives tags a very high boost: exact ids rank first.
                 "tags": [escape(i) for i in adv.identifiers],
+                # Indexed by advpub.site.search (one small entry, not every section).
+                "search": {"exclude": True},
             }
+            cache, renderer = self.cache, self.renderer
+            if cache is not None and renderer is not None and page.file.abs_src_path:
+                source = Path(page.file.abs_src_path).read_bytes()
+                key = cache.key(source, src, page.url)
+                hit = cache.get(key, renderer.resolve)
+                self.cache_keys[src] = key
+                if hit is not None:
+                    self.cache_hits[src] = hit
+                    if hit.page_html is not None:
+                        page.meta["template"] = CACHED_TEMPLATE
+                    return ""  # nothing left for Markdown to do: on_page_content fills it
             return adv.body
         site_page = self.pages.get(src)
         if site_page is not None:
@@ -256,10 +314,25 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         current = "" if page.url == "./" else page.url
         adv = self.by_src.get(src)
         if adv is not None:
+            hit = self.cache_hits.get(src)
+            if hit is not None:
+                page.toc = hit.toc
+                page.present_anchor_ids = set(hit.anchors)
+                self.search_entries[src] = hit.search
+                return hit.html
             for anchor, title in renderer.trailing_sections(adv):
                 # Material prints toc titles as HTML: escape the label.
                 page.toc.items.append(AnchorLink(escape(title), anchor, 2))
-            return renderer.advisory(adv, sanitize_html(html), current)
+            body = sanitize_html(html)
+            record: dict[str, str] = {}
+            content = renderer.advisory(adv, body, current, record)
+            entry = search_entry(adv, page.url, body)
+            self.search_entries[src] = entry
+            key = self.cache_keys.get(src)
+            if self.cache is not None and key is not None and not has_relative_links(html):
+                anchors = frozenset(page.present_anchor_ids or ())
+                self.cache.put(key, CachedPage(content, page.toc, anchors, entry, record))
+            return content
         site_page = self.pages.get(src)
         if site_page is not None:
             return renderer.site_page(site_page, current)
@@ -275,7 +348,18 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
             listing = group.base.rstrip("/")
             label = group.title
         context["advpub_feeds"] = feed_links(self._settings(), listing, label)
+        hit = self.cache_hits.pop(page.file.src_uri, None)
+        if hit is not None and hit.page_html is not None:
+            context["advpub_cached_page"] = hit.page_html
         return context
+
+    @event_priority(100)  # first: the theme's output, before other plugins change it
+    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+        """Keep the theme's whole advisory page for the page cache."""
+        key = self.cache_keys.pop(page.file.src_uri, None)
+        if key is not None and self.cache is not None:
+            self.cache.put_page_html(key, output)
+        return output
 
     def on_template_context(self, context: Any, *, template_name: str, config: Any) -> Any:
         """Feed links on static templates (404) too."""
@@ -290,6 +374,13 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         """Write feeds and exports, scan for embargoed drafts, write the marker."""
         settings = self._settings()
         site_dir = Path(config["site_dir"])
+        by_id = {adv.id: src for src, adv in self.by_src.items()}
+        entries = [
+            self.search_entries[by_id[a.id]]
+            for a in self.advisories
+            if by_id.get(a.id) in self.search_entries
+        ]
+        merge_entries(site_dir, entries)
         for output in self.outputs:
             target = site_dir.joinpath(*_safe_output_path(output).parts)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -307,6 +398,8 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
             for shown in scan.unreadable:
                 log.warning(f"advpub: {shown}: cannot decrypt, so only its id was scanned for")
             status = "passed" if scan.ran else "no-identity"
+        if self.cache is not None:
+            self.cache.commit()
         now = self.now or build_now()
         write_marker(
             site_dir,
@@ -314,6 +407,11 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
                 len(self.advisories), now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), status
             ),
         )
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """Stop counting warnings for the page cache; nothing is written."""
+        if self.cache is not None:
+            self.cache.stop()
 
     def _settings(self) -> Settings:
         if self.settings is None:

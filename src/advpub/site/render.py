@@ -9,6 +9,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Mapping
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -24,9 +25,13 @@ CWE_URL = "https://cwe.mitre.org/data/definitions/{number}.html"
 PAGINATION_WINDOW = 2
 
 
-def _environment() -> jinja2.Environment:
+# The content templates (also hashed into the page cache's fingerprint).
+TEMPLATE_FOLDER = Path(__file__).resolve().parent / "templates" / "content"
+
+
+def _environment(folder: Path = TEMPLATE_FOLDER) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("advpub.site", "templates/content"),
+        loader=jinja2.FileSystemLoader(str(folder)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -92,15 +97,22 @@ class Renderer:
     def _when(self, instant: datetime) -> ShownInstant:
         return show_instant(instant, self.settings.timezone)
 
-    def _context(self, current: str) -> dict[str, Any]:
+    def _context(self, current: str, record: dict[str, str] | None = None) -> dict[str, Any]:
+        # ``record`` collects every URL looked up (the page cache checks them on a hit).
         def url(target: str) -> str:
             return relative_url(target, current)
 
         def adv_url(adv: Advisory) -> str:
-            return url(self.advisory_urls[adv.id])
+            target = self.advisory_urls[adv.id]
+            if record is not None:
+                record[f"adv:{adv.id}"] = target
+            return url(target)
 
         def page_url(src_uri: str) -> str:
-            return url(self.page_urls[src_uri])
+            target = self.page_urls[src_uri]
+            if record is not None:
+                record[f"page:{src_uri}"] = target
+            return url(target)
 
         return {
             "t": self._t,
@@ -116,10 +128,22 @@ class Renderer:
             "is_http": is_http_url,
         }
 
-    def advisory(self, adv: Advisory, body_html: str, current: str) -> str:
-        """The content of an advisory's page; ``body_html`` must already be sanitised."""
+    def advisory(
+        self, adv: Advisory, body_html: str, current: str, record: dict[str, str] | None = None
+    ) -> str:
+        """The content of an advisory's page; ``body_html`` must already be sanitised.
+
+        ``record`` (when given) receives the URLs of other pages the template looked up.
+        """
         template = _ENV.get_template("advisory.html")
-        return template.render(self._context(current), adv=adv, body=Markup(body_html))  # noqa: S704 (sanitised)
+        context = self._context(current, record)
+        return template.render(context, adv=adv, body=Markup(body_html))  # noqa: S704 (sanitised)
+
+    def resolve(self, lookup: str) -> str | None:
+        """The current URL for a recorded lookup (``adv:<id>`` or ``page:<src>``)."""
+        kind, _, name = lookup.partition(":")
+        table = self.advisory_urls if kind == "adv" else self.page_urls if kind == "page" else {}
+        return table.get(name)
 
     def trailing_sections(self, adv: Advisory) -> list[tuple[str, str]]:
         """``(anchor id, title)`` of the sections the template adds after the body."""

@@ -1,0 +1,192 @@
+"""The rendered-page cache: a cached build is byte-identical to a cold one, and a change to
+an advisory, a template or the configuration invalidates exactly what it must."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from advpub.embargo.recipients import RecipientEntry
+from advpub.embargo.store import EmbargoStore
+from advpub.site import render
+from advpub.site.cache import CACHE_DIR
+from tests.conftest import CliResult, Key, Repo, advisory_text
+from tests.site.site_support import NOW, SAMPLES, Sample, sample_repo, write_sample
+
+Cli = Callable[..., CliResult]
+NEW = Sample(
+    "ADV-2026-0009",
+    "Example Router: a newer advisory",
+    "2026-09-01T09:00:00+09:00",
+    "affected:\n  - vendor: Example Corp\n    product: Example Router\n    fixed: 3.0\n",
+)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ADVPUB_NOW", NOW)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` by relative path."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def build(cli: Cli, repo: Repo) -> dict[str, bytes]:
+    result = cli("build", cwd=repo.path)
+    assert result.code == 0, result.err
+    return tree(repo.path / "site")
+
+
+def cold(cli: Cli, repo: Repo) -> dict[str, bytes]:
+    """A build without any cache (the cache of the warm build is kept aside and put back)."""
+    cache = repo.path / ".cache"
+    aside = repo.path.parent / f"cache-aside-{uuid.uuid4().hex}"
+    if cache.exists():
+        cache.rename(aside)
+    try:
+        return build(cli, repo)
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+        if aside.exists():
+            aside.rename(cache)
+
+
+def entries(repo: Repo) -> list[Path]:
+    return sorted(repo.path.joinpath(*CACHE_DIR).rglob("*.json"))
+
+
+def poison(repo: Repo, marker: str) -> None:
+    """Mark every cached page, so output shows which pages came from the cache."""
+    for entry in entries(repo):
+        text = entry.read_text(encoding="utf-8")
+        entry.write_text(text.replace("</article>", f"{marker}</article>"), encoding="utf-8")
+
+
+def pages_with(site: dict[str, bytes], marker: str) -> list[str]:
+    return sorted(path for path, data in site.items() if marker.encode() in data)
+
+
+def advisory_pages(site: dict[str, bytes]) -> list[str]:
+    return sorted(p for p in site if p.endswith("index.html") and "/ADV-" in p)
+
+
+def test_cached_build_is_byte_identical_to_a_cold_build(tmp_path: Path, cli: Cli) -> None:
+    repo = sample_repo(tmp_path / "repo")
+    first = build(cli, repo)
+    assert len(entries(repo)) == len(SAMPLES)
+    warm = build(cli, repo)
+    assert warm == first
+    # The warm build really came from the cache.
+    poison(repo, "CACHED-MARK")
+    assert pages_with(build(cli, repo), "CACHED-MARK") == advisory_pages(first)
+    assert (repo.path / ".cache" / "advpub" / ".gitignore").read_text() == (
+        "# advpub build cache\n*\n"
+    )
+    assert repo.git("status", "--porcelain", "--ignored", ".cache").stdout.startswith("!! ")
+
+
+def test_changed_advisory_is_rendered_again_and_the_others_are_not(
+    tmp_path: Path, cli: Cli
+) -> None:
+    repo = sample_repo(tmp_path / "repo")
+    build(cli, repo)
+    poison(repo, "CACHED-MARK")
+    changed = SAMPLES[1]
+    write_sample(
+        repo,
+        Sample(
+            changed.ident,
+            changed.title,
+            changed.release_date,
+            changed.extra,
+            "## New\n\nEdited body.\n",
+        ),
+    )
+    site = build(cli, repo)
+    page = f"2026/{changed.ident}/index.html"
+    assert "Edited body." in site[page].decode()
+    assert pages_with(site, "CACHED-MARK") == [p for p in advisory_pages(site) if p != page]
+    shutil.rmtree(repo.path.joinpath(*CACHE_DIR))
+    assert build(cli, repo) == cold(cli, repo)
+    # The unpoisoned cache now gives exactly the cold output.
+    assert build(cli, repo) == cold(cli, repo)
+
+
+def test_added_advisory_matches_a_cold_build(tmp_path: Path, cli: Cli) -> None:
+    repo = sample_repo(tmp_path / "repo")
+    build(cli, repo)
+    write_sample(repo, NEW)
+    assert build(cli, repo) == cold(cli, repo)
+    # The entry of a removed advisory is dropped: one entry per published advisory.
+    (repo.path / "advisories" / "2026" / f"{NEW.ident}.md").unlink()
+    assert build(cli, repo) == cold(cli, repo)
+    assert len(entries(repo)) == len(SAMPLES)
+
+
+def test_template_change_invalidates_every_advisory_page(
+    tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = sample_repo(tmp_path / "repo")
+    before = build(cli, repo)
+    templates = tmp_path / "templates"
+    shutil.copytree(render.TEMPLATE_FOLDER, templates)
+    advisory = templates / "advisory.html"
+    advisory.write_text(advisory.read_text() + "<p>TEMPLATE-MARK</p>\n", encoding="utf-8")
+    monkeypatch.setattr(render, "TEMPLATE_FOLDER", templates)
+    monkeypatch.setattr(render, "_ENV", render._environment(templates))
+    site = build(cli, repo)
+    assert pages_with(site, "TEMPLATE-MARK") == advisory_pages(before)
+    assert site == cold(cli, repo)
+
+
+def test_config_change_invalidates_every_advisory_page(tmp_path: Path, cli: Cli) -> None:
+    repo = sample_repo(tmp_path / "repo")
+    before = build(cli, repo)
+    config = repo.path / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("site_name:", "site_name: Renamed CONFIG-MARK #", 1), "utf-8")
+    site = build(cli, repo)
+    assert set(advisory_pages(before)) <= set(pages_with(site, "CONFIG-MARK"))
+    assert site == cold(cli, repo)
+
+
+def test_page_with_relative_link_is_never_cached(tmp_path: Path, cli: Cli) -> None:
+    repo = sample_repo(tmp_path / "repo")
+    first = SAMPLES[0]
+    body = "## Overview\n\nSee [the NAS advisory](../2026/ADV-2026-0001.md).\n"
+    write_sample(repo, Sample(first.ident, first.title, first.release_date, first.extra, body))
+    build(cli, repo)
+    assert len(entries(repo)) == len(SAMPLES) - 1
+    assert build(cli, repo) == cold(cli, repo)
+
+
+def test_no_draft_ever_reaches_the_cache(
+    tmp_path: Path, cli: Cli, make_key: Callable[[str], Key], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = sample_repo(tmp_path / "repo")
+    key = make_key("coordinator")
+    canary = f"CANARY-{uuid.uuid4().hex}"
+    text = advisory_text(
+        "ADV-2026-0042",
+        title=f"Embargoed {canary} flaw",
+        release_date="2026-12-24T09:00:00+09:00",
+        body=f"## Overview\n\n{canary} secret details.\n",
+    )
+    EmbargoStore(repo.path / "embargo", repo.path).write(
+        "ADV-2026-0042", text, [RecipientEntry(key.public, "tester", 1)]
+    )
+    monkeypatch.setenv("ADVPUB_IDENTITY_FILE", str(key.file))
+    build(cli, repo)
+    build(cli, repo)
+    cache = repo.path / ".cache"
+    assert len(entries(repo)) == len(SAMPLES)
+    found = [p for p in cache.rglob("*") if p.is_file() and canary.encode() in p.read_bytes()]
+    assert found == []
+    assert all(b"ADV-2026-0042" not in p.read_bytes() for p in cache.rglob("*") if p.is_file())
