@@ -30,6 +30,29 @@ _StrictLoader.yaml_implicit_resolvers = {
 }
 
 
+_CSafeLoader: Any = getattr(yaml, "CSafeLoader", None)
+_StrictCLoader: Any = None
+if _CSafeLoader is not None:
+    # libyaml composes ~20x faster (most of a 10,000-advisory build's parsing time).
+    _StrictCLoader = type("_StrictCLoader", (_CSafeLoader,), {})
+    _StrictCLoader.yaml_implicit_resolvers = _StrictLoader.yaml_implicit_resolvers
+
+
+def _compose_fast(yaml_text: str) -> tuple[yaml.Node | None] | None:
+    """The node graph composed by libyaml, or None to use the pure-Python loader (libyaml
+    missing, text the pure reader would refuse, or any error: the pure loader then gives
+    the exact message)."""
+    if _StrictCLoader is None or yaml.reader.Reader.NON_PRINTABLE.search(yaml_text):
+        return None
+    loader = _StrictCLoader(yaml_text)
+    try:
+        return (loader.get_single_node(),)
+    except Exception:  # any libyaml failure: the pure loader reports it
+        return None
+    finally:
+        loader.dispose()
+
+
 @dataclass
 class Problem:
     """A problem found while splitting or loading, before field validation."""
@@ -95,9 +118,13 @@ def load_front_matter(text: str) -> FrontMatter:
         )
         return result
     loader: _StrictLoader | None = None
+    fast = _compose_fast(yaml_text)
     try:
-        loader = _StrictLoader(yaml_text)
-        node = loader.get_single_node()
+        if fast is not None:
+            node = fast[0]
+        else:
+            loader = _StrictLoader(yaml_text)
+            node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first if mark is not None else first
