@@ -3,17 +3,20 @@ an advisory, a template or the configuration invalidates exactly what it must.""
 
 from __future__ import annotations
 
+import json
+import logging
 import shutil
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from mkdocs.structure.toc import TableOfContents
 
 from advpub.embargo.recipients import RecipientEntry
 from advpub.embargo.store import EmbargoStore
 from advpub.site import render
-from advpub.site.cache import CACHE_DIR
+from advpub.site.cache import CACHE_DIR, CachedPage, PageCache
 from tests.conftest import CliResult, Key, Repo, advisory_text
 from tests.site.site_support import NOW, SAMPLES, Sample, sample_repo, write_sample
 
@@ -190,3 +193,23 @@ def test_no_draft_ever_reaches_the_cache(
     found = [p for p in cache.rglob("*") if p.is_file() and canary.encode() in p.read_bytes()]
     assert found == []
     assert all(b"ADV-2026-0042" not in p.read_bytes() for p in cache.rglob("*") if p.is_file())
+
+
+def test_nothing_is_cached_from_a_build_with_warnings(tmp_path: Path) -> None:
+    def one_build(warn: bool) -> list[Path]:
+        cache = PageCache(tmp_path / "pages", "fingerprint")
+        cache.start()
+        key = cache.key(b"source", "2026/ADV-2026-0001.md", "2026/ADV-2026-0001/")
+        assert cache.get(key, lambda _lookup: None) is None
+        page = CachedPage("<p>x</p>", TableOfContents([]), frozenset(), {"location": "x"}, {})
+        cache.put(key, page)
+        if warn:
+            logging.getLogger("mkdocs.plugins.test").warning("something to fix")
+        cache.put_page_html(key, "<html>x</html>")
+        cache.commit()
+        return sorted((tmp_path / "pages").rglob("*.*"))
+
+    assert [p.suffix for p in one_build(warn=True)] == []
+    stored = one_build(warn=False)
+    assert [p.suffix for p in stored] == [".json"]
+    assert json.loads(stored[0].read_text())["page_html"] == "<html>x</html>"

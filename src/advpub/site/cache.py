@@ -172,11 +172,14 @@ class _WarningCounter(logging.Handler):
 
 
 class PageCache:
-    """The cache folder of one build: ``get`` on read, ``put`` buffers, ``commit`` writes.
+    """The cache folder of one build.
 
-    ``commit`` writes the new entries only if MkDocs logged no warning since ``start`` (a
-    cached page skips the rendering that would warn again), and removes entries this build
-    did not use, so the folder never grows past one entry per advisory.
+    ``get`` reads an entry; ``put`` keeps a page's content until ``put_page_html`` adds the
+    theme's whole page and writes the entry as ``<key>.pending`` (so a big cold build does
+    not hold every page twice in memory); ``commit`` turns pending entries into real ones
+    only if MkDocs logged no warning since ``start`` (a cached page skips the rendering that
+    would warn again), and removes entries this build did not use, so the folder never
+    grows past one entry per advisory.
     """
 
     def __init__(self, folder: Path, fingerprint: str) -> None:
@@ -184,6 +187,7 @@ class PageCache:
         self.fingerprint = fingerprint
         self.used: set[str] = set()
         self.pending: dict[str, CachedPage] = {}
+        self.written: list[str] = []
         self.hits = 0
         self.misses = 0
         self._warnings = _WarningCounter()
@@ -227,32 +231,38 @@ class PageCache:
         self.pending[key] = page
 
     def put_page_html(self, key: str, page_html: str) -> None:
-        """Add the theme's whole page to a pending entry (skips the theme on a hit)."""
-        page = self.pending.get(key)
-        if page is not None:
-            self.pending[key] = replace(page, page_html=page_html)
+        """Add the theme's whole page to a pending entry and write it as pending."""
+        page = self.pending.pop(key, None)
+        if page is None:
+            return
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write(path.with_suffix(".pending"), replace(page, page_html=page_html).to_json())
+        self.written.append(key)
 
     def commit(self) -> None:
         """Write new entries (unless there were warnings) and drop unused ones."""
         self.stop()
+        self.pending.clear()
+        written, self.written = self.written, []
         if self._warnings.count:
-            self.pending.clear()
+            for key in written:
+                self._path(key).with_suffix(".pending").unlink(missing_ok=True)
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         ignore = self.folder.parent / ".gitignore"
         if not ignore.exists():
             # Never committed by accident, wherever the repository's .gitignore stands.
             _write(ignore, "# advpub build cache\n*\n")
-        for key, page in self.pending.items():
+        for key in written:
             path = self._path(key)
-            path.parent.mkdir(exist_ok=True)
-            _write(path, page.to_json())
-        self.pending.clear()
+            path.with_suffix(".pending").replace(path)
         for sub in self.folder.iterdir():
             if not sub.is_dir():
                 continue
             for entry in sub.iterdir():
-                if entry.suffix == ".json" and entry.stem not in self.used:
+                # Unused entries, and pending ones a failed build left behind.
+                if entry.suffix != ".json" or entry.stem not in self.used:
                     entry.unlink(missing_ok=True)
             if not any(sub.iterdir()):
                 sub.rmdir()

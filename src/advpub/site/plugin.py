@@ -381,9 +381,13 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
             if by_id.get(a.id) in self.search_entries
         ]
         merge_entries(site_dir, entries)
+        made: set[Path] = set()
         for output in self.outputs:
             target = site_dir.joinpath(*_safe_output_path(output).parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in made:
+                # Once per folder: 10,000 advisories write 40,000 export files into a few.
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
             target.write_bytes(output.content)
         status = "disabled"
         if settings.leak_scan:
