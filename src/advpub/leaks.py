@@ -113,10 +113,12 @@ class LeakTerms:
         for term in self.terms:
             self._by_text.setdefault(_normalize(term.text), term)
         self._exact: dict[frozenset[str], re.Pattern[str]] = {}
-        # Overlapping occurrences: the lookahead tries every position; the greedy trie gives
-        # the longest term there, and ``_prefixes`` adds the shorter terms it starts with.
+        # Overlapping occurrences: ``_candidates`` searches again one character after each
+        # match start; the greedy trie gives the longest term there, and ``_prefixes`` adds
+        # the shorter terms it starts with. (A lookahead at every position finds the same
+        # but is 2.5x slower: it defeats the regex engine's first-character skip.)
         self._prefilter: re.Pattern[str] | None = (
-            re.compile("(?=(" + _trie_pattern(self._by_text) + "))") if self._by_text else None
+            re.compile(_trie_pattern(self._by_text)) if self._by_text else None
         )
         self._prefixes: dict[str, tuple[str, ...]] = {
             key: tuple(k for k in self._by_text if key.startswith(k)) for key in self._by_text
@@ -129,7 +131,13 @@ class LeakTerms:
         """The normalised terms occurring in ``text`` as substrings (no boundary checks)."""
         if self._prefilter is None:
             return frozenset()
-        found = set(self._prefilter.findall(_normalize(text)))
+        normalized = _normalize(text)
+        search = self._prefilter.search
+        found: set[str] = set()
+        match = search(normalized)
+        while match is not None:
+            found.add(match.group(0))
+            match = search(normalized, match.start() + 1)
         return frozenset(k for key in found if key for k in self._prefixes.get(key, ()))
 
     def _exact_regex(self, keys: frozenset[str]) -> re.Pattern[str]:
