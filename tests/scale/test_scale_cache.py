@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import posixpath
 import shutil
 import uuid
 from collections.abc import Callable
@@ -67,7 +68,7 @@ def entries(repo: Repo) -> list[Path]:
 
 def poison(repo: Repo, marker: str) -> None:
     """Mark every cached page, so output shows which pages came from the cache."""
-    for entry in entries(repo):
+    for entry in sorted(repo.path.joinpath(*CACHE_DIR).rglob("*.html")):
         text = entry.read_text(encoding="utf-8")
         entry.write_text(text.replace("</article>", f"{marker}</article>"), encoding="utf-8")
 
@@ -211,5 +212,26 @@ def test_nothing_is_cached_from_a_build_with_warnings(tmp_path: Path) -> None:
 
     assert [p.suffix for p in one_build(warn=True)] == []
     stored = one_build(warn=False)
-    assert [p.suffix for p in stored] == [".json"]
-    assert json.loads(stored[0].read_text())["page_html"] == "<html>x</html>"
+    assert [p.suffix for p in stored] == [".html", ".json"]
+    assert stored[0].read_text() == "<html>x</html>"
+    assert json.loads(stored[1].read_text())["has_page"] is True
+
+
+@pytest.mark.parametrize(
+    ("target", "current"),
+    [
+        ("2026/ADV-2026-0001/", "products/example-router/"),
+        ("2026/ADV-2026-0001/", "2026/ADV-2026-0002/"),
+        ("2026/ADV-2026-0001/", "2026/ADV-2026-0001/"),
+        ("", "archive/2026/page/2/"),
+        ("products/", ""),
+        ("assets/advpub/advpub.css", "404.html"),
+        ("a/./b//c/", "a/b/"),
+        ("../up/", "a/"),
+        ("x/", "/abs/"),
+    ],
+)
+def test_fast_relative_path_equals_posixpath(target: str, current: str) -> None:
+    base = current if current.endswith("/") or not current else posixpath.dirname(current) + "/"
+    start = base if base not in ("", "./") else "."
+    assert render._relpath(target or ".", start) == posixpath.relpath(target or ".", start)

@@ -118,7 +118,7 @@ class CachedPage:
     anchors: frozenset[str]
     search: dict[str, Any]
     lookups: Mapping[str, str]
-    page_html: str | None = None  # the whole page as the theme rendered it
+    has_page: bool = False  # the theme's whole page is stored beside (``<key>.html``)
 
     def to_json(self) -> str:
         """The entry as stored."""
@@ -130,7 +130,7 @@ class CachedPage:
                 "anchors": sorted(self.anchors),
                 "search": self.search,
                 "lookups": dict(self.lookups),
-                "page_html": self.page_html,
+                "has_page": self.has_page,
             },
             ensure_ascii=False,
         )
@@ -148,7 +148,7 @@ class CachedPage:
                 anchors=frozenset(data["anchors"]),
                 search=dict(data["search"]),
                 lookups={str(k): str(v) for k, v in data["lookups"].items()},
-                page_html=None if data.get("page_html") is None else str(data["page_html"]),
+                has_page=data.get("has_page") is True,
             )
         except (ValueError, KeyError, TypeError, AttributeError):
             return None
@@ -210,6 +210,14 @@ class PageCache:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
 
+    def page_html(self, key: str) -> str | None:
+        """The theme's whole page of an entry (read when the page is written, so a rebuild
+        never holds every page in memory at once)."""
+        try:
+            return self._path(key).with_suffix(".html").read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
     def get(self, key: str, resolve: Callable[[str], str | None]) -> CachedPage | None:
         """The entry for ``key`` if present and every recorded lookup still resolves the same."""
         self.used.add(key)
@@ -237,7 +245,10 @@ class PageCache:
             return
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write(path.with_suffix(".pending"), replace(page, page_html=page_html).to_json())
+        # The content is inside the whole page: not stored twice.
+        stored = replace(page, html="", has_page=True)
+        _write(path.with_suffix(".pending-html"), page_html)
+        _write(path.with_suffix(".pending"), stored.to_json())
         self.written.append(key)
 
     def commit(self) -> None:
@@ -248,6 +259,7 @@ class PageCache:
         if self._warnings.count:
             for key in written:
                 self._path(key).with_suffix(".pending").unlink(missing_ok=True)
+                self._path(key).with_suffix(".pending-html").unlink(missing_ok=True)
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         ignore = self.folder.parent / ".gitignore"
@@ -256,13 +268,14 @@ class PageCache:
             _write(ignore, "# advpub build cache\n*\n")
         for key in written:
             path = self._path(key)
+            path.with_suffix(".pending-html").replace(path.with_suffix(".html"))
             path.with_suffix(".pending").replace(path)
         for sub in self.folder.iterdir():
             if not sub.is_dir():
                 continue
             for entry in sub.iterdir():
                 # Unused entries, and pending ones a failed build left behind.
-                if entry.suffix != ".json" or entry.stem not in self.used:
+                if entry.suffix not in (".json", ".html") or entry.stem not in self.used:
                     entry.unlink(missing_ok=True)
             if not any(sub.iterdir()):
                 sub.rmdir()

@@ -290,7 +290,7 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
                 self.cache_keys[src] = key
                 if hit is not None:
                     self.cache_hits[src] = hit
-                    if hit.page_html is not None:
+                    if hit.has_page:
                         page.meta["template"] = CACHED_TEMPLATE
                     return ""  # nothing left for Markdown to do: on_page_content fills it
             return adv.body
@@ -349,8 +349,15 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
             label = group.title
         context["advpub_feeds"] = feed_links(self._settings(), listing, label)
         hit = self.cache_hits.pop(page.file.src_uri, None)
-        if hit is not None and hit.page_html is not None:
-            context["advpub_cached_page"] = hit.page_html
+        key = self.cache_keys.get(page.file.src_uri)
+        if hit is not None and hit.has_page and self.cache is not None and key is not None:
+            cached = self.cache.page_html(key)
+            if cached is None:
+                raise PluginError(
+                    f"advpub: the page cache lost {page.file.src_uri} during the build; "
+                    "build again (or delete .cache/advpub)"
+                )
+            context["advpub_cached_page"] = cached
         return context
 
     @event_priority(100)  # first: the theme's output, before other plugins change it

@@ -43,12 +43,27 @@ def _environment(folder: Path = TEMPLATE_FOLDER) -> jinja2.Environment:
 _ENV = _environment()
 
 
+def _relpath(path: str, start: str) -> str:
+    """``posixpath.relpath`` for site-relative paths without ``..`` (the listings call it
+    for every row; relpath asks the OS for the working directory each time)."""
+    parts = [p for p in path.split("/") if p not in ("", ".")]
+    base = [p for p in start.split("/") if p not in ("", ".")]
+    if ".." in parts or ".." in base or path.startswith("/") or start.startswith("/"):
+        return posixpath.relpath(path, start)
+    common = 0
+    for mine, theirs in zip(parts, base, strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    return "/".join([".."] * (len(base) - common) + parts[common:]) or "."
+
+
 def relative_url(target: str, current: str) -> str:
     """Site-relative ``target`` as seen from the page at site-relative ``current``."""
     base = current if current.endswith("/") or not current else posixpath.dirname(current) + "/"
     if base == "./":
         base = ""
-    rel = posixpath.relpath(target or ".", base or ".")
+    rel = _relpath(target or ".", base or ".")
     if (target.endswith("/") or not target) and not rel.endswith("/"):
         rel += "/"
     return "./" if rel in (".", "./") else rel
