@@ -445,7 +445,8 @@ def main() -> int:
     work.mkdir(parents=True, exist_ok=True)
     print(
         f"# advpub benchmark: {platform.platform()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+        f"Python {platform.python_version()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
+        f"load average {os.getloadavg()[0]:.2f} (other users of the machine skew timings)"
     )
     print(
         f"{'N':>6} {'what':44} {'wall s':>8} {'ms/adv':>7} {'peak MB':>8} {'out MB':>8} "
