@@ -268,8 +268,13 @@ class PageCache:
             _write(ignore, "# advpub build cache\n*\n")
         for key in written:
             path = self._path(key)
-            path.with_suffix(".pending-html").replace(path.with_suffix(".html"))
-            path.with_suffix(".pending").replace(path)
+            try:
+                path.with_suffix(".pending-html").replace(path.with_suffix(".html"))
+                path.with_suffix(".pending").replace(path)
+            except FileNotFoundError:
+                # A concurrent build (`advpub serve` beside `advpub build`) pruned it: the
+                # page is simply rendered again next time.
+                path.unlink(missing_ok=True)
         for sub in self.folder.iterdir():
             if not sub.is_dir():
                 continue
