@@ -11,8 +11,8 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import assert_never
 
+from advpub.cli._embargo import add_identity_argument
 from advpub.cli.cmd_release import describe
-from advpub.cli.cmd_status import add_identity_argument
 from advpub.cli.common import add_now_argument, resolve_now, settings
 from advpub.embargo.identity import load_identities
 from advpub.gate.timefmt import format_both, relative

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import assert_never
 
-from advpub.cli.cmd_status import add_identity_argument
+from advpub.cli._embargo import add_identity_argument
 from advpub.cli.common import add_now_argument, print_json, resolve_now, settings
 from advpub.embargo.identity import load_identities
 from advpub.gate.release import Action, ReleaseOptions, ReleaseOutcome, release

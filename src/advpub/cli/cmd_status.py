@@ -7,6 +7,7 @@ import os
 from dataclasses import replace
 from datetime import datetime, tzinfo
 
+from advpub.cli._embargo import add_identity_argument
 from advpub.cli.common import add_now_argument, print_json, resolve_now, settings
 from advpub.embargo.drafts import load_drafts
 from advpub.embargo.identity import load_identities
@@ -14,17 +15,6 @@ from advpub.embargo.store import EmbargoStore
 from advpub.gate.status import DraftStatus, draft_statuses
 from advpub.gate.timefmt import format_both, relative
 from advpub.model.timeutil import format_iso_utc
-
-
-def add_identity_argument(parser: argparse.ArgumentParser) -> None:
-    """Add ``--identity FILE`` (the age identity that decrypts drafts)."""
-    parser.add_argument(
-        "--identity",
-        metavar="FILE",
-        default=None,
-        help="age identity file (default: $ADVPUB_IDENTITY, $ADVPUB_IDENTITY_FILE, then "
-        "the default identity file)",
-    )
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
