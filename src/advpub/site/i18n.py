@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from advpub.model.timeutil import format_iso_utc
+
 SUPPORTED_LANGUAGES = ("en", "ja")
 FALLBACK_LANGUAGE = "en"
 
@@ -71,6 +73,6 @@ def show_instant(instant: datetime, zone: tzinfo) -> ShownInstant:
     return ShownInstant(
         local=f"{local:%Y-%m-%d %H:%M} {name}".strip(),
         date=f"{local:%Y-%m-%d}",
-        iso=in_utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        iso=format_iso_utc(instant),
         utc=in_utc.strftime("%Y-%m-%d %H:%M UTC"),
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from html import escape
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -28,6 +28,7 @@ from advpub.config import AdvpubConfig, Settings, settings_from_mkdocs
 from advpub.corpus import load_corpus
 from advpub.errors import AdvpubError
 from advpub.model import Advisory
+from advpub.model.timeutil import format_iso_utc
 from advpub.site import render
 from advpub.site.build_checks import (
     build_now,
@@ -414,9 +415,7 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         now = self.now or build_now()
         write_marker(
             site_dir,
-            BuildMarker(
-                len(self.advisories), now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), status
-            ),
+            BuildMarker(len(self.advisories), format_iso_utc(now), status),
         )
 
     def on_build_error(self, *, error: Exception) -> None:
