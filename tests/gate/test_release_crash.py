@@ -129,3 +129,26 @@ def test_a_release_waits_for_the_lock_held_by_another(site: Site) -> None:
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     assert_each_published_once(site)
+
+
+def test_index_left_behind_by_a_kill_inside_git_commit_is_set_back(site: Site) -> None:
+    """Killed inside `git commit --only` after HEAD moved but before the index was written:
+    the removed draft stays staged (`AD`). The next run sets the index back to HEAD for it,
+    and only for drafts whose publication HEAD holds."""
+    first = run_advpub("release", "--commit", cwd=site.path, env=env_for(site))
+    assert first.returncode == 0, first.stdout
+    draft = f"embargo/{IDS[0]}.md.age"
+    blob = site.repo.git("rev-parse", f"HEAD~3:{draft}").stdout.strip()
+    site.repo.git("update-index", "--add", "--cacheinfo", f"100644,{blob},{draft}")
+    # A new draft staged by a coordinator and then deleted in the work tree is not touched.
+    other = "embargo/ADV-2026-0099.md.age"
+    site.repo.git("update-index", "--add", "--cacheinfo", f"100644,{blob},{other}")
+    assert site.repo.git("status", "--porcelain").stdout.splitlines() == [
+        f"AD {draft}",
+        f"AD {other}",
+    ]
+    rerun = run_advpub("release", "--commit", cwd=site.path, env=env_for(site))
+    assert rerun.returncode == 0, rerun.stdout
+    assert site.repo.git("status", "--porcelain").stdout.splitlines() == [f"AD {other}"]
+    site.repo.git("rm", "-q", "--cached", other)
+    assert_each_published_once(site)

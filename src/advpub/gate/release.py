@@ -151,6 +151,8 @@ class Releaser:
         outcomes: list[ReleaseOutcome] = []
         if self.options.commit:
             outcomes.extend(self._commit_leftovers())
+            if not self.options.dry_run:
+                self._drop_stale_index_entries()
         drafts = load_drafts(self.store, self.identities, self.settings.model_options)
         outcomes.extend(self._release_one(d) for d in drafts)
         return sorted(outcomes, key=lambda o: o.id)
@@ -273,6 +275,24 @@ class Releaser:
                 if self.git.in_head(public_rel):
                     continue
                 yield self._commit_leftover(ident, public, self.git.root / rel)
+
+    def _drop_stale_index_entries(self) -> None:
+        """A run killed inside ``git commit --only`` can leave the index one step behind
+        HEAD: the draft the commit removed is still staged (shown as ``AD``). When HEAD no
+        longer has the draft, the work tree neither, and HEAD has its public advisory, the
+        entry is only that leftover: the index is set back to HEAD for it."""
+        assert self.git is not None
+        embargo_rel = self.git.relative(self.store.folder)
+        in_head = set(self.git.head_files(embargo_rel))
+        stale = []
+        for rel in self.git.index_files(embargo_rel):
+            if rel in in_head or not rel.endswith(DRAFT_SUFFIX) or (self.git.root / rel).exists():
+                continue
+            ident = rel.rsplit("/", 1)[-1][: -len(DRAFT_SUFFIX)]
+            public = [self.git.relative(p) for p in self._public_files(ident)]
+            if any(self.git.in_head(p) for p in public):
+                stale.append(rel)
+        self.git.unstage(stale)
 
     def _commit_leftover(self, ident: str, public: Path, draft_path: Path) -> ReleaseOutcome:
         shown = self._shown(public)

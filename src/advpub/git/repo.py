@@ -54,6 +54,19 @@ class GitRepo:
         out = self.repo.git.ls_tree("-r", "-z", "--name-only", "HEAD", "--", folder)
         return [p for p in out.split("\0") if p]
 
+    def index_files(self, folder: str) -> list[str]:
+        """Paths of the files under ``folder`` in the index."""
+        out = self.repo.git.ls_files("-z", "--cached", "--", folder)
+        return [p for p in out.split("\0") if p]
+
+    def unstage(self, paths: Sequence[str]) -> None:
+        """Make the index match HEAD for ``paths`` (the work tree is not touched)."""
+        if paths and self.has_head():
+            try:
+                self.repo.git.reset("-q", "HEAD", "--", *paths)
+            except git.GitCommandError as exc:
+                raise GitError(f"git reset of {', '.join(paths)} failed: {_stderr(exc)}") from None
+
     def in_head(self, rel: str) -> bool:
         """True when ``rel`` is a file in HEAD."""
         return rel in self.head_files(rel)
