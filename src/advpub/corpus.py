@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+import hashlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from advpub.config import Settings
-from advpub.model import Advisory, Violation, parse_advisory_file
+from advpub.model import Advisory, Violation, parse_advisory
+from advpub.model.parse import unreadable
 
 NON_ADVISORY_NAMES = frozenset({"README.md", "index.md"})
 
 
 @dataclass(frozen=True)
 class Corpus:
-    """The valid published advisories (sorted newest first) and every violation found."""
+    """The valid published advisories (sorted newest first) and every violation found.
+
+    ``digests`` maps each advisory's id to the SHA-256 of the exact bytes it was parsed from
+    (caches key on them, so they can never pair one version's key with another's content).
+    """
 
     advisories: tuple[Advisory, ...]
     violations: tuple[Violation, ...]
+    digests: Mapping[str, bytes] = field(default_factory=dict)
 
 
 def advisory_files(settings: Settings) -> Iterator[Path]:
@@ -47,9 +54,15 @@ def load_corpus(settings: Settings) -> Corpus:
     advisories: list[Advisory] = []
     violations: list[Violation] = []
     seen: dict[str, str] = {}
+    digests: dict[str, bytes] = {}
     for file in advisory_files(settings):
         shown = display_path(settings, file)
-        result = parse_advisory_file(file, options, display_path=shown)
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            violations.append(unreadable(shown, exc))
+            continue
+        result = parse_advisory(data, path=shown, options=options, expected_id=file.stem)
         violations.extend(result.violations)
         adv = result.advisory
         if adv is None:
@@ -66,6 +79,7 @@ def load_corpus(settings: Settings) -> Corpus:
             )
             continue
         seen[adv.id] = shown
+        digests[adv.id] = hashlib.sha256(data).digest()
         advisories.append(adv)
     advisories.sort(key=lambda a: (a.published_at, a.id), reverse=True)
-    return Corpus(tuple(advisories), tuple(violations))
+    return Corpus(tuple(advisories), tuple(violations), digests)

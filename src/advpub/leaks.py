@@ -6,6 +6,7 @@ kind of term, never the term itself (a CVE id or title of an embargoed issue is 
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -201,16 +202,42 @@ def terms_from_drafts(drafts: Sequence[Draft]) -> LeakTerms:
     return LeakTerms(terms)
 
 
-def scan_folder(folder: Path, terms: LeakTerms) -> Iterator[LeakHit]:
-    """Every file under ``folder`` that mentions a term (reading each file once)."""
+def scan_folder(
+    folder: Path, terms: LeakTerms, skip: frozenset[str] = frozenset()
+) -> Iterator[LeakHit]:
+    """Every file under ``folder`` that mentions a term (reading each file once).
+
+    ``skip`` holds paths relative to ``folder`` (with ``/``) known to be clean already: files
+    an earlier scan with the same terms passed and that have not changed since.
+    """
     if not terms:
         return
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file():
+    for rel in _files(folder):
+        if rel in skip:
             continue
+        path = folder / rel
         try:
             data = path.read_bytes()
         except OSError:
             continue
         for term in terms.find_bytes(data):
             yield LeakHit(str(path), term)
+
+
+def _files(folder: Path) -> list[str]:
+    """Every file under ``folder`` as sorted relative paths (as ``Path.rglob`` in Python 3.11:
+    symlinked folders are not entered, symlinked files are read)."""
+    found: list[str] = []
+
+    def walk(path: str, prefix: str) -> None:
+        with os.scandir(path) as entries:
+            listed = list(entries)
+        for entry in listed:
+            if entry.is_dir(follow_symlinks=False):
+                walk(entry.path, f"{prefix}{entry.name}/")
+            elif entry.is_file():
+                found.append(prefix + entry.name)
+
+    if folder.is_dir():
+        walk(os.fspath(folder), "")
+    return sorted(found)

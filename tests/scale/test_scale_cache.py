@@ -17,7 +17,7 @@ from mkdocs.structure.toc import TableOfContents
 from advpub.embargo.recipients import RecipientEntry
 from advpub.embargo.store import EmbargoStore
 from advpub.site import render
-from advpub.site.cache import CACHE_DIR, CachedPage, PageCache
+from advpub.site.cache import CACHE_DIR, ENTRY_SUFFIX, CachedPage, PageCache
 from tests.conftest import CliResult, Key, Repo, advisory_text
 from tests.site.site_support import NOW, SAMPLES, Sample, sample_repo, write_sample
 
@@ -42,10 +42,15 @@ def tree(folder: Path) -> dict[str, bytes]:
     }
 
 
-def build(cli: Cli, repo: Repo) -> dict[str, bytes]:
-    result = cli("build", cwd=repo.path)
+def build(cli: Cli, repo: Repo, *args: str) -> dict[str, bytes]:
+    result = cli("build", *args, cwd=repo.path)
     assert result.code == 0, result.err
     return tree(repo.path / "site")
+
+
+def clean_build(cli: Cli, repo: Repo) -> dict[str, bytes]:
+    """A build that writes every file (the page cache is used; nothing of site/ is kept)."""
+    return build(cli, repo, "--clean")
 
 
 def cold(cli: Cli, repo: Repo) -> dict[str, bytes]:
@@ -63,12 +68,12 @@ def cold(cli: Cli, repo: Repo) -> dict[str, bytes]:
 
 
 def entries(repo: Repo) -> list[Path]:
-    return sorted(repo.path.joinpath(*CACHE_DIR).rglob("*.json"))
+    return sorted(repo.path.joinpath(*CACHE_DIR).rglob(f"*{ENTRY_SUFFIX}"))
 
 
 def poison(repo: Repo, marker: str) -> None:
     """Mark every cached page, so output shows which pages came from the cache."""
-    for entry in sorted(repo.path.joinpath(*CACHE_DIR).rglob("*.html")):
+    for entry in entries(repo):
         text = entry.read_text(encoding="utf-8")
         entry.write_text(text.replace("</article>", f"{marker}</article>"), encoding="utf-8")
 
@@ -85,11 +90,11 @@ def test_cached_build_is_byte_identical_to_a_cold_build(tmp_path: Path, cli: Cli
     repo = sample_repo(tmp_path / "repo")
     first = build(cli, repo)
     assert len(entries(repo)) == len(SAMPLES)
-    warm = build(cli, repo)
+    warm = clean_build(cli, repo)
     assert warm == first
     # The warm build really came from the cache.
     poison(repo, "CACHED-MARK")
-    assert pages_with(build(cli, repo), "CACHED-MARK") == advisory_pages(first)
+    assert pages_with(clean_build(cli, repo), "CACHED-MARK") == advisory_pages(first)
     assert (repo.path / ".cache" / "advpub" / ".gitignore").read_text() == (
         "# advpub build cache\n*\n"
     )
@@ -113,14 +118,14 @@ def test_changed_advisory_is_rendered_again_and_the_others_are_not(
             "## New\n\nEdited body.\n",
         ),
     )
-    site = build(cli, repo)
+    site = clean_build(cli, repo)
     page = f"2026/{changed.ident}/index.html"
     assert "Edited body." in site[page].decode()
     assert pages_with(site, "CACHED-MARK") == [p for p in advisory_pages(site) if p != page]
     shutil.rmtree(repo.path.joinpath(*CACHE_DIR))
-    assert build(cli, repo) == cold(cli, repo)
+    assert clean_build(cli, repo) == cold(cli, repo)
     # The unpoisoned cache now gives exactly the cold output.
-    assert build(cli, repo) == cold(cli, repo)
+    assert clean_build(cli, repo) == cold(cli, repo)
 
 
 def test_added_advisory_matches_a_cold_build(tmp_path: Path, cli: Cli) -> None:
@@ -212,9 +217,10 @@ def test_nothing_is_cached_from_a_build_with_warnings(tmp_path: Path) -> None:
 
     assert [p.suffix for p in one_build(warn=True)] == []
     stored = one_build(warn=False)
-    assert [p.suffix for p in stored] == [".html", ".json"]
-    assert stored[0].read_text() == "<html>x</html>"
-    assert json.loads(stored[1].read_text())["has_page"] is True
+    assert [p.suffix for p in stored] == [ENTRY_SUFFIX]
+    head, _, page_html = stored[0].read_text().partition("\n")
+    assert page_html == "<html>x</html>"
+    assert json.loads(head)["has_page"] is True
 
 
 @pytest.mark.parametrize(

@@ -11,12 +11,17 @@ from advpub.site.build import build_site
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """``-d/--site-dir``, ``--strict`` and ``--now``."""
+    """``-d/--site-dir``, ``--strict``, ``--clean`` and ``--now``."""
     parser.add_argument(
         "-d", "--site-dir", type=Path, default=None, help="output folder (default: site/)"
     )
     parser.add_argument(
         "--strict", action="store_true", help="fail on MkDocs warnings (as `mkdocs build --strict`)"
+    )
+    parser.add_argument(
+        "--clean",
+        action="store_true",
+        help="write every file again instead of keeping unchanged ones from the last build",
     )
     add_now_argument(parser)
 
@@ -27,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
         parse_now(args.now, "--now")
         # The plugin reads the gate's clock from the environment, as under `mkdocs build`.
         os.environ[NOW_ENV] = args.now
-    built = build_site(site_dir=args.site_dir, strict=args.strict)
+    built = build_site(site_dir=args.site_dir, strict=args.strict, clean=args.clean)
     scan = {
         "passed": "leak scan passed",
         "no-identity": "leak scan skipped: no identity configured",

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from advpub.errors import ExportError
@@ -30,6 +31,7 @@ from advpub.exports.csaf import (
     CSAF_SCHEMA_URL,
     csaf_document,
     publisher,
+    revision_history,
     tracking_file_name,
 )
 from advpub.exports.osv import osv_bytes, osv_document, osv_zip
@@ -49,11 +51,18 @@ def page_url(ctx: SiteContext, adv: Advisory) -> str | None:
     return ctx.absolute_url(ctx.page_url(adv.id))
 
 
+def _osv(ctx: SiteContext, adv: Advisory) -> bytes:
+    return osv_bytes(osv_document(adv, ctx.settings, page_url(ctx, adv)))
+
+
+def _csaf(ctx: SiteContext, adv: Advisory) -> bytes:
+    return json_bytes(csaf_document(adv, ctx.settings, page_url(ctx, adv)))
+
+
 def osv_outputs(ctx: SiteContext) -> list[Output]:
     """``osv/<ID>.json`` per advisory and ``osv/all.zip`` with all of them."""
     files = [
-        (f"{adv.id}.json", osv_bytes(osv_document(adv, ctx.settings, page_url(ctx, adv))))
-        for adv in ctx.advisories
+        (f"{adv.id}.json", ctx.memo("osv", adv, partial(_osv, ctx, adv))) for adv in ctx.advisories
     ]
     outputs = [
         Output(f"{OSV_DIR}/{name}", content, "application/json") for name, content in sorted(files)
@@ -69,17 +78,8 @@ class CsafFile:
     adv: Advisory
     path: str  # relative to white/: ``<YYYY>/<file>.json``
     content: bytes
-    document: dict[str, Any]
-
-    @property
-    def initial(self) -> str:
-        """``tracking.initial_release_date``."""
-        return str(self.document["document"]["tracking"]["initial_release_date"])
-
-    @property
-    def current(self) -> str:
-        """``tracking.current_release_date``."""
-        return str(self.document["document"]["tracking"]["current_release_date"])
+    initial: str  # ``tracking.initial_release_date``
+    current: str  # ``tracking.current_release_date``
 
 
 def csaf_skipped_reason(ctx: SiteContext) -> str | None:
@@ -98,10 +98,12 @@ def csaf_files(ctx: SiteContext) -> list[CsafFile]:
     for adv in ctx.advisories:
         if adv.tlp != "CLEAR":
             continue
-        doc = csaf_document(adv, ctx.settings, page_url(ctx, adv))
-        year = doc["document"]["tracking"]["initial_release_date"][:4]
-        path = f"{year}/{tracking_file_name(adv.id)}"
-        files.append(CsafFile(adv, path, json_bytes(doc), doc))
+        history = revision_history(adv)
+        # As in the document's tracking (csaf_document), without building the document.
+        initial, current = iso_utc(history[0].date), iso_utc(history[-1].date)
+        path = f"{initial[:4]}/{tracking_file_name(adv.id)}"
+        content = ctx.memo("csaf", adv, partial(_csaf, ctx, adv))
+        files.append(CsafFile(adv, path, content, initial, current))
     owners: dict[str, str] = {}
     for f in files:
         other = owners.setdefault(f.path, f.adv.id)

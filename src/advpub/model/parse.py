@@ -59,11 +59,13 @@ def parse_advisory_file(
     try:
         data = file.read_bytes()
     except OSError as exc:
-        return ParseResult(
-            None,
-            (Violation(shown, None, "file", "io", f"cannot read: {exc.strerror}"),),
-        )
+        return ParseResult(None, (unreadable(shown, exc),))
     return parse_advisory(data, path=shown, options=options, expected_id=file.stem)
+
+
+def unreadable(shown: str, exc: OSError) -> Violation:
+    """The violation of an advisory file that cannot be read."""
+    return Violation(shown, None, "file", "io", f"cannot read: {exc.strerror}")
 
 
 def parse_advisory(

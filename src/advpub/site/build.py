@@ -79,10 +79,37 @@ def _load(root: Path | None, logged: _MkdocsLog, **overrides: Any) -> tuple[Any,
     return config, settings_from_mkdocs(config, plugin.config)
 
 
+class _DropDirtyWarning(logging.Filter):
+    """MkDocs warns that a build without cleaning may leave stale links; advpub's own
+    bookkeeping (:mod:`advpub.site.reuse`) makes that build equal to a clean one."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+@contextmanager
+def _quiet_dirty_warning() -> Iterator[None]:
+    logger = logging.getLogger("mkdocs.commands.build")
+    dropped = _DropDirtyWarning()
+    logger.addFilter(dropped)
+    try:
+        yield
+    finally:
+        logger.removeFilter(dropped)
+
+
 def build_site(
-    root: Path | None = None, site_dir: Path | None = None, *, strict: bool = False
+    root: Path | None = None,
+    site_dir: Path | None = None,
+    *,
+    strict: bool = False,
+    clean: bool = False,
 ) -> BuiltSite:
-    """Build the site of the repository at (or above) ``root``; SiteError on any failure."""
+    """Build the site of the repository at (or above) ``root``; SiteError on any failure.
+
+    Unless ``clean``, files of the last build whose content is unchanged are kept rather
+    than written again (:mod:`advpub.site.reuse`); the result is the same as a clean build.
+    """
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
@@ -94,9 +121,15 @@ def build_site(
     with _mkdocs_logging() as logged:
         config, settings = _load(root, logged, **overrides)
         target = Path(config["site_dir"])
-        (target / MARKER_FILE).unlink(missing_ok=True)
+        plugin = config["plugins"][PLUGIN_NAME]
+        plugin.keep_output = not clean
+        if clean:
+            # (Otherwise the plugin checks the marker against its manifest, then deletes it.)
+            (target / MARKER_FILE).unlink(missing_ok=True)
         try:
-            build(config)
+            with _quiet_dirty_warning():
+                # Not cleaning: the plugin empties site/ itself, except the files it keeps.
+                build(config, dirty=not clean)
         except (PluginError, ConfigurationError) as exc:
             # MkDocs leaves a full site behind when a late step fails: never let a failed
             # build be deployed by mistake.

@@ -6,9 +6,10 @@ identity is configured, and reports draft ids and kinds of terms, never the term
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,15 +56,43 @@ def release_problems(corpus: Corpus, now: datetime, settings: Settings) -> list[
 
 @dataclass(frozen=True)
 class LeakScan:
-    """The result of scanning a built site: ``ran`` is False when no identity is configured."""
+    """The result of scanning a built site: ``ran`` is False when no identity is configured.
+
+    ``fingerprint`` identifies the drafts the scan looked for (see :func:`drafts_fingerprint`).
+    """
 
     ran: bool
     hits: tuple[LeakHit, ...] = ()
     unreadable: tuple[str, ...] = ()
+    fingerprint: str | None = None
 
 
-def scan_site(site_dir: Path, settings: Settings) -> LeakScan:
-    """Scan every file of the built site for the ids, CVEs, aliases and titles of drafts."""
+def drafts_fingerprint(paths: Sequence[Path], root: Path, salt: str) -> str:
+    """SHA-256 over each draft file's path and ciphertext (and ``salt``: the build's code and
+    settings). Ciphertext is public (it is committed), so this reveals nothing of a draft; the
+    same drafts give the same terms, so a file a scan passed need not be scanned again."""
+    digest = hashlib.sha256(f"advpub-leak-scan-1\0{salt}\0".encode())
+    for path in sorted(paths):
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = b""
+        shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+        digest.update(f"{shown}\0{hashlib.sha256(data).hexdigest()}\0".encode())
+    return digest.hexdigest()
+
+
+def scan_site(
+    site_dir: Path,
+    settings: Settings,
+    salt: str = "",
+    skip: Callable[[str], frozenset[str]] | None = None,
+) -> LeakScan:
+    """Scan every file of the built site for the ids, CVEs, aliases and titles of drafts.
+
+    ``skip(fingerprint)`` may name files (relative to ``site_dir``) already scanned clean for
+    the same drafts; ``salt`` goes into the fingerprint.
+    """
     from advpub.embargo.drafts import load_drafts
     from advpub.embargo.identity import try_load_identities
     from advpub.embargo.store import EmbargoStore
@@ -73,11 +102,16 @@ def scan_site(site_dir: Path, settings: Settings) -> LeakScan:
     if loaded is None:
         return LeakScan(ran=False)
     store = EmbargoStore(settings.embargo_path, settings.root)
+    # Hashed before decrypting: a draft changed in between only makes the next scan complete.
+    paths = list(store.draft_files())
     drafts = load_drafts(store, loaded.identities, settings.model_options)
+    readable = "".join("1" if d.is_readable else "0" for d in sorted(drafts, key=lambda d: d.path))
+    fingerprint = drafts_fingerprint(paths, settings.root, f"{salt}\0{readable}")
     terms = terms_from_drafts(drafts)
-    hits = tuple(scan_folder(site_dir, terms))
+    known_clean = skip(fingerprint) if skip is not None else frozenset()
+    hits = tuple(scan_folder(site_dir, terms, known_clean))
     unreadable = tuple(d.shown for d in drafts if not d.is_readable)
-    return LeakScan(ran=True, hits=hits, unreadable=unreadable)
+    return LeakScan(ran=True, hits=hits, unreadable=unreadable, fingerprint=fingerprint)
 
 
 def leak_message(site_dir: Path, hits: Sequence[LeakHit]) -> str:

@@ -28,8 +28,10 @@ from typing import Any
 
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-FORMAT = "advpub-page-cache-1"
+FORMAT = "advpub-page-cache-2"
+ENTRY_SUFFIX = ".entry"
 CACHE_DIR = (".cache", "advpub", "pages")
+MEMO_FILE = (".cache", "advpub", "memo.bin")
 LIBRARIES = (
     "mkdocs",
     "mkdocs-material",
@@ -40,6 +42,8 @@ LIBRARIES = (
     "jinja2",
     "markupsafe",
     "pyyaml",
+    "cvss",
+    "cwe2",
     "advpub",
 )
 _CODE_SUFFIXES = frozenset({".py", ".html", ".yml", ".yaml", ".css", ".json"})
@@ -118,7 +122,7 @@ class CachedPage:
     anchors: frozenset[str]
     search: dict[str, Any]
     lookups: Mapping[str, str]
-    has_page: bool = False  # the theme's whole page is stored beside (``<key>.html``)
+    has_page: bool = False  # the theme's whole page is stored after the entry's first line
 
     def to_json(self) -> str:
         """The entry as stored."""
@@ -155,10 +159,14 @@ class CachedPage:
 
 
 def _write(path: Path, text: str) -> None:
+    _write_bytes(path, text.encode("utf-8"))
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
     # Rename into place (readers never see half an entry) but no fsync: a cache entry lost
     # in a crash is only rendered again, and 10,000 fsyncs would cost seconds.
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
+    tmp.write_bytes(data)
     tmp.replace(path)
 
 
@@ -201,32 +209,39 @@ class PageCache:
         logging.getLogger("mkdocs").removeHandler(self._warnings)
 
     def key(self, source: bytes, src_uri: str, url: str) -> str:
-        """The key of a page: its source bytes, where it is, and the build fingerprint."""
+        """The key of a page: its source (bytes, or their SHA-256), where it is, and the
+        build fingerprint."""
         digest = hashlib.sha256(self.fingerprint.encode())
         digest.update(f"\0{src_uri}\0{url}\0".encode())
         digest.update(source)
         return digest.hexdigest()
 
     def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.json"
+        # One file per entry: the entry as one JSON line, then the theme's whole page.
+        return self.folder / key[:2] / f"{key}{ENTRY_SUFFIX}"
 
-    def page_html(self, key: str) -> str | None:
-        """The theme's whole page of an entry (read when the page is written, so a rebuild
-        never holds every page in memory at once)."""
+    def _read(self, key: str) -> tuple[str, str] | None:
         try:
-            return self._path(key).with_suffix(".html").read_text(encoding="utf-8")
+            text = self._path(key).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return None
+        head, newline, page_html = text.partition("\n")
+        return (head, page_html) if newline else None
+
+    def page_html(self, key: str) -> str | None:
+        """The theme's whole page of an entry (read again when the page is written, so a
+        rebuild never holds every page in memory at once)."""
+        stored = self._read(key)
+        return stored[1] if stored is not None else None
 
     def get(self, key: str, resolve: Callable[[str], str | None]) -> CachedPage | None:
         """The entry for ``key`` if present and every recorded lookup still resolves the same."""
         self.used.add(key)
-        try:
-            text = self._path(key).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+        stored = self._read(key)
+        if stored is None:
             self.misses += 1
             return None
-        page = CachedPage.from_json(text)
+        page = CachedPage.from_json(stored[0])
         if page is None or any(resolve(k) != v for k, v in page.lookups.items()):
             self.misses += 1
             return None
@@ -247,8 +262,10 @@ class PageCache:
         path.parent.mkdir(parents=True, exist_ok=True)
         # The content is inside the whole page: not stored twice.
         stored = replace(page, html="", has_page=True)
-        _write(path.with_suffix(".pending-html"), page_html)
-        _write(path.with_suffix(".pending"), stored.to_json())
+        # Written in place: a pending entry only becomes real by the rename in commit().
+        path.with_suffix(".pending").write_text(
+            f"{stored.to_json()}\n{page_html}", encoding="utf-8"
+        )
         self.written.append(key)
 
     def commit(self) -> None:
@@ -259,7 +276,6 @@ class PageCache:
         if self._warnings.count:
             for key in written:
                 self._path(key).with_suffix(".pending").unlink(missing_ok=True)
-                self._path(key).with_suffix(".pending-html").unlink(missing_ok=True)
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         ignore = self.folder.parent / ".gitignore"
@@ -269,7 +285,6 @@ class PageCache:
         for key in written:
             path = self._path(key)
             try:
-                path.with_suffix(".pending-html").replace(path.with_suffix(".html"))
                 path.with_suffix(".pending").replace(path)
             except FileNotFoundError:
                 # A concurrent build (`advpub serve` beside `advpub build`) pruned it: the
@@ -280,7 +295,76 @@ class PageCache:
                 continue
             for entry in sub.iterdir():
                 # Unused entries, and pending ones a failed build left behind.
-                if entry.suffix not in (".json", ".html") or entry.stem not in self.used:
+                if entry.suffix != ENTRY_SUFFIX or entry.stem not in self.used:
                     entry.unlink(missing_ok=True)
             if not any(sub.iterdir()):
                 sub.rmdir()
+
+
+MEMO_FORMAT = b"advpub-memo-1\n"
+
+
+class MemoFile:
+    """Bytes computed by an earlier build, by key, in one file (``.cache/advpub/memo.bin``):
+    exports of published advisories, which are a deterministic function of what their key
+    covers. One file rather than one per entry: on a 2-core VM every file written costs far
+    more than the bytes in it.
+
+    Format: ``advpub-memo-1\n`` then records ``<64 hex key> <length>\n<bytes>``. A damaged
+    file is ignored (everything is computed again).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.entries: dict[str, bytes] | None = None
+        self.used: dict[str, bytes] = {}
+        self.changed = False
+
+    def _load(self) -> dict[str, bytes]:
+        entries: dict[str, bytes] = {}
+        try:
+            data = self.path.read_bytes()
+        except OSError:
+            return entries
+        if not data.startswith(MEMO_FORMAT):
+            return entries
+        at, end = len(MEMO_FORMAT), len(data)
+        try:
+            while at < end:
+                line_end = data.index(b"\n", at)
+                key, size = data[at:line_end].decode("ascii").split(" ")
+                start = line_end + 1
+                stop = start + int(size)
+                if len(key) != 64 or stop > end:
+                    return {}
+                entries[key] = data[start:stop]
+                at = stop
+        except (ValueError, UnicodeDecodeError):
+            return {}
+        return entries
+
+    def get(self, key: str, compute: Callable[[], bytes]) -> bytes:
+        """The bytes stored under ``key``, or ``compute()`` (stored by :meth:`commit`)."""
+        if self.entries is None:
+            self.entries = self._load()
+        value = self.entries.get(key)
+        if value is None:
+            value = compute()
+            self.changed = True
+        self.used[key] = value
+        return value
+
+    def commit(self) -> None:
+        """Write the entries this build used (only when that set changed)."""
+        if self.entries is None:
+            return
+        if not self.changed and self.used.keys() == self.entries.keys():
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        with tmp.open("wb") as handle:
+            handle.write(MEMO_FORMAT)
+            for key, value in sorted(self.used.items()):
+                handle.write(f"{key} {len(value)}\n".encode("ascii"))
+                handle.write(value)
+        tmp.replace(self.path)

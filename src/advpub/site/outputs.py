@@ -8,11 +8,13 @@ ever see advisories that passed the release gate.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from advpub.config import Settings
 from advpub.model import Advisory
+
+Memo = Callable[[str, Advisory, Callable[[], bytes]], bytes]
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,9 @@ class SiteContext:
     ``2026/ADV-2026-0001/``); ``absolute_url(rel)`` joins a site-relative URL with
     ``site_url`` (generators that need absolute links require ``site_url``).
     ``build_time`` is the instant of the build (used for feed ``updated`` when empty).
+    ``memo(kind, adv, compute)`` returns ``compute()``, or the bytes an earlier build
+    computed for the same ``kind`` and the same advisory file, URL, code and settings (the
+    plugin keeps them in its cache); ``compute`` must depend on nothing else.
     """
 
     settings: Settings
@@ -31,6 +36,7 @@ class SiteContext:
     page_url: Callable[[str], str]
     absolute_url: Callable[[str], str]
     build_time: datetime
+    memo: Memo = field(default=lambda _kind, _adv, compute: compute())
 
 
 @dataclass(frozen=True)

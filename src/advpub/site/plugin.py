@@ -10,8 +10,12 @@ drafts and writes the marker ``advpub build`` checks.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import os
+import shutil
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from html import escape
 from importlib import resources
@@ -21,7 +25,8 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.toc import AnchorLink
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 import advpub
 from advpub.config import AdvpubConfig, Settings, settings_from_mkdocs
@@ -39,7 +44,9 @@ from advpub.site.build_checks import (
 )
 from advpub.site.cache import (
     CACHE_DIR,
+    MEMO_FILE,
     CachedPage,
+    MemoFile,
     PageCache,
     build_fingerprint,
     has_relative_links,
@@ -54,9 +61,10 @@ from advpub.site.listings import (
     overview_src_uri,
     plan_site,
 )
-from advpub.site.marker import BuildMarker, write_marker
+from advpub.site.marker import MARKER_FILE, BuildMarker, write_marker
 from advpub.site.outputs import Output, SiteContext, generate_all
 from advpub.site.render import Renderer
+from advpub.site.reuse import CSAF_FOLDER, MANIFEST, OutputReuse, empty_folder
 from advpub.site.sanitize import sanitize_html
 from advpub.site.search import merge_entries, search_entry
 
@@ -68,6 +76,9 @@ PUBLISHED_MEDIA = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".txt"})
 CSS_URI = "assets/advpub/advpub.css"
 # The theme template of a page whose whole HTML comes from the page cache.
 CACHED_TEMPLATE = "advpub-cached-page.html"
+# Plugins whose presence still lets `advpub build` keep unchanged files of the last build:
+# none of them changes a page after the theme rendered it or rewrites files of site/.
+KEEP_OUTPUT_PLUGINS = frozenset({"advpub", "search", "material/search"})
 
 
 def _nav_paths(nav: object) -> list[str]:
@@ -122,11 +133,38 @@ def page_cache(config: Any, settings: Settings) -> PageCache:
     return PageCache(settings.root.joinpath(*CACHE_DIR), fingerprint)
 
 
+def _modified() -> bool:
+    return True
+
+
 def _safe_output_path(output: Output) -> PurePosixPath:
     path = PurePosixPath(output.path)
     if path.is_absolute() or ".." in path.parts or not path.parts or "\\" in output.path:
         raise PluginError(f"advpub: generator output {output.path!r} is not a site-relative path")
     return path
+
+
+class AdvisoryPage(Page):
+    """The page of a published advisory. ``on_page_markdown`` supplies its body and metadata
+    from the parsed model, so MkDocs does not read the file and parse its front matter again
+    (a pure-Python YAML parse per page)."""
+
+    from_cache = False  # set by on_page_markdown on a page-cache hit
+
+    def read_source(self, config: Any) -> None:
+        """No Markdown and no metadata yet: see :meth:`AdvpubPlugin.on_page_markdown`."""
+        self.markdown, self.meta = "", {}
+
+    def render(self, config: Any, files: Files) -> None:
+        """Markdown, unless the page cache holds the page (``on_page_content`` fills it)."""
+        if not self.from_cache:
+            super().render(config, files)
+            return
+        self.content = ""
+        self.toc = TableOfContents([])
+        self._title_from_render = None
+        self.present_anchor_ids = set()
+        self.links_to_anchors = {}
 
 
 class AdvpubPlugin(BasePlugin[AdvpubConfig]):
@@ -142,9 +180,16 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         self.outputs: list[Output] = []
         self.now: datetime | None = None
         self.cache: PageCache | None = None
+        self.memo: MemoFile | None = None
+        self.digests: Mapping[str, bytes] = {}
         self.cache_keys: dict[str, str] = {}
         self.cache_hits: dict[str, CachedPage] = {}
         self.search_entries: dict[str, dict[str, Any]] = {}
+        # Set by `advpub build` (which then runs MkDocs without cleaning site/ first).
+        self.keep_output = False
+        self.reuse: OutputReuse | None = None
+        self.reused_pages: set[str] = set()
+        self.page_tags: dict[str, tuple[str, str]] = {}
 
     # -- configuration -------------------------------------------------------------------
 
@@ -176,6 +221,27 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
             config["copyright"] = self.labels("footer.publisher", publisher=settings.publisher.name)
         return config
 
+    def on_pre_build(self, *, config: Any) -> None:
+        """Prepare the output folder: keep unchanged files of the last ``advpub build``."""
+        site_dir = Path(config["site_dir"])
+        self.reuse = None
+        self.reused_pages.clear()
+        self.page_tags.clear()
+        if not self.keep_output:
+            # MkDocs never cleans hidden folders: exports of a removed advisory must go.
+            shutil.rmtree(site_dir / CSAF_FOLDER, ignore_errors=True)
+            return
+        plugins = set(config["plugins"])
+        if plugins <= KEEP_OUTPUT_PLUGINS:
+            self.reuse = OutputReuse(site_dir, self._settings().root.joinpath(*MANIFEST))
+            self.reuse.prepare(MARKER_FILE)
+        elif site_dir.is_dir():
+            log.info(
+                "advpub: other plugins are enabled "
+                f"({', '.join(sorted(plugins - KEEP_OUTPUT_PLUGINS))}): writing every file"
+            )
+            empty_folder(site_dir)
+
     # -- files -------------------------------------------------------------------------
 
     def on_files(self, files: Files, *, config: Any) -> Files:
@@ -196,12 +262,19 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
             )
         self.now = now
         self.advisories = corpus.advisories
-        by_path = {(settings.root / str(a.path)).resolve(): a for a in corpus.advisories}
+        # Lexical paths first (no system call per file); resolved ones for symlinked paths.
+        by_name = {os.path.normpath(settings.root / str(a.path)): a for a in corpus.advisories}
+        by_path: dict[Path, Advisory] = {}
         zone = settings.timezone
         advisory_urls: dict[str, str] = {}
-        docs_dir = str(Path(config["docs_dir"]).resolve())
+        docs_dir = Path(config["docs_dir"]).resolve()
+        is_docs = {str(docs_dir): True}
         for file in list(files):
-            if file.src_dir is None or str(Path(file.src_dir).resolve()) != docs_dir:
+            if file.src_dir is None:
+                continue
+            if file.src_dir not in is_docs:
+                is_docs[file.src_dir] = Path(file.src_dir).resolve() == docs_dir
+            if not is_docs[file.src_dir]:
                 continue  # theme assets
             if file.inclusion.is_excluded():
                 continue  # dotfiles such as .gitkeep, exclude_docs
@@ -214,13 +287,23 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
                     )
                     files.remove(file)
                 continue
-            adv = by_path.get(Path(file.abs_src_path).resolve()) if file.abs_src_path else None
+            adv = by_name.get(os.path.normpath(file.abs_src_path)) if file.abs_src_path else None
+            if adv is None and file.abs_src_path:
+                if not by_path:
+                    by_path = {Path(p).resolve(): a for p, a in by_name.items()}
+                adv = by_path.get(Path(file.abs_src_path).resolve())
             if adv is None:
                 # README.md, index.md, _templates...: never published as pages.
                 files.remove(file)
                 continue
             file.dest_uri = advisory_dir(adv, zone) + "index.html"
             file.inclusion = InclusionLevel.NOT_IN_NAV
+            # Body and metadata come from the model, not from MkDocs reading the file.
+            AdvisoryPage(None, file, config)
+            if self.keep_output:
+                # MkDocs without cleaning skips pages whose output is newer than the source;
+                # advpub decides itself (by page-cache key) which pages need not be written.
+                file.is_modified = _modified  # type: ignore[method-assign]
             self.by_src[file.src_uri] = adv
             advisory_urls[adv.id] = file.url
         missing = [a.id for a in corpus.advisories if a.id not in advisory_urls]
@@ -249,8 +332,14 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         css = resources.files("advpub.site").joinpath("assets", "advpub.css")
         files.append(File.generated(config, CSS_URI, content=css.read_bytes()))
         self.renderer = renderer
-        self.cache = page_cache(config, settings)
-        self.cache.start()
+        cache = self.cache = page_cache(config, settings)
+        cache.start()
+        memo_file = self.memo = MemoFile(settings.root.joinpath(*MEMO_FILE))
+        self.digests = corpus.digests
+
+        def memo(kind: str, adv: Advisory, compute: Callable[[], bytes]) -> bytes:
+            key = cache.key(self._digest(adv), f"{kind}:{adv.id}", advisory_urls[adv.id])
+            return memo_file.get(key, compute)
 
         ctx = SiteContext(
             settings=settings,
@@ -258,6 +347,7 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
             page_url=lambda ident: advisory_urls[ident],
             absolute_url=lambda rel: (settings.site_url or "/") + rel.lstrip("/"),
             build_time=now,
+            memo=memo,
         )
         try:
             self.outputs = generate_all(ctx)
@@ -284,15 +374,20 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
                 "search": {"exclude": True},
             }
             cache, renderer = self.cache, self.renderer
-            if cache is not None and renderer is not None and page.file.abs_src_path:
-                source = Path(page.file.abs_src_path).read_bytes()
-                key = cache.key(source, src, page.url)
+            if cache is not None and renderer is not None:
+                key = cache.key(self._digest(adv), src, page.url)
                 hit = cache.get(key, renderer.resolve)
                 self.cache_keys[src] = key
                 if hit is not None:
                     self.cache_hits[src] = hit
+                    if isinstance(page, AdvisoryPage):
+                        page.from_cache = True
                     if hit.has_page:
                         page.meta["template"] = CACHED_TEMPLATE
+                        self.page_tags[src] = (page.file.dest_uri, f"page:{key}")
+                        reuse = self.reuse
+                        if reuse is not None and reuse.can_reuse(*self.page_tags[src]):
+                            self.reused_pages.add(src)
                     return ""  # nothing left for Markdown to do: on_page_content fills it
             return adv.body
         site_page = self.pages.get(src)
@@ -333,10 +428,15 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
             if self.cache is not None and key is not None and not has_relative_links(html):
                 anchors = frozenset(page.present_anchor_ids or ())
                 self.cache.put(key, CachedPage(content, page.toc, anchors, entry, record))
+                self.page_tags[src] = (page.file.dest_uri, f"page:{key}")
             return content
         site_page = self.pages.get(src)
         if site_page is not None:
-            return renderer.site_page(site_page, current)
+            key = self._listing_key(site_page, current)
+            if key is None or self.memo is None:
+                return renderer.site_page(site_page, current)
+            stored = self.memo.get(key, lambda: renderer.site_page(site_page, current).encode())
+            return stored.decode("utf-8")
         return html
 
     def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
@@ -351,7 +451,9 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         context["advpub_feeds"] = feed_links(self._settings(), listing, label)
         hit = self.cache_hits.pop(page.file.src_uri, None)
         key = self.cache_keys.get(page.file.src_uri)
-        if hit is not None and hit.has_page and self.cache is not None and key is not None:
+        if page.file.src_uri in self.reused_pages:
+            context["advpub_cached_page"] = ""  # the file of the last build stays
+        elif hit is not None and hit.has_page and self.cache is not None and key is not None:
             cached = self.cache.page_html(key)
             if cached is None:
                 raise PluginError(
@@ -363,10 +465,25 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
 
     @event_priority(100)  # first: the theme's output, before other plugins change it
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
-        """Keep the theme's whole advisory page for the page cache."""
-        key = self.cache_keys.pop(page.file.src_uri, None)
+        """Keep the theme's whole advisory page for the page cache; leave an unchanged page
+        of the last build in place."""
+        src = page.file.src_uri
+        key = self.cache_keys.pop(src, None)
+        reuse = self.reuse
+        if src in self.reused_pages and reuse is not None:
+            reuse.reuse(*self.page_tags[src])
+            return ""  # MkDocs writes nothing: the same page is already there
         if key is not None and self.cache is not None:
             self.cache.put_page_html(key, output)
+        if reuse is not None and src in self.pages:
+            # Generated pages (listings, home): unchanged bytes are not written again.
+            dest = page.file.dest_uri
+            data = output.encode("utf-8", errors="xmlcharrefreplace")
+            tag = f"sha256:{hashlib.sha256(data).hexdigest()}"
+            if reuse.can_reuse(dest, tag):
+                reuse.reuse(dest, tag)
+                return ""
+            reuse.wrote(dest, tag)
         return output
 
     def on_template_context(self, context: Any, *, template_name: str, config: Any) -> Any:
@@ -389,18 +506,31 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
             if by_id.get(a.id) in self.search_entries
         ]
         merge_entries(site_dir, entries)
+        reuse = self.reuse
         made: set[Path] = set()
         for output in self.outputs:
-            target = site_dir.joinpath(*_safe_output_path(output).parts)
+            rel = _safe_output_path(output)
+            tag = f"sha256:{hashlib.sha256(output.content).hexdigest()}"
+            if reuse is not None:
+                if reuse.can_reuse(rel.as_posix(), tag):
+                    reuse.reuse(rel.as_posix(), tag)
+                    continue
+                reuse.wrote(rel.as_posix(), tag)
+            target = site_dir.joinpath(*rel.parts)
             if target.parent not in made:
                 # Once per folder: 10,000 advisories write 40,000 export files into a few.
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
             target.write_bytes(output.content)
+        if reuse is not None:
+            reuse.remove_stale()
         status = "disabled"
+        fingerprint: str | None = None
         if settings.leak_scan:
+            salt = self.cache.fingerprint if self.cache is not None else ""
+            skip = reuse.scanned_clean if reuse is not None else None
             try:
-                scan = scan_site(site_dir, settings)
+                scan = scan_site(site_dir, settings, salt, skip)
             except AdvpubError as exc:
                 remove_site(site_dir)
                 raise PluginError(f"advpub: leak scan failed, deleted {site_dir}: {exc}") from None
@@ -410,18 +540,48 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
             for shown in scan.unreadable:
                 log.warning(f"advpub: {shown}: cannot decrypt, so only its id was scanned for")
             status = "passed" if scan.ran else "no-identity"
+            fingerprint = scan.fingerprint
         if self.cache is not None:
             self.cache.commit()
+        if self.memo is not None:
+            self.memo.commit()
         now = self.now or build_now()
         write_marker(
             site_dir,
             BuildMarker(len(self.advisories), format_iso_utc(now), status),
         )
+        if reuse is not None:
+            for src, (dest, page_tag) in self.page_tags.items():
+                # Reused again only on a page-cache hit for the same key, that is when the
+                # entry was stored (a build with warnings stores none).
+                if src not in self.reused_pages:
+                    reuse.wrote(dest, page_tag)
+            reuse.commit(MARKER_FILE, fingerprint)
 
     def on_build_error(self, *, error: Exception) -> None:
         """Stop counting warnings for the page cache; nothing is written."""
         if self.cache is not None:
             self.cache.stop()
+
+    def _digest(self, adv: Advisory) -> bytes:
+        """SHA-256 of the bytes the advisory was parsed from (see :class:`Corpus`)."""
+        return self.digests[adv.id]
+
+    def _listing_key(self, page: SitePage, current: str) -> str | None:
+        """The memo key of a listing page's content: everything its template reads (the
+        rows' advisory files and URLs, the pagination, the titles) under the build
+        fingerprint; None for the home and overview pages (few, and they read more)."""
+        renderer, cache, group = self.renderer, self.cache, page.group
+        if page.kind != "listing" or renderer is None or cache is None or group is None:
+            return None
+        parts = [
+            renderer.title(page),
+            [group.kind, group.key, group.title, group.base, len(group.advisories)],
+            [page.number, [[s, renderer.page_urls.get(s)] for s in page.siblings]],
+            [[a.id, self._digest(a).hex(), renderer.advisory_urls[a.id]] for a in page.advisories],
+        ]
+        data = json.dumps(parts, ensure_ascii=False).encode()
+        return cache.key(data, f"listing:{page.src_uri}", current)
 
     def _settings(self) -> Settings:
         if self.settings is None:
