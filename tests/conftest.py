@@ -80,6 +80,7 @@ def advisory_text(
     verified: bool = True,
     extra: str = "",
     body: str = "## Overview\n\nA command injection exists.\n",
+    summary: str = "An attacker on the network can run commands on the device.",
 ) -> str:
     """A valid advisory; ``extra`` is appended verbatim to the front matter."""
     fix = (
@@ -91,7 +92,7 @@ def advisory_text(
         f"""\
         id: {ident}
         title: "{title}"
-        summary: An attacker on the network can run commands on the device.
+        summary: {summary}
         release_date: {release_date}
         """
     )

@@ -43,6 +43,7 @@ class Sample:
     release_date: str
     extra: str = ""
     body: str = "## Overview\n\nA vulnerability exists.\n"
+    summary: str = "An attacker on the network can run commands on the device."
 
 
 SAMPLES = (
@@ -72,6 +73,7 @@ SAMPLES = (
         "2026-04-20T10:00:00+09:00",
         VIEWER_JA + "cve:\n  - CVE-2026-20002\n",
         "## 概要\n\n細工されたアーカイブを開くと任意のファイルが上書きされます。\n",
+        "細工されたアーカイブを開くと、任意のファイルが上書きされます。",
     ),
 )
 
@@ -98,6 +100,7 @@ def write_sample(repo: Repo, sample: Sample) -> Path:
         release_date=sample.release_date,
         extra=sample.extra,
         body=sample.body,
+        summary=sample.summary,
     )
     return repo.write(f"advisories/{sample.ident[4:8]}/{sample.ident}.md", text)
 

@@ -141,6 +141,7 @@ def check_site(page: Any, base: str, language: str) -> None:
     # Material segments Japanese text in the index but not in the query: a compound such
     # as さくらビューア is found by its parts.
     assert search(page, "さくら ビューア")[0] == "2026/ADV-2026-0002"
+    # A word of the summary (bodies are not indexed).
     assert search(page, "上書き")[0] == "2026/ADV-2026-0002"
     for query, expected in [
         ("ADV-2026-0001", "2026/ADV-2026-0001"),

@@ -251,6 +251,7 @@ def test_leak_fails_the_build_and_deletes_the_site(
             "Follow-up fix",
             "2026-05-01T09:00:00+09:00",
             body=f"## Overview\n\nRelated to {DRAFT_CVE}.\n",
+            summary=f"A follow-up fix related to {DRAFT_CVE}.",
         ),
     )
     monkeypatch.setenv("ADVPUB_IDENTITY_FILE", str(key.file))

@@ -21,6 +21,7 @@ from advpub.site.listings import (
 )
 from advpub.site.render import Renderer, relative_url
 from advpub.site.sanitize import sanitize_html
+from advpub.site.search import search_entry
 from tests.conftest import advisory_text
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -148,3 +149,20 @@ def test_withdrawn_and_early_release_are_shown(tmp_path: Path) -> None:
     assert "悪用を確認" in html
     # A reference that is not http(s) is shown as text, never as a link.
     assert "(javascript:alert(1))" in html and 'href="javascript' not in html
+
+
+def test_search_entry_indexes_summary_and_new_product_words_but_not_the_body() -> None:
+    adv = advisory(
+        "ADV-2026-0001",
+        "2026-01-15T09:00:00+09:00",
+        extra=(
+            "affected:\n  - vendor: Example Corp\n    product: Example Router\n"
+            "  - vendor: Globex\n    product: Globex ERP\n"
+        ),
+        body="## Overview\n\nBODYWORD appears only here.\n",
+    )
+    entry = search_entry(adv, "2026/ADV-2026-0001/")
+    # "Example Router" is in the title already; Globex ERP is not.
+    assert entry["text"] == f"{adv.summary} Corp Globex ERP"
+    assert "BODYWORD" not in str(entry)
+    assert entry["tags"] == ["ADV-2026-0001"]

@@ -422,7 +422,7 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
             body = sanitize_html(html)
             record: dict[str, str] = {}
             content = renderer.advisory(adv, body, current, record)
-            entry = search_entry(adv, page.url, body)
+            entry = search_entry(adv, page.url)
             self.search_entries[src] = entry
             key = self.cache_keys.get(src)
             if self.cache is not None and key is not None and not has_relative_links(html):
