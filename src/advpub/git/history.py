@@ -63,6 +63,20 @@ def commits_to_push(root: Path, updates: Sequence[PushUpdate]) -> list[str]:
     return list(found)
 
 
+# `git log` printing, for every commit, the files it added or modified (merges against every
+# parent) in the form parse_raw_z reads.
+_LOG_RAW = (
+    "log",
+    "--raw",
+    "-z",
+    "--no-abbrev",
+    "--no-renames",
+    "-m",
+    "--diff-filter=ACMRT",
+    "--format=%x01%H",
+)
+
+
 def changed_in_commits(
     root: Path, commits: Sequence[str], paths: Sequence[str] = ()
 ) -> list[BlobChange]:
@@ -71,16 +85,9 @@ def changed_in_commits(
         return []
     out = run_git(
         root,
-        "log",
+        *_LOG_RAW,
         "--stdin",
         "--no-walk=unsorted",
-        "--raw",
-        "-z",
-        "--no-abbrev",
-        "--no-renames",
-        "-m",
-        "--diff-filter=ACMRT",
-        "--format=%x01%H",
         "--",
         *paths,
         stdin=("\n".join(commits) + "\n").encode(),
@@ -94,20 +101,7 @@ def changed_in_history(
     """Files added or modified by any commit reachable from ``rev`` (merges included)."""
     if rev == "HEAD" and not has_commits(root):
         return []
-    out = run_git(
-        root,
-        "log",
-        "--raw",
-        "-z",
-        "--no-abbrev",
-        "--no-renames",
-        "-m",
-        "--diff-filter=ACMRT",
-        "--format=%x01%H",
-        rev,
-        "--",
-        *paths,
-    )
+    out = run_git(root, *_LOG_RAW, rev, "--", *paths)
     return [c for c in parse_raw_z(out) if c.is_file]
 
 

@@ -20,8 +20,8 @@ from advpub.errors import AdvpubError
 from advpub.gate.release import ReleaseOptions, ReleaseOutcome, release
 from advpub.gate.status import DraftStatus, draft_statuses
 from advpub.gate.timefmt import format_iso_local, to_second
+from advpub.git.command import git_ok
 from advpub.git.hooks import install
-from advpub.pipeline.gitcmd import git_ok
 from advpub.scaffold import ScaffoldOptions, init_files, write_new_file
 
 DEMO_TIMEZONE = "Asia/Tokyo"

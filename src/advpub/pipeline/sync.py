@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from advpub.errors import GitError
-from advpub.pipeline.gitcmd import git, git_ok
+from advpub.git.command import git, git_ok
 
 # What git prints when the remote has commits we lack (as opposed to hooks, auth, network).
 # "[remote rejected]" (a server hook said no) is not a race: it is not in this list.

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from advpub.config import Settings
-from advpub.pipeline.gitcmd import git_ok
+from advpub.git.command import git_ok
 
 SHOWN_LIMIT = 10
 

@@ -1,4 +1,4 @@
-"""The few git commands the scheduled job needs beyond :mod:`advpub.git`: work-tree
+"""The few git commands the scheduled job needs beyond the rest of :mod:`advpub.git`: work-tree
 cleanliness, the upstream of the current branch, push and rebase.
 
 They need git's exit status *and* its stderr (a rejected push is not an ordinary failure),
