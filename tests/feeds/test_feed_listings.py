@@ -63,7 +63,7 @@ def test_severity_feeds_hold_only_their_advisories(outputs: dict[str, bytes]) ->
     assert titles(outputs["feeds/severity/critical.xml"]) == ["ADV-2026-0001"]
     assert titles(outputs["feeds/severity/medium.xml"]) == ["ADV-2026-0003", "ADV-2026-0002"]
     assert json_ids(outputs["feeds/severity/medium.json"]) == ["ADV-2026-0003", "ADV-2026-0002"]
-    # Unscored advisories have no severity listing, and no empty feeds are written.
+    # Unscored advisories have no severity feed (only a listing page), and no empty feeds.
     severity_files = sorted(p for p in outputs if p.startswith("feeds/severity/"))
     assert severity_files == [
         "feeds/severity/critical.json",

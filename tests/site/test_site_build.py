@@ -241,3 +241,34 @@ def test_site_dir_option_and_the_marker_check(
         "and `- advpub` under `plugins:`\n"
     )
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [("en", "Advisories without a CVSS score"), ("ja", "CVSS 評価のないアドバイザリ")],
+)
+def test_unscored_advisories_have_their_severity_listing(
+    tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch, language: str, title: str
+) -> None:
+    monkeypatch.setenv("ADVPUB_NOW", NOW)
+    repo = sample_repo(tmp_path / "repo", language=language)
+    unscored = Sample(
+        "ADV-2026-0007",
+        "Example Printer: a flaw without a CVSS score yet",
+        "2026-05-01T09:00:00+09:00",
+        "affected:\n  - vendor: Example Corp\n    product: Example Printer\n",
+    )
+    write_sample(repo, unscored)
+    result = cli("build", cwd=repo.path)
+    assert result.code == 0, result.err
+    site = repo.path / "site"
+    listing = read(site, "severity/unscored/index.html")
+    assert listed_ids(listing) == ["ADV-2026-0007"]
+    assert f"<h1>{title}</h1>" in listing
+    overview = read(site, "severity/index.html")
+    # After the scored levels, so the overview reaches every advisory.
+    assert overview.index('href="medium/"') < overview.index('href="unscored/"')
+    # Severity feeds are for scored levels only: the page advertises the site's feeds.
+    head = listing.split("</head>")[0]
+    assert "feeds/severity/" not in head
+    assert not (site / "feeds" / "severity" / "unscored.xml").exists()

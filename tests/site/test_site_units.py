@@ -75,7 +75,11 @@ def test_groups_and_pages() -> None:
     assert [(g.base, len(g.advisories)) for g in group_by_product(advisories)] == [
         ("products/example-corp-example-router/", 2)
     ]
-    assert [(g.key, len(g.advisories)) for g in group_by_severity(advisories)] == [("critical", 1)]
+    # Advisories without CVSS come last, in their own listing.
+    assert [(g.key, len(g.advisories)) for g in group_by_severity(advisories)] == [
+        ("critical", 1),
+        ("unscored", 2),
+    ]
     assert [g.title for g in group_by_cwe(advisories)] == ["CWE-20", "CWE-79", "CWE-787"]
     pages = paginate(years[1], 1)
     assert [p.src_uri for p in pages] == ["2025/index.md", "2025/page/2/index.md"]

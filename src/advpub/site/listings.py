@@ -28,6 +28,8 @@ OVERVIEWS: tuple[tuple[GroupKind, str], ...] = (
     ("cwe", "cwe"),
 )
 SEVERITY_LEVELS = tuple(level.lower() for level in reversed(SEVERITY_ORDER))
+# The severity listing of advisories without a CVSS score (it has no feed).
+UNSCORED = "unscored"
 HOME_SRC_URI = "index.md"
 _CWE_NUMBER = re.compile(r"(\d+)$")
 
@@ -124,16 +126,17 @@ def group_by_product(advisories: Sequence[Advisory]) -> list[Group]:
 
 
 def group_by_severity(advisories: Sequence[Advisory]) -> list[Group]:
-    """One group per severity level present, most severe first (unscored advisories: none)."""
+    """One group per severity level present, most severe first, then advisories without a
+    CVSS score (``unscored``), so browsing by severity shows every advisory."""
 
     def keys(adv: Advisory) -> list[tuple[str, str]]:
-        level = severity_level(adv)
-        return [(level, level)] if level else []
+        level = severity_level(adv) or UNSCORED
+        return [(level, level)]
 
     found = _collect(advisories, keys)
     return [
         Group("severity", level, level, f"severity/{level}/", tuple(found[level][1]))
-        for level in SEVERITY_LEVELS
+        for level in (*SEVERITY_LEVELS, UNSCORED)
         if level in found
     ]
 

@@ -56,6 +56,7 @@ from advpub.site.i18n import Labels, labels_for
 from advpub.site.listings import (
     HOME_SRC_URI,
     OVERVIEWS,
+    UNSCORED,
     SitePage,
     advisory_dir,
     overview_src_uri,
@@ -445,7 +446,9 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         label: str | None = None
         site_page = self.pages.get(page.file.src_uri)
         group = site_page.group if site_page is not None else None
-        if group is not None and group.kind in ("product", "severity"):
+        if group is not None and (
+            group.kind == "product" or (group.kind == "severity" and group.key != UNSCORED)
+        ):
             listing = group.base.rstrip("/")
             label = group.title
         context["advpub_feeds"] = feed_links(self._settings(), listing, label)

@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 from advpub.config import Settings
 from advpub.model import Advisory
 from advpub.site.i18n import Labels, ShownInstant, show_instant
-from advpub.site.listings import SitePage, overview_src_uri, severity_level
+from advpub.site.listings import UNSCORED, SitePage, overview_src_uri, severity_level
 
 CVE_URL = "https://www.cve.org/CVERecord?id={id}"
 CWE_URL = "https://cwe.mitre.org/data/definitions/{number}.html"
@@ -219,6 +219,8 @@ class Renderer:
             title = t("archive.year", year=group.title)
         elif group.kind == "product":
             title = t("products.page", product=group.title)
+        elif group.kind == "severity" and group.key == UNSCORED:
+            title = t("severity.unscored_page")
         elif group.kind == "severity":
             title = t("severity.page", severity=t(f"severity.{group.key}"))
         else:

@@ -52,7 +52,7 @@ def product_listings(advisories: Sequence[Advisory]) -> list[_Listing]:
 
 
 def severity_listings(advisories: Sequence[Advisory]) -> list[_Listing]:
-    """One listing per severity level present (highest CVSS level; unscored: no listing)."""
+    """One feed listing per severity level present (highest CVSS level; unscored: no feed)."""
     members: dict[str, list[Advisory]] = {}
     for advisory in advisories:
         if advisory.severity is not None:
