@@ -17,7 +17,7 @@ from advpub.embargo.recipients import RecipientEntry
 from advpub.embargo.store import EmbargoStore
 from advpub.site.cache import MEMO_FILE
 from advpub.site.reuse import MANIFEST, OutputReuse
-from tests.conftest import CliResult, Key, advisory_text
+from tests.conftest import CliResult, Key, Repo, advisory_text
 from tests.scale.test_scale_cache import NEW, build, cold
 from tests.site.site_support import NOW, SAMPLES, VENV_BIN, Sample, sample_repo, write_sample
 
@@ -247,15 +247,20 @@ def test_scan_skips_only_reused_files_with_the_same_drafts(tmp_path: Path) -> No
     assert not (site / "a.html").exists()
 
 
-def test_exports_come_from_the_memo_and_a_change_recomputes_them(tmp_path: Path, cli: Cli) -> None:
-    repo = sample_repo(tmp_path / "repo")
+def poisoned_memo_build(cli: Cli, repo: Repo, old: bytes, new: bytes) -> dict[str, bytes]:
+    """Build, replace ``old`` by ``new`` in the memo file, build again writing every file."""
+    assert len(old) == len(new)  # so the memo file stays well-formed
     build(cli, repo)
     memo = repo.path.joinpath(*MEMO_FILE)
     data = memo.read_bytes()
-    assert b"CVE-2026-20001" in data
-    # Same length, so the memo file stays well-formed.
-    memo.write_bytes(data.replace(b"CVE-2026-20001", b"CVE-2026-99999"))
-    poisoned = build(cli, repo, "--clean")
+    assert old in data
+    memo.write_bytes(data.replace(old, new))
+    return build(cli, repo, "--clean")
+
+
+def test_exports_come_from_the_memo_and_a_change_recomputes_them(tmp_path: Path, cli: Cli) -> None:
+    repo = sample_repo(tmp_path / "repo")
+    poisoned = poisoned_memo_build(cli, repo, b"CVE-2026-20001", b"CVE-2026-99999")
     assert b"CVE-2026-99999" in poisoned[OSV.format(SAMPLES[1].ident)]
     changed = SAMPLES[1]
     write_sample(
@@ -271,12 +276,7 @@ def test_exports_come_from_the_memo_and_a_change_recomputes_them(tmp_path: Path,
 
 def test_listing_pages_come_from_the_memo_until_a_row_changes(tmp_path: Path, cli: Cli) -> None:
     repo = sample_repo(tmp_path / "repo")
-    build(cli, repo)
-    memo = repo.path.joinpath(*MEMO_FILE)
-    data = memo.read_bytes()
-    assert b"advpub-list__title" in data
-    memo.write_bytes(data.replace(b"advpub-list__title", b"advpub-list__TITLE"))
-    poisoned = build(cli, repo, "--clean")
+    poisoned = poisoned_memo_build(cli, repo, b"advpub-list__title", b"advpub-list__TITLE")
     product = "products/example-corp-example-nas/index.html"
     assert b"advpub-list__TITLE" in poisoned[product]
     assert b"advpub-list__TITLE" in poisoned["2025/index.html"]
