@@ -1,11 +1,14 @@
 """The ``advpub`` MkDocs plugin (a thin adapter over advpub.site functions).
 
 Order of events: ``on_config`` reads the settings and shapes the theme, search and nav;
-``on_files`` evaluates the release gate for every advisory (failing the build on any
-refusal), gives advisory pages their URLs and adds the generated pages;
-``on_page_markdown``/``on_page_content`` render pages from the model; ``on_post_build``
-(last of all plugins) writes feeds and exports, scans the whole output for embargoed
-drafts and writes the marker ``advpub build`` checks.
+``on_pre_build`` prepares the output folder (under ``advpub build``: keeps the unchanged
+files of the last build, see :mod:`advpub.site.reuse`); ``on_files`` evaluates the release
+gate for every advisory (failing the build on any refusal), gives advisory pages their URLs
+and adds the generated pages; ``on_page_markdown``/``on_page_content`` render pages from the
+model (or take them from the page cache); ``on_post_page`` leaves unchanged pages unwritten;
+``on_post_build`` (last of all plugins) writes feeds and exports, scans the output for
+embargoed drafts (every file this build wrote; kept files only when the drafts changed) and
+writes the marker ``advpub build`` checks.
 """
 
 from __future__ import annotations
