@@ -15,7 +15,7 @@ import pytest
 
 from advpub.embargo.recipients import RecipientEntry
 from advpub.embargo.store import EmbargoStore
-from advpub.site.cache import MEMO_FILE
+from advpub.site.cache import MEMO_FILE, MemoFile
 from advpub.site.reuse import MANIFEST, OutputReuse
 from tests.conftest import CliResult, Key, Repo, advisory_text
 from tests.scale.test_scale_cache import NEW, build, cold
@@ -303,3 +303,22 @@ def test_strict_rebuilds_keep_files_without_a_warning(tmp_path: Path, cli: Cli) 
     before = stamps(site)
     assert cli("build", "--strict", cwd=repo.path).code == 0
     assert {page(s) for s in SAMPLES} <= kept(before, stamps(site))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"not a memo",
+        b"advpub-memo-1\n" + b"a" * 64 + b" 99\nshort",
+        b"advpub-memo-1\n" + b"a" * 64 + b" x\nbytes",
+        b"advpub-memo-1\nkey-without-length\n",
+    ],
+)
+def test_a_damaged_memo_file_is_computed_again(tmp_path: Path, damage: bytes) -> None:
+    path = tmp_path / "memo.bin"
+    path.write_bytes(damage)
+    memo = MemoFile(path)
+    assert memo.get("a" * 64, lambda: b"fresh") == b"fresh"
+    memo.commit()
+    again = MemoFile(path)
+    assert again.get("a" * 64, lambda: b"other") == b"fresh"
