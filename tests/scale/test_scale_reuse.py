@@ -18,7 +18,7 @@ from advpub.embargo.store import EmbargoStore
 from advpub.site.cache import MEMO_FILE, MemoFile
 from advpub.site.reuse import MANIFEST, OutputReuse
 from tests.conftest import CliResult, Key, Repo, advisory_text
-from tests.scale.test_scale_cache import NEW, build, cold
+from tests.scale.test_scale_cache import NEW, build, cold, tree
 from tests.site.site_support import NOW, SAMPLES, VENV_BIN, Sample, sample_repo, write_sample
 
 Cli = Callable[..., CliResult]
@@ -322,3 +322,22 @@ def test_a_damaged_memo_file_is_computed_again(tmp_path: Path, damage: bytes) ->
     memo.commit()
     again = MemoFile(path)
     assert again.get("a" * 64, lambda: b"other") == b"fresh"
+
+
+def test_advpub_build_writes_what_plain_mkdocs_build_writes(tmp_path: Path, cli: Cli) -> None:
+    """`advpub build` keeps files and leaves unchanged ones unwritten; plain `mkdocs build`
+    lets MkDocs clean and write everything. Both give the same site."""
+    repo = sample_repo(tmp_path / "repo")
+    build(cli, repo)
+    write_sample(repo, NEW)
+    ours = build(cli, repo)
+    plain = subprocess.run(
+        [str(VENV_BIN / "mkdocs"), "build", "-q", "-d", str(tmp_path / "plain")],
+        cwd=repo.path,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert plain.returncode == 0, plain.stderr
+    assert tree(tmp_path / "plain") == ours
