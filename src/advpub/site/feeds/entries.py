@@ -13,14 +13,9 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from advpub.model import Advisory
+from advpub.site.i18n import labels_for
 
 RECENT = timedelta(days=7)
-
-# Notices added to an entry's summary, so a subscriber sees why the entry changed.
-_NOTICES = {
-    "en": {"updated": "Updated", "withdrawn": "Withdrawn"},
-    "ja": {"updated": "更新", "withdrawn": "取り下げ"},
-}
 
 
 @dataclass(frozen=True)
@@ -61,11 +56,6 @@ class Feed:
     entries: tuple[FeedEntry, ...]
 
 
-def language_key(language: str) -> str:
-    """``ja`` for any Japanese locale, else ``en`` (the languages notices exist in)."""
-    return "ja" if language.lower().startswith("ja") else "en"
-
-
 def tag_uri(site_url: str, advisory: Advisory) -> str:
     """The entry id: ``tag:<host>,<year published>:<id>``; never changes once published."""
     host = urlsplit(site_url).hostname or "localhost"
@@ -94,16 +84,17 @@ def select(advisories: Sequence[Advisory], size: int, now: datetime) -> list[Adv
 
 def notice_summary(advisory: Advisory, zone: ZoneInfo, language: str) -> str:
     """The summary, prefixed by the withdrawal and the newest revision (site language)."""
-    words = _NOTICES[language_key(language)]
+    # Notices added to the summary, so a subscriber sees why the entry changed.
+    t = labels_for(language)
     parts: list[str] = []
     if advisory.withdrawn is not None:
         day = advisory.withdrawn.date.astimezone(zone).date().isoformat()
-        parts.append(f"[{words['withdrawn']} {day}: {advisory.withdrawn.reason.strip()}]")
+        parts.append(f"[{t('feed.withdrawn')} {day}: {advisory.withdrawn.reason.strip()}]")
     newest = max(advisory.revisions, key=lambda r: r.date, default=None)
     # After a withdrawal only a later revision is news; older ones would bury the notice.
     if newest is not None and (advisory.withdrawn is None or newest.date > advisory.withdrawn.date):
         day = newest.date.astimezone(zone).date().isoformat()
-        parts.append(f"[{words['updated']} {day}: {newest.summary.strip()}]")
+        parts.append(f"[{t('feed.updated')} {day}: {newest.summary.strip()}]")
     parts.append(advisory.summary.strip())
     return " ".join(parts)
 

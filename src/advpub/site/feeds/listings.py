@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from advpub.config import Settings
 from advpub.model.advisory import SEVERITY_ORDER
-from advpub.site.feeds.entries import language_key
+from advpub.site.i18n import labels_for
 
 ATOM_TYPE = "application/atom+xml"
 RSS_TYPE = "application/rss+xml"
@@ -25,11 +25,6 @@ SITE_JVNRSS = "jvnrss.rdf"
 
 SEVERITY_LEVELS = tuple(level.lower() for level in SEVERITY_ORDER)
 LISTING_KINDS = ("products", "severity")
-
-_WORDS = {
-    "en": {"severity": "severity {level}", "description": "Security advisories from {site}"},
-    "ja": {"severity": "深刻度 {level}", "description": "{site} のセキュリティアドバイザリ"},
-}
 
 
 @dataclass(frozen=True)
@@ -62,7 +57,7 @@ def listing_feed_path(listing: str, extension: str) -> str:
 
 def severity_label(level: str, language: str) -> str:
     """``severity High`` / ``深刻度 High`` for feed titles."""
-    return _WORDS[language_key(language)]["severity"].format(level=level.capitalize())
+    return labels_for(language)("feed.severity", level=level.capitalize())
 
 
 def listing_title(settings: Settings, listing: str, label: str | None) -> str:
@@ -75,7 +70,7 @@ def listing_title(settings: Settings, listing: str, label: str | None) -> str:
 
 def site_description(settings: Settings) -> str:
     """The feed description in the site language."""
-    return _WORDS[language_key(settings.language)]["description"].format(site=settings.site_name)
+    return labels_for(settings.language)("feed.description", site=settings.site_name)
 
 
 def feeds_enabled(settings: Settings) -> bool:
