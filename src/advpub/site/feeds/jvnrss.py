@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from advpub.model import Advisory
 from advpub.site.feeds.entries import Feed, rfc3339
 from advpub.site.feeds.xmlutil import DC, DCTERMS, RDF, RSS1, SEC, XML_NS, q, serialize, sub
+from advpub.site.render import cve_url, cwe_url
 
 MEDIA_TYPE = "application/rdf+xml"
 
@@ -37,20 +38,10 @@ def _alias_source(alias: str) -> tuple[str, str]:
 
 def _references(item: ET.Element, advisory: Advisory) -> None:
     for cve in advisory.cve:
-        sub(
-            item,
-            q(SEC, "references"),
-            f"https://www.cve.org/CVERecord?id={cve}",
-            {"source": "CVE", "id": cve},
-        )
+        sub(item, q(SEC, "references"), cve_url(cve), {"source": "CVE", "id": cve})
     for cwe in advisory.cwe:
-        number = cwe.split("-", 1)[1]
-        sub(
-            item,
-            q(SEC, "references"),
-            f"https://cwe.mitre.org/data/definitions/{number}.html",
-            {"source": "CWE", "id": cwe},
-        )
+        # The model only admits CWE-<n>, so every CWE has its definition URL.
+        sub(item, q(SEC, "references"), cwe_url(cwe), {"source": "CWE", "id": cwe})
     for alias in advisory.aliases:
         source, url = _alias_source(alias)
         sub(item, q(SEC, "references"), url or None, {"source": source, "id": alias})
