@@ -18,13 +18,18 @@ from tests.gate.gate_helpers import Site, make_site
 IDS = ("ADV-2026-0001", "ADV-2026-0002", "ADV-2026-0003")
 
 
-@pytest.fixture
-def site(tmp_path: Path, make_key: Callable[[str], Key]) -> Site:
-    site = make_site(tmp_path / "repo", make_key, "Asia/Tokyo")
+def drafted_site(folder: Path, make_key: Callable[[str], Key], name: str = "alice") -> Site:
+    """A repository (Asia/Tokyo) with the drafts of ``IDS`` committed."""
+    site = make_site(folder, make_key, "Asia/Tokyo", name=name)
     for ident in IDS:
         site.draft(ident)
     site.commit_all()
     return site
+
+
+@pytest.fixture
+def site(tmp_path: Path, make_key: Callable[[str], Key]) -> Site:
+    return drafted_site(tmp_path / "repo", make_key)
 
 
 def env_for(site: Site, **extra: str) -> dict[str, str]:

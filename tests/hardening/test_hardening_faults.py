@@ -17,8 +17,13 @@ from typing import Any
 
 import pytest
 from tests.conftest import CliResult, Key, advisory_text, run_advpub
-from tests.gate.gate_helpers import Site, make_site
-from tests.gate.test_release_crash import IDS, assert_each_published_once, env_for
+from tests.gate.gate_helpers import Site
+from tests.gate.test_release_crash import (
+    IDS,
+    assert_each_published_once,
+    drafted_site,
+    env_for,
+)
 
 from advpub.embargo.store import EmbargoStore
 from advpub.errors import EmbargoError
@@ -31,11 +36,7 @@ PUBLIC1 = f"advisories/2026/{ADV1}.md"
 
 @pytest.fixture
 def site(tmp_path: Path, make_key: Callable[[str], Key]) -> Site:
-    site = make_site(tmp_path / "repo", make_key, "Asia/Tokyo")
-    for ident in IDS:
-        site.draft(ident)
-    site.commit_all()
-    return site
+    return drafted_site(tmp_path / "repo", make_key)
 
 
 def _fd_path(fd: int) -> str:
@@ -320,14 +321,6 @@ def git_locks(site: Site) -> list[str]:
     )
 
 
-def _fresh_site(folder: Path, make_key: Callable[[str], Key]) -> Site:
-    site = make_site(folder, make_key, "Asia/Tokyo", name=folder.name)
-    for ident in IDS:
-        site.draft(ident)
-    site.commit_all()
-    return site
-
-
 def test_release_sigkilled_at_random_moments_then_rerun_publishes_each_once(
     tmp_path: Path, make_key: Callable[[str], Key], cli: Cli
 ) -> None:
@@ -335,14 +328,14 @@ def test_release_sigkilled_at_random_moments_then_rerun_publishes_each_once(
     print(f"seed={seed} (rerun with ADVPUB_TEST_SEED={seed})")
     rng = random.Random(seed)
     # One undisturbed run tells how long a release takes on this machine right now.
-    calibration = _fresh_site(tmp_path / "calibration", make_key)
+    calibration = drafted_site(tmp_path / "calibration", make_key, name="calibration")
     started = time.monotonic()
     full = _release_process(calibration)
     assert full.wait(timeout=120) == 0
     duration = time.monotonic() - started
     outcomes: list[str] = []
     for run in range(RUNS):
-        site = _fresh_site(tmp_path / f"run{run}", make_key)
+        site = drafted_site(tmp_path / f"run{run}", make_key, name=f"run{run}")
         # Before ~half of the run advpub is still importing: aim at the work after it.
         delay = rng.uniform(0.5, 1.05) * duration
         proc = _release_process(site)
