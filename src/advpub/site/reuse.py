@@ -89,12 +89,12 @@ class OutputReuse:
             empty_folder(self.site_dir)
             return
         files, self.previous_scan = previous
-        for entry in _top_entries(self.site_dir):
-            if entry.is_dir() and not entry.is_symlink():
-                if self._sweep(entry, files):
-                    entry.rmdir()
-            elif not self._keep(entry, files):
-                entry.unlink()
+        for path in _top_entries(self.site_dir):
+            if path.is_dir() and not path.is_symlink():
+                if self._sweep(path, files):
+                    path.rmdir()
+            elif not self._vouched(path.name, path.lstat(), files):
+                path.unlink()
 
     def _sweep(self, folder: Path, files: dict[str, Kept]) -> bool:
         """Delete what is not vouched for under ``folder``; True when it is left empty."""
@@ -108,23 +108,19 @@ class OutputReuse:
                     Path(entry.path).rmdir()
                 else:
                     empty = False
-                continue
-            rel = prefix + entry.name
-            kept = files.get(rel)
-            if kept is not None and kept.matches(entry.stat(follow_symlinks=False)):
-                self.kept[rel] = kept
+            elif self._vouched(prefix + entry.name, entry.stat(follow_symlinks=False), files):
                 empty = False
             else:
                 Path(entry.path).unlink()
         return empty
 
-    def _keep(self, path: Path, files: dict[str, Kept]) -> bool:
-        rel = path.relative_to(self.site_dir).as_posix()
+    def _vouched(self, rel: str, st: os.stat_result, files: dict[str, Kept]) -> bool:
+        """Keep ``rel`` when the manifest lists it with exactly this file status."""
         kept = files.get(rel)
-        if kept is not None and kept.matches(path.lstat()):
-            self.kept[rel] = kept
-            return True
-        return False
+        if kept is None or not kept.matches(st):
+            return False
+        self.kept[rel] = kept
+        return True
 
     def _load(self, marker: str) -> tuple[dict[str, Kept], str | None] | None:
         try:
