@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,8 @@ class Draft:
     violations: tuple[Violation, ...] = ()
     error: str | None = None
     plaintext: str | None = field(default=None, repr=False)
+    # SHA-256 of the file's ciphertext (committed anyway): what a leak scan's record keys on.
+    ciphertext_sha256: str = ""
 
     @property
     def is_readable(self) -> bool:
@@ -37,10 +40,13 @@ def load_draft(
     """Decrypt and parse one draft; problems are recorded, not raised."""
     ident = path.name[: -len(DRAFT_SUFFIX)]
     shown = store.shown(path)
+    digest = ""
     try:
-        text = store.read_file(path, identities)
+        data = store.read_ciphertext(path)
+        digest = hashlib.sha256(data).hexdigest()
+        text = store.decrypt(path, data, identities)
     except EmbargoError as exc:
-        return Draft(ident, path, shown, error=str(exc))
+        return Draft(ident, path, shown, error=str(exc), ciphertext_sha256=digest)
     result = parse_advisory(text, path=shown, options=options, expected_id=ident)
     return Draft(
         ident,
@@ -49,6 +55,7 @@ def load_draft(
         advisory=result.advisory,
         violations=result.violations,
         plaintext=text,
+        ciphertext_sha256=digest,
     )
 
 

@@ -145,12 +145,19 @@ class EmbargoStore:
 
     def read_file(self, path: Path, identities: Sequence[Identity]) -> str:
         """The plaintext of the draft file ``path``."""
+        return self.decrypt(path, self.read_ciphertext(path), identities)
+
+    def read_ciphertext(self, path: Path) -> bytes:
+        """The bytes of the draft file ``path`` (still encrypted)."""
         try:
-            data = path.read_bytes()
+            return path.read_bytes()
         except FileNotFoundError:
             raise EmbargoError(f"{self.shown(path)}: no such draft") from None
         except OSError as exc:
             raise EmbargoError(f"{self.shown(path)}: cannot read ({exc.strerror})") from None
+
+    def decrypt(self, path: Path, data: bytes, identities: Sequence[Identity]) -> str:
+        """The plaintext of ``data``, read from the draft file ``path``."""
         return decrypt_bytes(data, identities, self.shown(path))
 
     def write(

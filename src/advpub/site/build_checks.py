@@ -16,6 +16,7 @@ from pathlib import Path
 
 from advpub.config import Settings
 from advpub.corpus import Corpus
+from advpub.embargo.drafts import Draft
 from advpub.errors import ConfigError, SiteError
 from advpub.leaks import LeakHit
 
@@ -67,18 +68,15 @@ class LeakScan:
     fingerprint: str | None = None
 
 
-def drafts_fingerprint(paths: Sequence[Path], root: Path, salt: str) -> str:
-    """SHA-256 over each draft file's path and ciphertext (and ``salt``: the build's code and
-    settings). Ciphertext is public (it is committed), so this reveals nothing of a draft; the
-    same drafts give the same terms, so a file a scan passed need not be scanned again."""
-    digest = hashlib.sha256(f"advpub-leak-scan-1\0{salt}\0".encode())
-    for path in sorted(paths):
-        try:
-            data = path.read_bytes()
-        except OSError:
-            data = b""
-        shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-        digest.update(f"{shown}\0{hashlib.sha256(data).hexdigest()}\0".encode())
+def drafts_fingerprint(drafts: Sequence[Draft], salt: str) -> str:
+    """SHA-256 over each draft's path, the SHA-256 of the ciphertext it was decrypted from and
+    whether it decrypted (and ``salt``: the build's code and settings). Ciphertext is public
+    (it is committed), so this reveals nothing of a draft; the same drafts give the same
+    terms, so a file a scan passed need not be scanned again."""
+    digest = hashlib.sha256(f"advpub-leak-scan-2\0{salt}\0".encode())
+    for draft in sorted(drafts, key=lambda d: d.path):
+        readable = "1" if draft.is_readable else "0"
+        digest.update(f"{draft.shown}\0{draft.ciphertext_sha256}\0{readable}\0".encode())
     return digest.hexdigest()
 
 
@@ -102,11 +100,8 @@ def scan_site(
     if loaded is None:
         return LeakScan(ran=False)
     store = EmbargoStore(settings.embargo_path, settings.root)
-    # Hashed before decrypting: a draft changed in between only makes the next scan complete.
-    paths = list(store.draft_files())
     drafts = load_drafts(store, loaded.identities, settings.model_options)
-    readable = "".join("1" if d.is_readable else "0" for d in sorted(drafts, key=lambda d: d.path))
-    fingerprint = drafts_fingerprint(paths, settings.root, f"{salt}\0{readable}")
+    fingerprint = drafts_fingerprint(drafts, salt)
     terms = terms_from_drafts(drafts)
     known_clean = skip(fingerprint) if skip is not None else frozenset()
     hits = tuple(scan_folder(site_dir, terms, known_clean))
