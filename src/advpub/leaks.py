@@ -1,27 +1,88 @@
-"""Leak scanning: does public text mention an embargoed draft's id, CVEs, aliases or title?
+"""The leak guard: does anything about to leave the repository name an embargoed draft or a
+secret?
+
+Every path out (site files and their names, release commits, pushed objects, paths, ref
+names and tag messages, CI log lines, exports) is checked with one :class:`LeakTerms`.
+Its terms are the ids, CVE ids, aliases, titles and distinctive title phrases of **every**
+draft under ``embargo/`` (read from the raw YAML when a draft does not validate), and the
+secrets within reach: the configured identities, tokens in the environment and any
+private-key block.
+
+Text is matched the way a reader would see it, not only byte for byte: HTML/XML entities,
+JSON and JavaScript escapes and URL encoding are decoded, markup tags are looked through,
+Unicode compatibility forms (full-width letters) are folded, and case, whitespace and
+punctuation between the characters of a term do not matter (``CVE 2026 1234``,
+``cve_2026_1234`` and ``CVE-2026-<b>1234</b>`` all name ``CVE-2026-1234``). Only the edges
+of a term are exact: a term ending in a digit does not match inside a longer number, one
+ending in a letter not inside a longer word.
 
 Messages name the draft (its id is already public: file names are not encrypted) and the
-kind of term, never the term itself (a CVE id or title of an embargoed issue is secret).
+kind of term, never the term itself.
 """
 
 from __future__ import annotations
 
+import contextlib
+import html
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from advpub.embargo.drafts import Draft
 
-_CVE_IN_TEXT = re.compile(r"CVE-\d{4}-\d{4,}")
-MIN_TITLE_CHARS = 12  # shorter titles would match ordinary words
+_CVE_IN_TEXT = re.compile(r"CVE-\d{4}-\d{4,}", re.IGNORECASE)
+# Alias shapes found in the text of a draft that does not validate (its aliases: field may
+# be unreadable); the same schemes the model validates.
+_ALIAS_IN_TEXT = re.compile(
+    r"JVN(?:VU|TA|DB)?#[0-9A-Za-z-]+|JVNDB-\d{4}-\d+|GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}",
+    re.IGNORECASE,
+)
+MIN_TITLE_CHARS = 12  # shorter titles (and title phrases) would match ordinary words
+# A title phrase must be this long (CJK characters count double) to be a term of its own.
+MIN_PHRASE_WEIGHT = 16
+_PHRASE_SPLIT = re.compile(
+    r"[:;,|()\[\]{}「」『』【】〈〉《》、。：；，・!?！？]+|\s[-–—]+\s|[–—]+"
+)
+
+# Private keys are secrets whatever their value: matched by shape.
+_PRIVATE_KEY_SHAPES = (
+    (re.compile(r"AGE-SECRET-KEY-1[0-9A-Z]{20,}", re.IGNORECASE), "an age identity"),
+    (
+        re.compile(r"-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----"),
+        "a private key block",
+    ),
+)
+# Environment variables whose values are secrets (CI tokens, advpub's own secrets).
+_SECRET_ENV_NAME = re.compile(
+    r"TOKEN|SECRET|PASSWORD|PASSWD|PRIVATE|CREDENTIAL|API_?KEY|ACCESS_?KEY|_PAT$|^ADVPUB_IDENTITY$",
+    re.IGNORECASE,
+)
+_NOT_SECRET_ENV_NAME = re.compile(r"_FILE$|_PATH$|_DIR$|_URL$|_ID$|_NAME$|_USER$", re.IGNORECASE)
+MIN_SECRET_CHARS = 8
+
+# Characters that never separate the letters of a term for a reader (zero-width, soft hyphen).
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_SEP = rf"[\W_{_INVISIBLE}]*"
+_NON_ALNUM = re.compile(rf"[\W_{_INVISIBLE}]+")
+_TAG = re.compile(r"<[^<>\n]{0,400}>")
+_BACKSLASH_ESCAPE = re.compile(
+    r"\\u\{([0-9a-fA-F]{1,6})\}|\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})|\\([\\/\"'bfnrt])"
+)
+_SIMPLE_ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 
 
 @dataclass(frozen=True)
 class LeakTerm:
-    """One secret string: ``kind`` is id, cve, alias or title."""
+    """One secret string: ``kind`` is id, cve, alias, title or secret.
+
+    For a secret, ``draft_id`` describes where it comes from (``$GITHUB_TOKEN``, "your
+    identity"), never its value.
+    """
 
     kind: str
     draft_id: str
@@ -38,6 +99,11 @@ class LeakHit:
     @property
     def message(self) -> str:
         """What is wrong and how to fix it, without the location and without the term."""
+        if self.term.kind == "secret":
+            return (
+                f"contains a secret ({self.term.draft_id}); remove it, and rotate that secret "
+                "if it ever left this machine"
+            )
         return (
             f"mentions the {_KIND_LABELS[self.term.kind]} of embargoed draft "
             f"{self.term.draft_id}; remove it until that advisory is released"
@@ -50,24 +116,92 @@ class LeakHit:
 _KIND_LABELS = {"id": "id", "cve": "CVE id", "alias": "alias", "title": "title"}
 
 
-def _normalize(text: str) -> str:
-    return " ".join(text.split()).casefold()
+# -- decoding: the text as a reader (or a browser, a feed reader, a JSON parser) sees it -----
 
 
-def _is_ascii_word(char: str) -> bool:
-    return char.isascii() and (char.isalnum() or char == "_")
+def _unescape_backslashes(text: str) -> str:
+    def one(match: re.Match[str]) -> str:
+        code = match.group(1) or match.group(2) or match.group(3)
+        if code is not None:
+            value = int(code, 16)
+            if 0xD800 <= value <= 0xDFFF or value > 0x10FFFF:
+                return " "  # half of a surrogate pair: joined below when possible
+            return chr(value)
+        char = match.group(4)
+        return _SIMPLE_ESCAPES.get(char, char)
+
+    # Surrogate pairs (\ud83d\ude00) first, so emoji in JSON decode to one character.
+    text = re.sub(
+        r"\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})",
+        lambda m: chr(
+            0x10000 + ((int(m.group(1), 16) - 0xD800) << 10) + int(m.group(2), 16) - 0xDC00
+        ),
+        text,
+        flags=re.IGNORECASE,
+    )
+    return _BACKSLASH_ESCAPE.sub(one, text)
 
 
-def _alternative(term: str) -> str:
-    """The regex for one normalized term.
+def decoded_views(text: str) -> list[str]:
+    """``text`` as written, fully decoded (entities, backslash escapes and percent-encoding,
+    repeatedly, for nested encodings), and decoded with markup tags removed; each in NFKC
+    form (full-width letters and digits become ASCII). Duplicates are dropped."""
+    views = [text]
+    decoded = text
+    for _ in range(4):
+        before = decoded
+        if "&" in decoded:
+            decoded = html.unescape(decoded)
+        if "\\" in decoded:
+            decoded = _unescape_backslashes(decoded)
+        if "%" in decoded:
+            decoded = unquote(decoded, errors="replace")
+        if decoded == before:
+            break
+    if decoded != text:
+        views.append(decoded)
+    if "<" in decoded:
+        stripped = _TAG.sub(" ", decoded)
+        if stripped != decoded:
+            views.append(stripped)
+    if "+" in decoded:
+        # Query strings and form data write a space as "+".
+        views.append(decoded.replace("+", " "))
+    return [unicodedata.normalize("NFKC", view) for view in views]
 
-    Word boundaries keep ADV-2026-0001 from matching inside ADV-2026-00012, but only at an
-    ASCII edge, and only against ASCII neighbours: Japanese text has no spaces, so a term
-    must match right next to kana or kanji (which ``\\w`` would count as word characters).
+
+def _skeleton(text: str) -> str:
+    """Letters and digits only, case-folded: what the prefilter compares."""
+    return _NON_ALNUM.sub("", text).casefold()
+
+
+def _is_ascii_digit(char: str) -> bool:
+    return "0" <= char <= "9"
+
+
+def _is_ascii_letter(char: str) -> bool:
+    return char.isascii() and char.isalpha()
+
+
+def _term_regex(skeleton: str) -> str:
+    """The exact matcher of one term: its letters and digits in order, anything that is not
+    a letter or digit between them, exact edges.
+
+    An edge digit must not continue a longer number (CVE-2026-1234 is not CVE-2026-12345); an
+    edge ASCII letter must not continue a longer word. Japanese text has no spaces, so a term
+    with a non-ASCII edge matches right next to kana or kanji.
     """
-    body = re.escape(term).replace(r"\ ", r"\s+")
-    before = r"(?<![A-Za-z0-9_-])" if _is_ascii_word(term[0]) else ""
-    after = r"(?![A-Za-z0-9_-])" if _is_ascii_word(term[-1]) else ""
+    body = _SEP.join(re.escape(char) for char in skeleton)
+    first, last = skeleton[0], skeleton[-1]
+    before = after = ""
+    if _is_ascii_digit(first):
+        before = r"(?<![0-9])"
+    elif _is_ascii_letter(first):
+        before = r"(?<![A-Za-z0-9])"
+    if _is_ascii_digit(last):
+        after = r"(?![0-9])"
+    elif _is_ascii_letter(last):
+        after = r"(?![A-Za-z0-9])"
     return f"{before}{body}{after}"
 
 
@@ -98,124 +232,364 @@ def _trie_pattern(words: Iterable[str]) -> str:
 
 
 class LeakTerms:
-    """The secret strings of a set of drafts, matched case-insensitively.
+    """The secret strings of a set of drafts (and secrets), matched as a reader sees text.
 
-    Scanning is two-step because one big case-insensitive alternation with boundary checks
-    costs seconds per megabyte with hundreds of drafts: a trie-shaped prefilter over the
-    normalised text (casefolded, whitespace runs collapsed) finds the terms that occur as
-    substrings at all (a superset of the real matches), then the exact matcher (word
-    boundaries, ``\\s+`` between words) runs only for those terms, and only on text where
-    the prefilter found something.
+    Scanning is two-step because one big alternation with separators and edge checks would
+    cost seconds per megabyte with hundreds of drafts: a trie-shaped prefilter over the
+    *skeleton* of each decoded view (letters and digits only, case-folded) finds the terms
+    that occur at all (a superset of the real matches), then the exact matcher (edges
+    checked) runs only for those terms, and only on the views where the prefilter found them.
     """
 
     def __init__(self, terms: Iterable[LeakTerm]) -> None:
-        self.terms = tuple(terms)
-        self._by_text: dict[str, LeakTerm] = {}
-        for term in self.terms:
-            self._by_text.setdefault(_normalize(term.text), term)
-        self._exact: dict[frozenset[str], re.Pattern[str]] = {}
-        # Overlapping occurrences: ``_candidates`` searches again one character after each
-        # match start; the greedy trie gives the longest term there, and ``_prefixes`` adds
-        # the shorter terms it starts with. (A lookahead at every position finds the same
-        # but is 2.5x slower: it defeats the regex engine's first-character skip.)
+        kept: list[LeakTerm] = []
+        self._by_key: dict[str, LeakTerm] = {}
+        for term in terms:
+            key = _skeleton(unicodedata.normalize("NFKC", term.text))
+            if not key:
+                continue
+            kept.append(term)
+            # Secrets first: a hit on a secret must be reported as one, whatever else it is.
+            current = self._by_key.get(key)
+            if current is None or (term.kind == "secret" and current.kind != "secret"):
+                self._by_key[key] = term
+        self.terms = tuple(kept)
+        self._exact: dict[str, re.Pattern[str]] = {}
         self._prefilter: re.Pattern[str] | None = (
-            re.compile(_trie_pattern(self._by_text)) if self._by_text else None
+            re.compile(_trie_pattern(self._by_key)) if self._by_key else None
         )
+        # ``_candidates`` searches again one character after each match start; the greedy
+        # trie gives the longest term there, and ``_prefixes`` adds the shorter ones.
         self._prefixes: dict[str, tuple[str, ...]] = {
-            key: tuple(k for k in self._by_text if key.startswith(k)) for key in self._by_text
+            key: tuple(k for k in self._by_key if key.startswith(k)) for key in self._by_key
         }
+        self.has_secrets = any(t.kind == "secret" for t in self.terms)
 
     def __bool__(self) -> bool:
         return bool(self.terms)
 
-    def _candidates(self, text: str) -> frozenset[str]:
-        """The normalised terms occurring in ``text`` as substrings (no boundary checks)."""
+    def with_terms(self, extra: Iterable[LeakTerm]) -> LeakTerms:
+        """These terms and ``extra``."""
+        return LeakTerms([*self.terms, *extra])
+
+    def _candidates(self, view: str) -> frozenset[str]:
+        """The term keys occurring in the skeleton of ``view`` (no edge checks)."""
         if self._prefilter is None:
             return frozenset()
-        normalized = _normalize(text)
+        skeleton = _skeleton(view)
         search = self._prefilter.search
         found: set[str] = set()
-        match = search(normalized)
+        match = search(skeleton)
         while match is not None:
             found.add(match.group(0))
-            match = search(normalized, match.start() + 1)
+            match = search(skeleton, match.start() + 1)
         return frozenset(k for key in found if key for k in self._prefixes.get(key, ()))
 
-    def _exact_regex(self, keys: frozenset[str]) -> re.Pattern[str]:
-        regex = self._exact.get(keys)
+    def _exact_regex(self, key: str) -> re.Pattern[str]:
+        regex = self._exact.get(key)
         if regex is None:
-            alternatives = sorted(keys, key=len, reverse=True)
-            pattern = "|".join(_alternative(t) for t in alternatives)
-            regex = self._exact[keys] = re.compile(pattern, re.IGNORECASE)
+            regex = self._exact[key] = re.compile(_term_regex(key), re.IGNORECASE)
         return regex
 
+    def _view_matches(self, view: str) -> Iterator[tuple[str, int, int]]:
+        """``(key, start, end)`` of every term occurrence in one view."""
+        for key in sorted(self._candidates(view), key=len, reverse=True):
+            for match in self._exact_regex(key).finditer(view):
+                yield key, match.start(), match.end()
+
     def _matches(self, text: str) -> Iterator[tuple[str, LeakTerm, int]]:
-        keys = self._candidates(text)
-        if not keys:
+        """``(key, term, line)`` of every occurrence, in every decoded view of ``text``."""
+        if not self._by_key:
             return
-        for match in self._exact_regex(keys).finditer(text):
-            key = _normalize(match.group(0))
-            term = self._by_text.get(key)
-            if term is not None:
-                yield key, term, match.start()
+        for number, view in enumerate(decoded_views(text)):
+            for key, start, _end in self._view_matches(view):
+                # Lines are exact in the text as written (view 0) and close elsewhere.
+                line = view.count("\n", 0, start) + 1 if number == 0 else _line_hint(text, key)
+                yield key, self._by_key[key], line
 
     def find(self, text: str) -> list[LeakTerm]:
-        """Every distinct term that occurs in ``text``."""
+        """Every distinct term that occurs in ``text`` (in any of its decoded forms)."""
         found: dict[str, LeakTerm] = {}
-        for key, term, _start in self._matches(text):
+        for key, term, _line in self._matches(text):
             found.setdefault(key, term)
+        for term in _private_keys(text):
+            found.setdefault(f"\0{term.draft_id}", term)
         return list(found.values())
 
     def locate(self, text: str) -> list[tuple[LeakTerm, int]]:
         """Every distinct term in ``text`` with the line (1-based) of its first occurrence."""
         found: dict[str, tuple[LeakTerm, int]] = {}
-        for key, term, start in self._matches(text):
-            if key not in found:
-                found[key] = (term, text.count("\n", 0, start) + 1)
-        return list(found.values())
+        for key, term, line in self._matches(text):
+            if key not in found or line < found[key][1]:
+                found[key] = (term, line)
+        for term in _private_keys(text):
+            found.setdefault(f"\0{term.draft_id}", (term, 1))
+        return sorted(found.values(), key=lambda item: item[1])
 
     def find_bytes(self, data: bytes) -> list[LeakTerm]:
         """:meth:`find` over bytes decoded as UTF-8 (undecodable bytes are ignored)."""
         return self.find(data.decode("utf-8", errors="ignore"))
 
+    def find_name(self, name: str) -> list[LeakTerm]:
+        """Every term in a file path, URL or git ref name (``fix/CVE-2026-1234``,
+        ``CVE-2026-1234-fixed``, ``advisories/2026/cve_2026_1234/``, percent-encoded too)."""
+        return self.find(name.replace("/", " / "))
 
-def terms_from_drafts(drafts: Sequence[Draft]) -> LeakTerms:
-    """The id, CVEs, aliases and title of every readable draft.
+    def redact(self, text: str) -> str:
+        """``text`` with every term replaced by ``[embargoed]`` (``[secret]`` for secrets);
+        a line whose term shows only once decoded is withheld whole."""
+        if not self.find(text):
+            return text
+        lines: list[str] = []
+        for line in text.split("\n"):
+            if not self.find(line):
+                lines.append(line)
+                continue
+            spans = sorted(
+                (start, end, self._by_key[key])
+                for key, start, end in self._view_matches(unicodedata.normalize("NFKC", line))
+            )
+            cleaned = unicodedata.normalize("NFKC", line)
+            for start, end, term in reversed(_outermost(spans)):
+                mark = "[secret]" if term.kind == "secret" else "[embargoed]"
+                cleaned = cleaned[:start] + mark + cleaned[end:]
+            for shape, _label in _PRIVATE_KEY_SHAPES:
+                cleaned = shape.sub("[secret]", cleaned)
+            if self.find(cleaned):
+                ids = sorted({t.draft_id for t in self.find(line) if t.kind != "secret"})
+                about = f" (mentions embargoed draft {', '.join(ids)})" if ids else ""
+                cleaned = f"[line withheld{about}]"
+            lines.append(cleaned)
+        return "\n".join(lines)
 
-    A draft that decrypts but does not validate still contributes its id and any CVE ids
-    in its text: invalid front matter must not open a hole in the scan.
+
+def _outermost(spans: list[tuple[int, int, LeakTerm]]) -> list[tuple[int, int, LeakTerm]]:
+    """Non-overlapping spans, the earliest (and then longest) first."""
+    kept: list[tuple[int, int, LeakTerm]] = []
+    for start, end, term in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if kept and start < kept[-1][1]:
+            if end > kept[-1][1]:
+                kept[-1] = (kept[-1][0], end, kept[-1][2])
+            continue
+        kept.append((start, end, term))
+    return kept
+
+
+def _line_hint(text: str, key: str) -> int:
+    """The first line of ``text`` whose own decoded skeleton holds ``key`` (else 1)."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if any(key in _skeleton(view) for view in decoded_views(line)):
+            return number
+    return 1
+
+
+def _private_keys(text: str) -> list[LeakTerm]:
+    """A secret term for each kind of private-key block in ``text`` (any decoded view)."""
+    views = decoded_views(text)
+    return [
+        LeakTerm("secret", label, label)
+        for shape, label in _PRIVATE_KEY_SHAPES
+        if any(shape.search(view) for view in views)
+    ]
+
+
+# -- terms of drafts -----------------------------------------------------------------------
+
+
+def _weight(text: str) -> int:
+    """Length with CJK characters counted double (they carry a word's worth each)."""
+    return sum(2 if ord(char) > 0x2E80 else 1 for char in _NON_ALNUM.sub("", text))
+
+
+def title_phrases(title: str, exclude: Iterable[str] = ()) -> list[str]:
+    """The distinctive parts of a title: the whole title, and each phrase between
+    punctuation long enough to identify the vulnerability. Phrases contained in ``exclude``
+    (product and vendor names, text already public) are not distinctive."""
+    excluded = [_skeleton(unicodedata.normalize("NFKC", e)) for e in exclude if e]
+    found: list[str] = []
+    title = " ".join(title.split())
+    if _weight(title) >= MIN_TITLE_CHARS:
+        found.append(title)
+    for part in _PHRASE_SPLIT.split(title):
+        phrase = part.strip(" -–—")
+        if phrase == title or _weight(phrase) < MIN_PHRASE_WEIGHT:
+            continue
+        key = _skeleton(unicodedata.normalize("NFKC", phrase))
+        if any(key in public for public in excluded):
+            continue
+        found.append(phrase)
+    return found
+
+
+def _as_strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+def raw_fields(plaintext: str) -> dict[str, list[str]]:
+    """``id``, ``title``, ``cve``, ``aliases`` and product names read from a draft's front
+    matter as leniently as possible: the draft need not validate (a draft saved without a
+    release date still has a secret title). Falls back to a line-by-line reading when the
+    YAML itself does not load."""
+    from advpub.model.frontmatter import load_front_matter
+
+    fields: dict[str, list[str]] = {"id": [], "title": [], "cve": [], "aliases": [], "names": []}
+    try:
+        data = load_front_matter(plaintext).data
+    except Exception:  # a hostile draft must not stop the guard: read it line by line
+        data = None
+    if isinstance(data, Mapping):
+        for key in ("id", "title", "cve", "aliases"):
+            fields[key] = _as_strings(data.get(key))
+        for item in data.get("affected") or () if isinstance(data.get("affected"), list) else ():
+            if isinstance(item, Mapping):
+                fields["names"].extend(_as_strings(item.get("vendor")))
+                fields["names"].extend(_as_strings(item.get("product")))
+        return fields
+    current: str | None = None
+    for line in plaintext.splitlines()[:400]:
+        match = re.match(r"^(id|title|cve|aliases)\s*:\s*(.*)$", line)
+        if match:
+            current = match.group(1)
+            value = match.group(2).strip().strip("'\"")
+            if value.startswith("["):
+                fields[current].extend(
+                    v.strip().strip("'\"") for v in value.strip("[]").split(",") if v.strip()
+                )
+            elif value:
+                fields[current].append(value)
+            continue
+        item = re.match(r"^\s+-\s+(.*)$", line)
+        if item and current in ("cve", "aliases"):
+            fields[current].append(item.group(1).strip().strip("'\""))
+        elif line and not line[0].isspace():
+            current = None
+    return fields
+
+
+def draft_terms(draft: Draft, known_public: Iterable[str] = ()) -> list[LeakTerm]:
+    """The terms of one draft: its id (from the file name, so even an unreadable draft has
+    one), and when it decrypts its CVEs, aliases, title and distinctive title phrases.
+
+    A draft that decrypts but does not validate is read from its raw front matter, and every
+    CVE id and alias-shaped string in its text is a term too: invalid front matter must not
+    open a hole in the guard.
     """
+    from advpub.model.frontmatter import split_front_matter
+
+    terms = [LeakTerm("id", draft.id, draft.id)]
+    adv = draft.advisory
+    public = list(known_public)
+    if adv is not None and not draft.violations:
+        names = [n for a in adv.affected for n in (a.vendor, a.product) if n]
+        terms.extend(LeakTerm("cve", draft.id, cve) for cve in adv.cve)
+        terms.extend(LeakTerm("alias", draft.id, alias) for alias in adv.aliases)
+        terms.extend(
+            LeakTerm("title", draft.id, p) for p in title_phrases(adv.title, [*names, *public])
+        )
+        return terms
+    if not draft.plaintext:
+        return terms
+    raw = raw_fields(draft.plaintext)
+    terms.extend(LeakTerm("id", draft.id, i) for i in raw["id"] if i and i != draft.id)
+    cves = {c.upper() for c in raw["cve"] if c} | {
+        c.upper() for c in _CVE_IN_TEXT.findall(draft.plaintext)
+    }
+    terms.extend(LeakTerm("cve", draft.id, cve) for cve in sorted(cves))
+    # Alias shapes only in the front matter: a body may cite other, public JVN or GHSA ids.
+    head = split_front_matter(draft.plaintext)
+    aliases = {a for a in raw["aliases"] if a} | set(
+        _ALIAS_IN_TEXT.findall(head[0] if head is not None else draft.plaintext[:4000])
+    )
+    terms.extend(LeakTerm("alias", draft.id, alias) for alias in sorted(aliases))
+    for title in raw["title"]:
+        terms.extend(
+            LeakTerm("title", draft.id, p) for p in title_phrases(title, [*raw["names"], *public])
+        )
+    return terms
+
+
+def terms_from_drafts(drafts: Sequence[Draft], known_public: Iterable[str] = ()) -> LeakTerms:
+    """The terms of every draft (see :func:`draft_terms`) and every secret in reach.
+
+    ``known_public`` is text already published (titles, products of released advisories):
+    a title phrase it contains identifies nothing and is not a term.
+    """
+    public = list(known_public)
     terms: list[LeakTerm] = []
     for draft in drafts:
-        terms.append(LeakTerm("id", draft.id, draft.id))
-        adv = draft.advisory
-        if adv is not None:
-            terms.extend(LeakTerm("cve", draft.id, cve) for cve in adv.cve)
-            terms.extend(LeakTerm("alias", draft.id, alias) for alias in adv.aliases)
-            if len(adv.title) >= MIN_TITLE_CHARS:
-                terms.append(LeakTerm("title", draft.id, adv.title))
-        elif draft.plaintext:
-            terms.extend(
-                LeakTerm("cve", draft.id, cve)
-                for cve in sorted(set(_CVE_IN_TEXT.findall(draft.plaintext)))
-            )
+        terms.extend(draft_terms(draft, public))
+    terms.extend(secret_terms())
     return LeakTerms(terms)
+
+
+# -- secrets ---------------------------------------------------------------------------------
+
+
+def secret_terms(
+    environ: Mapping[str, str] | None = None, identity_texts: Iterable[str] = ()
+) -> list[LeakTerm]:
+    """Secrets that must never leave: tokens and advpub secrets in the environment (by
+    variable name), and the age identities in the environment or the identity files given.
+
+    Private-key blocks are found by shape in any text (see :meth:`LeakTerms.find`).
+    """
+    from advpub.embargo.identity import IDENTITY_FILE_ENV, default_identity_file
+
+    env = os.environ if environ is None else environ
+    found: dict[str, LeakTerm] = {}
+
+    def add(value: str, label: str) -> None:
+        value = value.strip()
+        if len(value) >= MIN_SECRET_CHARS and not any(c.isspace() for c in value):
+            found.setdefault(value, LeakTerm("secret", label, value))
+
+    texts = list(identity_texts)
+    for name, value in env.items():
+        if not value or not _SECRET_ENV_NAME.search(name) or _NOT_SECRET_ENV_NAME.search(name):
+            continue
+        secrets = [m.group(0) for m in _PRIVATE_KEY_SHAPES[0][0].finditer(value)]
+        if secrets or "PRIVATE KEY" in value or "\n" in value.strip():
+            # A key file's text: its comments (the public key) are not secret.
+            for secret in secrets:
+                add(secret, f"${name}")
+            continue
+        add(value, f"${name}")
+    if environ is None:
+        for candidate in (env.get(IDENTITY_FILE_ENV), str(default_identity_file())):
+            if candidate:
+                with contextlib.suppress(OSError, UnicodeDecodeError):
+                    texts.append(Path(candidate).read_text(encoding="utf-8"))
+    for text in texts:
+        for match in _PRIVATE_KEY_SHAPES[0][0].finditer(text):
+            add(match.group(0), "your age identity")
+    return list(found.values())
+
+
+# -- folders -------------------------------------------------------------------------------
 
 
 def scan_folder(
     folder: Path, terms: LeakTerms, skip: frozenset[str] = frozenset()
 ) -> Iterator[LeakHit]:
-    """Every file under ``folder`` that mentions a term (reading each file once).
+    """Every file under ``folder`` whose content or relative path mentions a term (reading
+    each file once).
 
     ``skip`` holds paths relative to ``folder`` (with ``/``) known to be clean already: files
-    an earlier scan with the same terms passed and that have not changed since.
+    an earlier scan with the same terms passed and that have not changed since. Their names
+    are still checked (it costs nothing).
     """
     if not terms:
         return
     for rel in _files(folder):
+        path = folder / rel
+        for term in terms.find_name(rel):
+            yield LeakHit(f"{path} (file name)", term)
         if rel in skip:
             continue
-        path = folder / rel
         try:
             data = path.read_bytes()
         except OSError:

@@ -13,7 +13,9 @@ TERMS = LeakTerms([ID, CVE, TITLE_EN, TITLE_JA])
 
 def test_ids_match_whole_words_only() -> None:
     assert TERMS.find("see ADV-2026-0042.") == [ID]
-    assert TERMS.find("see ADV-2026-00421 and XADV-2026-0042 and ADV-2026-0042-b") == []
+    assert TERMS.find("see ADV-2026-00421 and XADV-2026-0042 and ADV-2026-00420") == []
+    # A suffix after a separator still names the draft (a tag `ADV-2026-0042-fixed` leaks).
+    assert TERMS.find("ADV-2026-0042-b") == [ID]
     assert TERMS.find("のADV-2026-0042について") == [ID]
 
 

@@ -1,11 +1,12 @@
-"""The leak scanner's prefilter finds exactly what the plain exact matcher finds."""
+"""The leak guard's prefilter finds exactly what the plain exact matcher finds."""
 
 from __future__ import annotations
 
 import random
 import re
+import unicodedata
 
-from advpub.leaks import LeakTerm, LeakTerms, _alternative, _normalize
+from advpub.leaks import LeakTerm, LeakTerms, _skeleton, _term_regex, decoded_views
 
 TERMS = [
     LeakTerm("id", "ADV-2026-0001", "ADV-2026-0001"),
@@ -28,6 +29,9 @@ PIECES = [
     "Heap overflow in the Frobnicator",
     "さくらビューアにおけるクロスサイトスクリプティング",
     "これはさくらビューアにおけるクロスサイトスクリプティングです",
+    "&amp;",
+    "%20",
+    "<b>",
     "x",
     "-",
     " ",
@@ -37,18 +41,15 @@ PIECES = [
 ]
 
 
-def reference(terms: list[LeakTerm], text: str) -> list[tuple[LeakTerm, int]]:
-    """The scanner before the prefilter: one exact alternation over the raw text."""
-    by_text: dict[str, LeakTerm] = {}
+def reference(terms: list[LeakTerm], text: str) -> set[str]:
+    """The guard without its prefilter: every term's exact matcher over every view."""
+    found: set[str] = set()
     for term in terms:
-        by_text.setdefault(_normalize(term.text), term)
-    pattern = "|".join(_alternative(t) for t in sorted(by_text, key=len, reverse=True))
-    found: dict[str, tuple[LeakTerm, int]] = {}
-    for match in re.finditer(pattern, text, re.IGNORECASE):
-        key = _normalize(match.group(0))
-        if key in by_text and key not in found:
-            found[key] = (by_text[key], text.count("\n", 0, match.start()) + 1)
-    return list(found.values())
+        key = _skeleton(unicodedata.normalize("NFKC", term.text))
+        regex = re.compile(_term_regex(key), re.IGNORECASE)
+        if any(regex.search(view) for view in decoded_views(text)):
+            found.add(key)
+    return found
 
 
 def test_prefilter_agrees_with_the_exact_matcher_on_random_texts() -> None:
@@ -58,8 +59,8 @@ def test_prefilter_agrees_with_the_exact_matcher_on_random_texts() -> None:
     for _ in range(400):
         text = "".join(rng.choice(PIECES) for _ in range(rng.randint(1, 12)))
         expected = reference(TERMS, text)
-        assert terms.locate(text) == expected, text
-        assert terms.find(text) == [term for term, _line in expected], text
+        found = {_skeleton(unicodedata.normalize("NFKC", t.text)) for t in terms.find(text)}
+        assert found == expected, text
         hits += bool(expected)
     assert hits > 100  # the random texts do exercise matches
 
@@ -72,8 +73,8 @@ def test_overlapping_and_prefix_terms_are_all_found() -> None:
         ("ADV-2026-0001", "id"),
         ("ADV-2026-0001", "title"),
         ("ADV-2026-00012", "id"),
+        ("ADV-2026-00013", "title"),
     ]
-    # A term inside another's match is found wherever it stands alone.
     assert [t.draft_id for t in terms.find("overflow in the frobnicator")] == ["ADV-2026-00013"]
 
 

@@ -116,16 +116,24 @@ class EmbargoStore:
         return str(path)
 
     def draft_path(self, ident: str) -> Path:
-        """Where the draft of ``ident`` lives; refuses path-like ids."""
+        """Where the draft of ``ident`` lives (``embargo/<ID>.md.age``, or the one file of
+        that name in a sub-folder when there is one); refuses path-like ids."""
         if not ident or "/" in ident or "\\" in ident or ident.startswith(".") or ".." in ident:
             raise EmbargoError(f"{ident!r} is not a draft id (it looks like a path)")
-        return self.folder / f"{ident}{DRAFT_SUFFIX}"
+        path = self.folder / f"{ident}{DRAFT_SUFFIX}"
+        if not path.exists() and self.folder.is_dir():
+            nested = [p for p in self.draft_files() if p.name == path.name]
+            if len(nested) == 1:
+                return nested[0]
+        return path
 
     def draft_files(self) -> list[Path]:
-        """Every ``*.md.age`` file, sorted by name."""
+        """Every ``*.md.age`` file, in sub-folders too (a draft filed in
+        ``embargo/vendor-a/`` is still a draft), sorted by name then path."""
         if not self.folder.is_dir():
             return []
-        return sorted(p for p in self.folder.glob(f"*{DRAFT_SUFFIX}") if p.is_file())
+        found = (p for p in self.folder.rglob(f"*{DRAFT_SUFFIX}") if p.is_file())
+        return sorted(found, key=lambda p: (p.name, p.as_posix()))
 
     def ids(self) -> list[str]:
         """The ids of every draft (from file names)."""

@@ -25,6 +25,7 @@ from advpub.model.advisory import (
     Revision,
     Withdrawn,
 )
+from advpub.model.aliases import alias_problem
 from advpub.model.frontmatter import MAX_FILE_BYTES, load_front_matter
 from advpub.model.options import ModelOptions
 from advpub.model.timeutil import DateValueError, parse_date, parse_instant
@@ -298,6 +299,14 @@ class _Checker:
             return None
         return text
 
+    def _alias(self, text: str, where: str) -> str | None:
+        problem = alias_problem(text)
+        if problem is not None:
+            shown = repr(text) if len(text) <= 40 else f"{text[:37]!r}…"
+            self.add(where, "alias-format", f"{shown} is not a valid alias: it {problem}")
+            return None
+        return text
+
     def _cwe(self, text: str, where: str) -> str | None:
         if not CWE_RE.match(text):
             self.add(where, "cwe-format", f"{text!r} is not a CWE id; use CWE-N (e.g. CWE-79)")
@@ -469,7 +478,7 @@ class _Checker:
         fix = self._fix(m["fix"]) if m.get("fix") is not None else None
         cves = self.strings(m.get("cve"), "cve", self._cve)
         cwes = self.strings(m.get("cwe"), "cwe", self._cwe)
-        aliases = self.strings(m.get("aliases"), "aliases")
+        aliases = self.strings(m.get("aliases"), "aliases", self._alias)
         scores = self.records(m.get("cvss"), "cvss", self._cvss, F.CVSS_KEYS, ("vector",))
         affected = self.records(
             m.get("affected"), "affected", self._affected, F.AFFECTED_KEYS, ("product",)

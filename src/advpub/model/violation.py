@@ -43,6 +43,7 @@ RULE_DESCRIPTIONS: dict[str, str] = {
     "id-filename": "the id differs from the file name",
     "duplicate-id": "the id is used by another file",
     "cve-format": "a CVE id is malformed",
+    "alias-format": "an alias is malformed or contains markup",
     "cwe-format": "a CWE id is malformed",
     "cvss-vector": "a CVSS vector is invalid",
     "cvss-score": "a CVSS score does not match its vector",
