@@ -39,7 +39,7 @@ _CVE_IN_TEXT = re.compile(r"CVE-\d{4}-\d{4,}", re.IGNORECASE)
 # Alias shapes found in the text of a draft that does not validate (its aliases: field may
 # be unreadable); the same schemes the model validates.
 _ALIAS_IN_TEXT = re.compile(
-    r"JVN(?:VU|TA|DB)?#[0-9A-Za-z-]+|JVNDB-\d{4}-\d+|GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}",
+    r"JVN(?:VU|TA|DB)?#[0-9A-Za-z-]+|JVNDB-\d{4}-\d+|GHSA(?:-[0-9a-z]{4}){3}",
     re.IGNORECASE,
 )
 MIN_TITLE_CHARS = 12  # shorter titles (and title phrases) would match ordinary words
@@ -142,10 +142,25 @@ def _unescape_backslashes(text: str) -> str:
     return _BACKSLASH_ESCAPE.sub(one, text)
 
 
+def _nfkc(text: str) -> str:
+    if text.isascii() or unicodedata.is_normalized("NFKC", text):
+        return text
+    return unicodedata.normalize("NFKC", text)
+
+
 def decoded_views(text: str) -> list[str]:
-    """``text`` as written, fully decoded (entities, backslash escapes and percent-encoding,
-    repeatedly, for nested encodings), and decoded with markup tags removed; each in NFKC
-    form (full-width letters and digits become ASCII). Duplicates are dropped."""
+    """``text`` in NFKC form (full-width letters and digits become ASCII), then fully decoded
+    (entities, backslash escapes and percent-encoding, repeatedly, for nested encodings),
+    then decoded with markup tags removed. Unchanged views are dropped. (A ``+`` written for
+    a space needs no view of its own: nothing but letters and digits counts inside a term.)"""
+    return _decode(text)[0]
+
+
+def _decode(text: str) -> tuple[list[str], str]:
+    """:func:`decoded_views` and the text the prefilter reads: the most decoded view, and,
+    when markup was removed, the decoded view before that too (removing a tag removes its
+    attribute values as well: ``<meta content="...">``)."""
+    text = _nfkc(text)
     views = [text]
     decoded = text
     for _ in range(4):
@@ -159,15 +174,13 @@ def decoded_views(text: str) -> list[str]:
         if decoded == before:
             break
     if decoded != text:
-        views.append(decoded)
+        views.append(_nfkc(decoded))
     if "<" in decoded:
-        stripped = _TAG.sub(" ", decoded)
-        if stripped != decoded:
+        stripped = _TAG.sub(" ", views[-1])
+        if stripped != views[-1]:
             views.append(stripped)
-    if "+" in decoded:
-        # Query strings and form data write a space as "+".
-        views.append(decoded.replace("+", " "))
-    return [unicodedata.normalize("NFKC", view) for view in views]
+            return views, f"{views[-2]}\n{stripped}"
+    return views, views[-1]
 
 
 def _skeleton(text: str) -> str:
@@ -245,7 +258,7 @@ class LeakTerms:
         kept: list[LeakTerm] = []
         self._by_key: dict[str, LeakTerm] = {}
         for term in terms:
-            key = _skeleton(unicodedata.normalize("NFKC", term.text))
+            key = _skeleton(_nfkc(term.text))
             if not key:
                 continue
             kept.append(term)
@@ -255,15 +268,26 @@ class LeakTerms:
                 self._by_key[key] = term
         self.terms = tuple(kept)
         self._exact: dict[str, re.Pattern[str]] = {}
+        # The prefilter reads only the most decoded view (tags removed), so it looks for each
+        # term without the tags the term itself may hold (a title "... <frob> ...").
+        self._by_loose: dict[str, list[str]] = {}
+        for key, term in self._by_key.items():
+            loose = _skeleton(_TAG.sub(" ", _nfkc(term.text))) or key
+            self._by_loose.setdefault(loose, []).append(key)
         self._prefilter: re.Pattern[str] | None = (
-            re.compile(_trie_pattern(self._by_key)) if self._by_key else None
+            re.compile(_trie_pattern(self._by_loose)) if self._by_loose else None
         )
         # ``_candidates`` searches again one character after each match start; the greedy
         # trie gives the longest term there, and ``_prefixes`` adds the shorter ones.
         self._prefixes: dict[str, tuple[str, ...]] = {
-            key: tuple(k for k in self._by_key if key.startswith(k)) for key in self._by_key
+            loose: tuple(
+                k
+                for other in self._by_loose
+                if loose.startswith(other)
+                for k in self._by_loose[other]
+            )
+            for loose in self._by_loose
         }
-        self.has_secrets = any(t.kind == "secret" for t in self.terms)
 
     def __bool__(self) -> bool:
         return bool(self.terms)
@@ -272,10 +296,11 @@ class LeakTerms:
         """These terms and ``extra``."""
         return LeakTerms([*self.terms, *extra])
 
-    def _candidates(self, view: str) -> frozenset[str]:
-        """The term keys occurring in the skeleton of ``view`` (no edge checks)."""
+    def _candidates(self, view: str) -> list[str]:
+        """The keys of the terms whose letters and digits occur, in order and adjacent, in
+        the skeleton of ``view`` (no edge checks): a superset of the real matches."""
         if self._prefilter is None:
-            return frozenset()
+            return []
         skeleton = _skeleton(view)
         search = self._prefilter.search
         found: set[str] = set()
@@ -283,7 +308,8 @@ class LeakTerms:
         while match is not None:
             found.add(match.group(0))
             match = search(skeleton, match.start() + 1)
-        return frozenset(k for key in found if key for k in self._prefixes.get(key, ()))
+        keys = {k for loose in found if loose for k in self._prefixes.get(loose, ())}
+        return sorted(keys, key=len, reverse=True)
 
     def _exact_regex(self, key: str) -> re.Pattern[str]:
         regex = self._exact.get(key)
@@ -291,18 +317,23 @@ class LeakTerms:
             regex = self._exact[key] = re.compile(_term_regex(key), re.IGNORECASE)
         return regex
 
-    def _view_matches(self, view: str) -> Iterator[tuple[str, int, int]]:
-        """``(key, start, end)`` of every term occurrence in one view."""
-        for key in sorted(self._candidates(view), key=len, reverse=True):
+    def _view_matches(self, view: str, keys: Sequence[str]) -> Iterator[tuple[str, int, int]]:
+        """``(key, start, end)`` of every occurrence of the terms ``keys`` in one view."""
+        for key in keys:
             for match in self._exact_regex(key).finditer(view):
                 yield key, match.start(), match.end()
 
-    def _matches(self, text: str) -> Iterator[tuple[str, LeakTerm, int]]:
+    def _matches(
+        self, text: str, views: list[str], prefilter: str
+    ) -> Iterator[tuple[str, LeakTerm, int]]:
         """``(key, term, line)`` of every occurrence, in every decoded view of ``text``."""
         if not self._by_key:
             return
-        for number, view in enumerate(decoded_views(text)):
-            for key, start, _end in self._view_matches(view):
+        keys = self._candidates(prefilter)
+        if not keys:
+            return
+        for number, view in enumerate(views):
+            for key, start, _end in self._view_matches(view, keys):
                 # Lines are exact in the text as written (view 0) and close elsewhere.
                 line = view.count("\n", 0, start) + 1 if number == 0 else _line_hint(text, key)
                 yield key, self._by_key[key], line
@@ -310,19 +341,21 @@ class LeakTerms:
     def find(self, text: str) -> list[LeakTerm]:
         """Every distinct term that occurs in ``text`` (in any of its decoded forms)."""
         found: dict[str, LeakTerm] = {}
-        for key, term, _line in self._matches(text):
+        views, prefilter = _decode(text)
+        for key, term, _line in self._matches(text, views, prefilter):
             found.setdefault(key, term)
-        for term in _private_keys(text):
+        for term in _private_keys(views):
             found.setdefault(f"\0{term.draft_id}", term)
         return list(found.values())
 
     def locate(self, text: str) -> list[tuple[LeakTerm, int]]:
         """Every distinct term in ``text`` with the line (1-based) of its first occurrence."""
         found: dict[str, tuple[LeakTerm, int]] = {}
-        for key, term, line in self._matches(text):
+        views, prefilter = _decode(text)
+        for key, term, line in self._matches(text, views, prefilter):
             if key not in found or line < found[key][1]:
                 found[key] = (term, line)
-        for term in _private_keys(text):
+        for term in _private_keys(views):
             found.setdefault(f"\0{term.draft_id}", (term, 1))
         return sorted(found.values(), key=lambda item: item[1])
 
@@ -345,11 +378,12 @@ class LeakTerms:
             if not self.find(line):
                 lines.append(line)
                 continue
+            cleaned = _nfkc(line)
+            keys = sorted({_skeleton(_nfkc(t.text)) for t in self.terms}, key=len, reverse=True)
             spans = sorted(
                 (start, end, self._by_key[key])
-                for key, start, end in self._view_matches(unicodedata.normalize("NFKC", line))
+                for key, start, end in self._view_matches(cleaned, keys)
             )
-            cleaned = unicodedata.normalize("NFKC", line)
             for start, end, term in reversed(_outermost(spans)):
                 mark = "[secret]" if term.kind == "secret" else "[embargoed]"
                 cleaned = cleaned[:start] + mark + cleaned[end:]
@@ -383,9 +417,10 @@ def _line_hint(text: str, key: str) -> int:
     return 1
 
 
-def _private_keys(text: str) -> list[LeakTerm]:
-    """A secret term for each kind of private-key block in ``text`` (any decoded view)."""
-    views = decoded_views(text)
+def _private_keys(views: Sequence[str]) -> list[LeakTerm]:
+    """A secret term for each kind of private-key block in any of ``views``."""
+    if not any("PRIVATE" in v or "SECRET-KEY-1" in v or "secret-key-1" in v for v in views):
+        return []
     return [
         LeakTerm("secret", label, label)
         for shape, label in _PRIVATE_KEY_SHAPES
@@ -401,11 +436,89 @@ def _weight(text: str) -> int:
     return sum(2 if ord(char) > 0x2E80 else 1 for char in _NON_ALNUM.sub("", text))
 
 
+# Words that describe almost every vulnerability: a phrase made only of these (and short
+# words) names nothing in particular ("command injection in the web console").
+_COMMON_VOCABULARY = """
+    a an the in on of for to via by with and or from into at as is are be when after before
+    within without through under over its their this that which while using used can may
+    allows allow allowing lets could possible potential multiple several various certain
+    some other issue issues problem problems flaw flaws bug bugs weakness vulnerability
+    vulnerabilities vulnerable security advisory update updates fix fixed patch
+    remote local unauthenticated authenticated unauthorized authorized arbitrary crafted
+    malicious attacker attackers user users admin administrator administrative
+    code command commands execution execute injection inject sql os shell script scripting
+    cross site xss csrf request forgery ssrf server side client redirect open
+    traversal path directory file files upload download read write deletion delete
+    disclosure information leak exposure sensitive data credentials password passwords
+    authentication authorization bypass access control privilege privileges escalation
+    elevation missing improper incorrect insufficient insecure weak default hardcoded
+    hard coded validation input output handling check checks verification neutralization
+    denial service dos crash crashes memory corruption buffer heap stack overflow
+    underflow integer out bounds use free double null pointer dereference race condition
+    deserialization untrusted xml external entity xxe template resource consumption
+    exhaustion infinite loop recursion uncontrolled format string type confusion
+    cleartext plaintext storage transmission encryption cryptographic certificate
+    session fixation hijacking clickjacking spoofing tampering replay timing side-channel
+    web console interface page portal panel api endpoint component module plugin
+    extension library function feature service daemon application app firmware device
+    devices router camera printer software product products version versions
+    management configuration settings parameter parameters header headers cookie
+"""
+_COMMON_WORDS = frozenset(_COMMON_VOCABULARY.split())
+# The same for Japanese titles (JVN's wording).
+_COMMON_JA = (
+    "における",
+    "に関する",
+    "複数の",
+    "脆弱性",
+    "クロスサイトスクリプティング",
+    "クロスサイトリクエストフォージェリ",
+    "ディレクトリトラバーサル",
+    "パストラバーサル",
+    "コマンドインジェクション",
+    "インジェクション",
+    "認証回避",
+    "認証不備",
+    "権限昇格",
+    "情報漏えい",
+    "サービス運用妨害",
+    "バッファオーバーフロー",
+    "オーバーフロー",
+    "任意のコード実行",
+    "任意のコマンド実行",
+    "任意のファイル",
+    "不適切な",
+    "アクセス制限不備",
+    "の",
+    "が",
+    "に",
+    "を",
+    "で",
+    "と",
+    "へ",
+)
+
+
+def _is_distinctive(phrase: str) -> bool:
+    """True when ``phrase`` has a word beyond the common vocabulary of advisories."""
+    rest = phrase.casefold()
+    for common in _COMMON_JA:
+        rest = rest.replace(common, " ")
+    for word in re.findall(r"\w+", rest):
+        if word.isascii():
+            if word not in _COMMON_WORDS and not word.isdigit() and len(word) > 2:
+                return True
+        elif _weight(word) >= 4:
+            return True
+    return False
+
+
 def title_phrases(title: str, exclude: Iterable[str] = ()) -> list[str]:
     """The distinctive parts of a title: the whole title, and each phrase between
-    punctuation long enough to identify the vulnerability. Phrases contained in ``exclude``
-    (product and vendor names, text already public) are not distinctive."""
-    excluded = [_skeleton(unicodedata.normalize("NFKC", e)) for e in exclude if e]
+    punctuation long enough to identify the vulnerability and not made of the common
+    vocabulary of advisories only. Phrases contained in ``exclude`` (product and vendor
+    names, text already public) are not distinctive either."""
+    excluded = [_skeleton(_nfkc(e)) for e in exclude if e]
     found: list[str] = []
     title = " ".join(title.split())
     if _weight(title) >= MIN_TITLE_CHARS:
@@ -414,8 +527,8 @@ def title_phrases(title: str, exclude: Iterable[str] = ()) -> list[str]:
         phrase = part.strip(" -–—")
         if phrase == title or _weight(phrase) < MIN_PHRASE_WEIGHT:
             continue
-        key = _skeleton(unicodedata.normalize("NFKC", phrase))
-        if any(key in public for public in excluded):
+        key = _skeleton(_nfkc(phrase))
+        if not _is_distinctive(phrase) or any(key in public for public in excluded):
             continue
         found.append(phrase)
     return found

@@ -235,14 +235,22 @@ def test_redact_replaces_terms_and_withholds_lines_it_cannot_cut() -> None:
 
 
 def test_title_phrases_leave_out_product_names_and_public_text() -> None:
-    title = "Example Router Pro Max: command injection in the web console"
+    title = "Example Router Pro Max: command injection in the frobnicator console"
     assert title_phrases(title, ["Example Router Pro Max"]) == [
         title,
-        "command injection in the web console",
+        "command injection in the frobnicator console",
     ]
     assert title_phrases(title) == [
         title,
         "Example Router Pro Max",
-        "command injection in the web console",
+        "command injection in the frobnicator console",
+    ]
+    public = ["Other advisory: command injection in the frobnicator console"]
+    assert title_phrases(title, public) == [title, "Example Router Pro Max"]
+    # A phrase of words every advisory uses names nothing in particular.
+    generic = "Example Router Pro Max: command injection in the web console"
+    assert title_phrases(generic) == [generic, "Example Router Pro Max"]
+    assert title_phrases("さくらビューア: 複数のクロスサイトスクリプティングの脆弱性") == [
+        "さくらビューア: 複数のクロスサイトスクリプティングの脆弱性"
     ]
     assert title_phrases("Short: title") == []

@@ -21,7 +21,7 @@ SCHEMES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("JVNDB-", re.compile(r"JVNDB-\d{4}-\d{6}"), "JVNDB-2026-000123"),
     (
         "GHSA-",
-        re.compile(r"GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}", re.IGNORECASE),
+        re.compile(r"GHSA(?:-[0-9a-z]{4}){3}", re.IGNORECASE),
         "GHSA-xxxx-xxxx-xxxx",
     ),
     ("CVE-", re.compile(r"CVE-\d{4}-\d{4,}"), "CVE-2026-12345"),
