@@ -175,7 +175,7 @@ def _decode(text: str) -> tuple[list[str], str]:
             break
     if decoded != text:
         views.append(_nfkc(decoded))
-    if "<" in decoded:
+    if "<" in views[-1]:
         stripped = _TAG.sub(" ", views[-1])
         if stripped != views[-1]:
             views.append(stripped)
