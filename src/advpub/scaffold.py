@@ -41,8 +41,9 @@ draft from `embargo/` to `advisories/<YYYY>/<ID>.md` once its release instant ha
 and its fix is verified. Do not write advisories here by hand while they are embargoed:
 draft them with `advpub new` (stored encrypted under `embargo/`).
 
-This folder is also the site's `docs_dir`; the advpub plugin publishes only advisories
-and never turns this README into a page.
+This folder is also the site's `docs_dir`; the advpub plugin publishes only released
+advisories and the images and text files they link to, and never turns this README into a
+page. Keep `_advpub-plugin-required.md`: it makes a build without the plugin fail.
 """
 
 EMBARGO_README = """\

@@ -172,13 +172,15 @@ def config_problems(config: Mapping[str, Any], docs_dir: Path, shown: str) -> li
                 f"mkdocs.yml: markdown_extensions: {name}: includes other files into pages, "
                 f"{skip}; remove it from markdown_extensions"
             )
+    hooks = list(config.get("hooks") or ())
     for name in config.get("plugins") or ():
-        if is_including_plugin(name):
+        # MkDocs lists each hook among the plugins too (reported below, once).
+        if name not in hooks and is_including_plugin(name):
             problems.append(
                 f"mkdocs.yml: plugins: {name}: includes files into pages or generates pages, "
                 f"{skip}; remove it from plugins"
             )
-    for hook in config.get("hooks") or ():
+    for hook in hooks:
         problems.append(
             f"mkdocs.yml: hooks: {hook}: runs code that can change pages and files, {skip}; "
             "remove it from hooks"
