@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from mkdocs.config import load_config
@@ -166,6 +167,7 @@ def test_include_plugins_hooks_and_serve_only_settings_are_refused(tmp_path: Pat
         "hooks": ["hooks/pages.py"],
         "draft_docs": "drafts/\n",
         "extra_templates": ["sitemap-extra.html"],
+        "theme": SimpleNamespace(custom_dir=str(docs / "overrides")),
     }
     gate = "bypassing the release gate"
     assert config_problems(config, docs, "advisories") == [
@@ -189,6 +191,8 @@ def test_include_plugins_hooks_and_serve_only_settings_are_refused(tmp_path: Pat
         "gate; remove draft_docs (embargoed advisories belong encrypted under embargo/)",
         "mkdocs.yml: extra_templates: sitemap-extra.html: renders a file of advisories/ as a "
         f"page, {gate}; remove it from extra_templates",
+        f"mkdocs.yml: theme.custom_dir: {docs / 'overrides'} is inside advisories/, whose "
+        f"files would be published as theme files, {gate}; move it out of advisories/",
     ]
 
 

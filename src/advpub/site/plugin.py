@@ -1,10 +1,14 @@
 """The ``advpub`` MkDocs plugin (a thin adapter over advpub.site functions).
 
-Order of events: ``on_config`` reads the settings and shapes the theme, search and nav;
-``on_pre_build`` prepares the output folder (under ``advpub build``: keeps the unchanged
-files of the last build, see :mod:`advpub.site.reuse`); ``on_files`` evaluates the release
-gate for every advisory (failing the build on any refusal), gives advisory pages their URLs
-and adds the generated pages; ``on_page_markdown``/``on_page_content`` render pages from the
+Order of events: ``on_config`` reads the settings, refuses settings that let files skip
+the plugin (:mod:`advpub.site.sources`) and shapes the theme, search and nav;
+``on_pre_build`` refuses links under the docs folder and a missing sentinel page, then
+prepares the output folder (under ``advpub build``: keeps the unchanged files of the last
+build, see :mod:`advpub.site.reuse`); ``on_files`` (last of all plugins) evaluates the
+release gate for every advisory (failing the build on any refusal), removes every other
+file of the docs folder except media a released advisory links to, gives advisory pages
+their URLs and adds the generated pages; ``on_env`` (last) refuses docs files added after
+that; ``on_page_markdown``/``on_page_content`` render pages from the
 model (or take them from the page cache); ``on_post_page`` leaves unchanged pages unwritten;
 ``on_post_build`` (last of all plugins) writes feeds and exports, scans the output for
 embargoed drafts (every file this build wrote; kept files only when the drafts changed) and
@@ -251,11 +255,16 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         return config
 
     def on_pre_build(self, *, config: Any) -> None:
-        """Refuse links and a missing sentinel under the docs folder (before MkDocs lists
-        it, following symbolic links); prepare the output folder: keep unchanged files of
-        the last ``advpub build``."""
+        """Refuse include extensions and plugins (after every plugin's on_config), links
+        and a missing sentinel under the docs folder (before MkDocs lists it, following
+        symbolic links); prepare the output folder: keep unchanged files of the last
+        ``advpub build``."""
         settings = self._settings()
         shown = settings.advisories_dir
+        # Again: plugins whose on_config ran after advpub's may have changed the settings.
+        changed = config_problems(config, Path(config["docs_dir"]), shown)
+        if changed:
+            raise PluginError("\n".join(changed))
         problems = link_problems(settings.advisories_path, shown)
         sentinel = sentinel_problem(settings.advisories_path)
         if sentinel is not None:
