@@ -16,7 +16,7 @@ import pytest
 
 from advpub.cli.main import main
 from advpub.embargo.identity import generate_identity
-from advpub.scaffold import ScaffoldOptions, scaffold_files
+from advpub.scaffold import ScaffoldOptions, scaffold_files, write_scaffold_file
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -122,9 +122,7 @@ def make_repo(path: Path, **options: Any) -> Repo:
     path.mkdir(parents=True, exist_ok=True)
     subprocess.run(["git", "init", "-q", str(path)], check=True)
     for rel, content in scaffold_files(ScaffoldOptions(**options)).items():
-        target = path / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content, encoding="utf-8")
+        write_scaffold_file(path / rel, content)
     return Repo(path)
 
 

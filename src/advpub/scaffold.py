@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 from advpub.errors import AdvpubError
+from advpub.site.sources import SENTINEL_BYTES, SENTINEL_NAME
 
 RECIPIENTS_TEMPLATE = """\
 # Recipients of the encrypted drafts under this folder, one per line:
@@ -40,8 +41,9 @@ draft from `embargo/` to `advisories/<YYYY>/<ID>.md` once its release instant ha
 and its fix is verified. Do not write advisories here by hand while they are embargoed:
 draft them with `advpub new` (stored encrypted under `embargo/`).
 
-This folder is also the site's `docs_dir`; the advpub plugin publishes only advisories
-and never turns this README into a page.
+This folder is also the site's `docs_dir`; the advpub plugin publishes only released
+advisories and the images and text files they link to, and never turns this README into a
+page. Keep `_advpub-plugin-required.md`: it makes a build without the plugin fail.
 """
 
 EMBARGO_README = """\
@@ -113,11 +115,13 @@ def _yaml_str(text: str) -> str:
     return f'"{escaped}"'
 
 
-def scaffold_files(options: ScaffoldOptions) -> dict[str, str]:
-    """Relative path -> content of every file ``init`` writes."""
+def scaffold_files(options: ScaffoldOptions) -> dict[str, str | bytes]:
+    """Relative path -> content of every file ``init`` writes (text, or the bytes of the
+    sentinel page that makes a build without the advpub plugin fail)."""
     return {
         "mkdocs.yml": mkdocs_yml(options),
         "advisories/.gitkeep": "",
+        f"advisories/{SENTINEL_NAME}": SENTINEL_BYTES,
         "embargo/recipients.txt": RECIPIENTS_TEMPLATE,
         ".gitignore": GITIGNORE_TEMPLATE,
     }
@@ -128,7 +132,7 @@ def ci_template(name: str) -> str:
     return resources.files("advpub").joinpath("ci_templates", name).read_text(encoding="utf-8")
 
 
-def init_files(options: ScaffoldOptions) -> dict[str, str]:
+def init_files(options: ScaffoldOptions) -> dict[str, str | bytes]:
     """Everything ``advpub init`` writes: :func:`scaffold_files` plus the READMEs and the
     CI workflows (``.gitattributes`` and the hooks come from :func:`advpub.git.hooks.install`)."""
     files = {rel: content for rel, content in scaffold_files(options).items()}
@@ -141,15 +145,22 @@ def init_files(options: ScaffoldOptions) -> dict[str, str]:
     return files
 
 
-def write_new_file(path: Path, content: str, mode: int = 0o644) -> bool:
-    """Atomically create ``path`` with ``content``; False (and nothing written) if it exists."""
+def write_scaffold_file(path: Path, content: str | bytes) -> None:
+    """Write one scaffold file (text as UTF-8 with LF line ends), creating its folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+
+
+def write_new_file(path: Path, content: str | bytes, mode: int = 0o644) -> bool:
+    """Atomically create ``path`` with ``content`` (text is written as UTF-8); False (and
+    nothing written) if it exists."""
     if path.exists():
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(content)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content.encode("utf-8") if isinstance(content, str) else content)
         Path(tmp).chmod(mode)
         try:
             # link() fails if the target appeared meanwhile: never clobber.

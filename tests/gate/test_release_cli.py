@@ -228,6 +228,7 @@ def test_commit_in_a_repository_without_commits_and_untracked_drafts(
     assert sorted(site.repo.git("status", "--porcelain").stdout.splitlines()) == [
         "?? .gitignore",
         "?? advisories/.gitkeep",
+        "?? advisories/_advpub-plugin-required.md",
         "?? embargo/",
         "?? mkdocs.yml",
     ]

@@ -13,7 +13,7 @@ import pytest
 
 from advpub.embargo.store import EmbargoStore
 from advpub.git.hooks import HOOK_NAMES, MARKER, generic_hook_files, shim_text
-from advpub.scaffold import ScaffoldOptions, scaffold_files
+from advpub.scaffold import ScaffoldOptions, scaffold_files, write_scaffold_file
 from tests.conftest import Key, advisory_text, run_advpub
 from tests.git.hook_helpers import (
     BARE_PATH,
@@ -176,8 +176,7 @@ def test_generic_shim_runs_the_first_python_that_has_advpub(hooked: HookRepo) ->
 def test_install_outside_a_repository_is_a_clear_error(tmp_path: Path) -> None:
     folder = tmp_path / "plain"
     for rel, content in scaffold_files(ScaffoldOptions()).items():
-        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
-        (folder / rel).write_text(content, encoding="utf-8")
+        write_scaffold_file(folder / rel, content)
     env = {"GIT_CEILING_DIRECTORIES": str(tmp_path)}
     done = subprocess.run(
         [sys.executable, "-m", "advpub", "hooks", "install"],

@@ -27,9 +27,12 @@ from tests.gate.test_release_crash import (
 
 from advpub.embargo.store import EmbargoStore
 from advpub.errors import EmbargoError
+from advpub.site.sources import SENTINEL_NAME
 
 Cli = Callable[..., CliResult]
 NOW = "2026-06-01T00:00:00Z"
+# Files the scaffold puts under advisories/ (not advisories).
+KEPT = frozenset({".gitkeep", SENTINEL_NAME})
 ADV1 = IDS[0]
 PUBLIC1 = f"advisories/2026/{ADV1}.md"
 
@@ -155,7 +158,7 @@ def test_release_on_a_failing_disk_keeps_drafts_and_leaves_nothing_partial(
     for ident in IDS:
         assert (site.path / "embargo" / f"{ident}.md.age").is_file()
     advisories = site.path / "advisories"
-    assert [p for p in advisories.rglob("*") if p.is_file() and p.name != ".gitkeep"] == []
+    assert [p for p in advisories.rglob("*") if p.is_file() and p.name not in KEPT] == []
     assert temp_files(site.path) == []
     assert site.head_count() == 1
     # Space again: the next run publishes everything, once.

@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import CliResult, Key, advisory_text
 from tests.gate.gate_helpers import Site, make_site
 
-from advpub.scaffold import ScaffoldOptions, scaffold_files
+from advpub.scaffold import ScaffoldOptions, scaffold_files, write_scaffold_file
 
 Cli = Callable[..., CliResult]
 CANARY = "CANARY-log-8c1f0d"
@@ -236,9 +236,7 @@ def test_unknown_id_is_a_clear_error(history: tuple[Site, dict[str, str]], cli: 
 
 def scaffold(folder: Path) -> None:
     for rel, content in scaffold_files(ScaffoldOptions()).items():
-        target = folder / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content, encoding="utf-8")
+        write_scaffold_file(folder / rel, content)
 
 
 def test_outside_git_is_a_clear_error(tmp_path: Path, cli: Cli) -> None:

@@ -15,6 +15,7 @@ Cli = Callable[..., CliResult]
 
 FIRST_RUN = [
     "wrote mkdocs.yml",
+    "wrote advisories/_advpub-plugin-required.md",
     "wrote embargo/recipients.txt",
     "wrote .gitignore",
     "wrote advisories/README.md",

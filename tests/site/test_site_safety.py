@@ -278,7 +278,13 @@ def test_leak_fails_the_build_and_deletes_the_site(
 
 
 def test_only_advisories_and_images_are_published(tmp_path: Path, cli: Cli) -> None:
-    repo = sample_repo(tmp_path / "repo")
+    linking = Sample(
+        "ADV-2026-0001",
+        "Example NAS: stored cross-site scripting in the file browser",
+        "2026-02-03T09:00:00+09:00",
+        body="## Overview\n\n![The attack](diagram.png)\n",
+    )
+    repo = sample_repo(tmp_path / "repo", samples=(linking,))
     repo.write("advisories/README.md", "# How to write advisories\n\nINTERNAL-NOTE\n")
     repo.write("advisories/2026/poc.html", "<script>alert('poc')</script>")
     repo.write("advisories/2026/poc.svg", "<svg><script>alert('svg')</script></svg>")

@@ -8,6 +8,7 @@ from advpub.checks.embargo_files import EmbargoPlaintextRule
 from advpub.checks.gate import GateRule
 from advpub.checks.history import HistoryRule
 from advpub.checks.leaks import LeakRule
+from advpub.checks.site_files import SiteSentinelRule
 from advpub.model import Violation
 
 
@@ -16,6 +17,7 @@ def default_rules() -> list[CheckRule]:
     return [
         AdvisoryValidationRule(),
         EmbargoPlaintextRule(),
+        SiteSentinelRule(),
         GateRule(),
         LeakRule(),
         HistoryRule(),

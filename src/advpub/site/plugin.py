@@ -1,10 +1,14 @@
 """The ``advpub`` MkDocs plugin (a thin adapter over advpub.site functions).
 
-Order of events: ``on_config`` reads the settings and shapes the theme, search and nav;
-``on_pre_build`` prepares the output folder (under ``advpub build``: keeps the unchanged
-files of the last build, see :mod:`advpub.site.reuse`); ``on_files`` evaluates the release
-gate for every advisory (failing the build on any refusal), gives advisory pages their URLs
-and adds the generated pages; ``on_page_markdown``/``on_page_content`` render pages from the
+Order of events: ``on_config`` reads the settings, refuses settings that let files skip
+the plugin (:mod:`advpub.site.sources`) and shapes the theme, search and nav;
+``on_pre_build`` refuses links under the docs folder and a missing sentinel page, then
+prepares the output folder (under ``advpub build``: keeps the unchanged files of the last
+build, see :mod:`advpub.site.reuse`); ``on_files`` (last of all plugins) evaluates the
+release gate for every advisory (failing the build on any refusal), removes every other
+file of the docs folder except media a released advisory links to, gives advisory pages
+their URLs and adds the generated pages; ``on_env`` (last) refuses docs files added after
+that; ``on_page_markdown``/``on_page_content`` render pages from the
 model (or take them from the page cache); ``on_post_page`` leaves unchanged pages unwritten;
 ``on_post_build`` (last of all plugins) writes feeds and exports, scans the output for
 embargoed drafts (every file this build wrote; kept files only when the drafts changed) and
@@ -71,6 +75,13 @@ from advpub.site.render import Renderer
 from advpub.site.reuse import CSAF_FOLDER, MANIFEST, OutputReuse, empty_folder
 from advpub.site.sanitize import sanitize_html
 from advpub.site.search import merge_entries, search_entry
+from advpub.site.sources import (
+    SENTINEL_NAME,
+    config_problems,
+    link_problems,
+    linked_media,
+    sentinel_problem,
+)
 
 log = logging.getLogger("mkdocs.plugins.advpub")
 
@@ -141,6 +152,19 @@ def _modified() -> bool:
     return True
 
 
+def _docs_test(config: Any) -> Callable[[File], bool]:
+    """A test for "this file comes from the docs folder" by its source path (lexically, no
+    system call per file; the resolved folder too when docs_dir is reached by a link)."""
+    docs_dir = os.path.normpath(config["docs_dir"])
+    prefixes = tuple({docs_dir + os.sep, str(Path(docs_dir).resolve()) + os.sep})
+
+    def in_docs(file: File) -> bool:
+        source = file.abs_src_path
+        return source is not None and os.path.normpath(source).startswith(prefixes)
+
+    return in_docs
+
+
 def _safe_output_path(output: Output) -> PurePosixPath:
     path = PurePosixPath(output.path)
     if path.is_absolute() or ".." in path.parts or not path.parts or "\\" in output.path:
@@ -194,6 +218,8 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         self.reuse: OutputReuse | None = None
         self.reused_pages: set[str] = set()
         self.page_tags: dict[str, tuple[str, str]] = {}
+        # src_uri of every docs-folder file on_files kept (advisories and linked media).
+        self.published_sources: set[str] = set()
 
     # -- configuration -------------------------------------------------------------------
 
@@ -211,6 +237,9 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
                 f"mkdocs.yml: docs_dir: is {docs_dir}, but the advpub plugin publishes "
                 f"{settings.advisories_dir}/; set `docs_dir: {settings.advisories_dir}`"
             )
+        problems = config_problems(config, docs_dir, settings.advisories_dir)
+        if problems:
+            raise PluginError("\n".join(problems))
         theme = config["theme"]
         # Readers' browsers must not call other hosts (Google Fonts by default).
         theme["font"] = False
@@ -226,7 +255,24 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         return config
 
     def on_pre_build(self, *, config: Any) -> None:
-        """Prepare the output folder: keep unchanged files of the last ``advpub build``."""
+        """Refuse include extensions and plugins (after every plugin's on_config), links
+        and a missing sentinel under the docs folder (before MkDocs lists it, following
+        symbolic links); prepare the output folder: keep unchanged files of the last
+        ``advpub build``."""
+        settings = self._settings()
+        shown = settings.advisories_dir
+        # Again: plugins whose on_config ran after advpub's may have changed the settings.
+        changed = config_problems(config, Path(config["docs_dir"]), shown)
+        if changed:
+            raise PluginError("\n".join(changed))
+        problems = link_problems(settings.advisories_path, shown)
+        sentinel = sentinel_problem(settings.advisories_path)
+        if sentinel is not None:
+            problems.append(f"{shown}/{SENTINEL_NAME}: {sentinel}")
+        if problems:
+            raise PluginError(
+                "advpub: refusing to build the site:\n" + "\n".join(f"  {p}" for p in problems)
+            )
         site_dir = Path(config["site_dir"])
         self.reuse = None
         self.reused_pages.clear()
@@ -248,8 +294,13 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
 
     # -- files -------------------------------------------------------------------------
 
+    @event_priority(-100)  # last: files other plugins add are decided here too
     def on_files(self, files: Files, *, config: Any) -> Files:
-        """Gate every advisory, place advisory pages, add the generated pages."""
+        """Gate every advisory, place advisory pages, add the generated pages.
+
+        Every file of the docs folder leaves the build unless it is a released advisory
+        or a media file one links to: README, drafts and excluded files included (MkDocs
+        serves excluded `draft_docs` pages live, and a page it reads skips the plugin)."""
         settings = self._settings()
         try:
             now = build_now()
@@ -271,22 +322,24 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         by_path: dict[Path, Advisory] = {}
         zone = settings.timezone
         advisory_urls: dict[str, str] = {}
-        docs_dir = Path(config["docs_dir"]).resolve()
-        is_docs = {str(docs_dir): True}
+        in_docs = _docs_test(config)
+        media: dict[str, File] = {}
+        released: dict[str, Advisory] = {}
+        shown = settings.advisories_dir
         for file in list(files):
-            if file.src_dir is None:
-                continue
-            if file.src_dir not in is_docs:
-                is_docs[file.src_dir] = Path(file.src_dir).resolve() == docs_dir
-            if not is_docs[file.src_dir]:
-                continue  # theme assets
+            if not in_docs(file):
+                continue  # theme assets, generated files
             if file.inclusion.is_excluded():
-                continue  # dotfiles such as .gitkeep, exclude_docs
+                # dotfiles such as .gitkeep, exclude_docs, draft_docs: never built, never served
+                files.remove(file)
+                continue
             if not file.is_documentation_page():
-                if PurePosixPath(file.src_uri).suffix.lower() not in PUBLISHED_MEDIA:
+                if PurePosixPath(file.src_uri).suffix.lower() in PUBLISHED_MEDIA:
+                    media[file.src_uri] = file
+                else:
                     # HTML, SVG, scripts... would reach readers without sanitising.
                     log.warning(
-                        f"advpub: {settings.advisories_dir}/{file.src_uri}: not published "
+                        f"advpub: {shown}/{file.src_uri}: not published "
                         f"(only advisories and {', '.join(sorted(PUBLISHED_MEDIA))} files are)"
                     )
                     files.remove(file)
@@ -297,7 +350,7 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
                     by_path = {Path(p).resolve(): a for p, a in by_name.items()}
                 adv = by_path.get(Path(file.abs_src_path).resolve())
             if adv is None:
-                # README.md, index.md, _templates...: never published as pages.
+                # README.md, index.md, the sentinel, _templates...: never published as pages.
                 files.remove(file)
                 continue
             file.dest_uri = advisory_dir(adv, zone) + "index.html"
@@ -308,8 +361,18 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
                 # MkDocs without cleaning skips pages whose output is newer than the source;
                 # advpub decides itself (by page-cache key) which pages need not be written.
                 file.is_modified = _modified  # type: ignore[method-assign]
-            self.by_src[file.src_uri] = adv
+            self.by_src[file.src_uri] = released[file.src_uri] = adv
             advisory_urls[adv.id] = file.url
+        linked = linked_media(((src, adv.body) for src, adv in released.items()), media)
+        for src_uri, file in media.items():
+            if src_uri not in linked:
+                # A PoC or screenshot next to an advisory is public only once a released
+                # advisory links to it (info, not a warning: strict builds go on).
+                log.info(
+                    f"advpub: {shown}/{src_uri}: not published (no released advisory links to it)"
+                )
+                files.remove(file)
+        self.published_sources = {*released, *linked}
         missing = [a.id for a in corpus.advisories if a.id not in advisory_urls]
         if missing:
             raise PluginError(f"advpub: advisories not found among the pages: {missing}")
@@ -358,6 +421,24 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         except AdvpubError as exc:
             raise PluginError(str(exc)) from None
         return files
+
+    @event_priority(-100)  # after other plugins: nothing may add docs files after on_files
+    def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
+        """Refuse docs-folder files added after ``on_files`` chose what is published (by a
+        plugin running later): MkDocs would copy or build them without the gate."""
+        in_docs = _docs_test(config)
+        late = sorted(
+            f.src_uri for f in files if in_docs(f) and f.src_uri not in self.published_sources
+        )
+        if late:
+            shown = self._settings().advisories_dir
+            raise PluginError(
+                "advpub: refusing to build the site: another plugin added these files of "
+                f"{shown}/ after advpub chose what is published: "
+                + ", ".join(f"{shown}/{src}" for src in late)
+                + "; remove that plugin from mkdocs.yml"
+            )
+        return env
 
     # -- pages -------------------------------------------------------------------------
 

@@ -45,7 +45,8 @@ def product_words(adv: Advisory) -> str:
 def search_entry(adv: Advisory, location: str) -> dict[str, Any]:
     """One search index entry for an advisory page at ``location`` (site-relative URL).
 
-    Material shows ``title`` and ``text`` as HTML, so both are escaped here.
+    Material shows ``title``, ``text`` and ``tags`` as HTML, so all three are escaped here
+    (an alias is front matter text like any other field).
     """
     # Ids, CVEs and aliases are tags (indexed and boosted): not repeated in the text.
     parts = [adv.summary.strip(), product_words(adv)]
@@ -53,7 +54,7 @@ def search_entry(adv: Advisory, location: str) -> dict[str, Any]:
         "location": location,
         "title": html.escape(adv.title),
         "text": html.escape(" ".join(p for p in parts if p)),
-        "tags": list(adv.identifiers),
+        "tags": [html.escape(ident) for ident in adv.identifiers],
     }
 
 
