@@ -34,6 +34,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from advpub.embargo.drafts import Draft
+from advpub.model import Advisory
 
 _CVE_IN_TEXT = re.compile(r"CVE-\d{4}-\d{4,}", re.IGNORECASE)
 # Alias shapes found in the text of a draft that does not validate (its aliases: field may
@@ -268,12 +269,13 @@ class LeakTerms:
                 self._by_key[key] = term
         self.terms = tuple(kept)
         self._exact: dict[str, re.Pattern[str]] = {}
-        # The prefilter reads only the most decoded view (tags removed), so it looks for each
-        # term without the tags the term itself may hold (a title "... <frob> ...").
+        # The prefilter reads the decoded views (with and without tags), so it looks for each
+        # term as it is and without the tags it may hold itself (a title "... <frob> ...").
         self._by_loose: dict[str, list[str]] = {}
         for key, term in self._by_key.items():
             loose = _skeleton(_TAG.sub(" ", _nfkc(term.text))) or key
-            self._by_loose.setdefault(loose, []).append(key)
+            for prefilter_key in {key, loose}:
+                self._by_loose.setdefault(prefilter_key, []).append(key)
         self._prefilter: re.Pattern[str] | None = (
             re.compile(_trie_pattern(self._by_loose)) if self._by_loose else None
         )
@@ -623,6 +625,16 @@ def draft_terms(draft: Draft, known_public: Iterable[str] = ()) -> list[LeakTerm
             LeakTerm("title", draft.id, p) for p in title_phrases(title, [*raw["names"], *public])
         )
     return terms
+
+
+def public_text(advisories: Iterable[Advisory]) -> list[str]:
+    """What released advisories make public anyway (titles, summaries, products): a title
+    phrase of a draft found in it identifies nothing."""
+    found: list[str] = []
+    for adv in advisories:
+        found.extend((adv.title, adv.summary))
+        found.extend(a.label for a in adv.affected)
+    return found
 
 
 def terms_from_drafts(drafts: Sequence[Draft], known_public: Iterable[str] = ()) -> LeakTerms:

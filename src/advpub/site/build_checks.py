@@ -85,11 +85,14 @@ def scan_site(
     settings: Settings,
     salt: str = "",
     skip: Callable[[str], frozenset[str]] | None = None,
+    known_public: Sequence[str] = (),
 ) -> LeakScan:
-    """Scan every file of the built site for the ids, CVEs, aliases and titles of drafts.
+    """Scan every file of the built site (contents and names) for the ids, CVEs, aliases,
+    titles and secrets the leak guard knows.
 
     ``skip(fingerprint)`` may name files (relative to ``site_dir``) already scanned clean for
-    the same drafts; ``salt`` goes into the fingerprint.
+    the same drafts; ``salt`` goes into the fingerprint. ``known_public``: text the site
+    publishes anyway (released titles, products), so a title phrase it holds is no term.
     """
     from advpub.embargo.drafts import load_drafts
     from advpub.embargo.identity import try_load_identities
@@ -101,8 +104,10 @@ def scan_site(
         return LeakScan(ran=False)
     store = EmbargoStore(settings.embargo_path, settings.root)
     drafts = load_drafts(store, loaded.identities, settings.model_options)
-    fingerprint = drafts_fingerprint(drafts, salt)
-    terms = terms_from_drafts(drafts)
+    # Public text decides which title phrases are terms: a scan is valid for the same text.
+    public_digest = hashlib.sha256("\0".join(known_public).encode()).hexdigest()
+    fingerprint = drafts_fingerprint(drafts, f"{salt}\0{public_digest}")
+    terms = terms_from_drafts(drafts, known_public)
     known_clean = skip(fingerprint) if skip is not None else frozenset()
     hits = tuple(scan_folder(site_dir, terms, known_clean))
     unreadable = tuple(d.shown for d in drafts if not d.is_readable)

@@ -39,6 +39,7 @@ import advpub
 from advpub.config import AdvpubConfig, Settings, settings_from_mkdocs
 from advpub.corpus import load_corpus
 from advpub.errors import AdvpubError
+from advpub.leaks import public_text
 from advpub.model import Advisory
 from advpub.model.timeutil import format_iso_utc
 from advpub.site import render
@@ -617,7 +618,7 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
             salt = self.cache.fingerprint if self.cache is not None else ""
             skip = reuse.scanned_clean if reuse is not None else None
             try:
-                scan = scan_site(site_dir, settings, salt, skip)
+                scan = scan_site(site_dir, settings, salt, skip, public_text(self.advisories))
             except AdvpubError as exc:
                 remove_site(site_dir)
                 raise PluginError(f"advpub: leak scan failed, deleted {site_dir}: {exc}") from None
