@@ -92,6 +92,27 @@ def public_files(settings: Settings) -> list[str]:
     return [n for n in names if not is_under(n, settings.embargo_dir)]
 
 
+def check_terms(ctx: CheckContext) -> LeakTerms | None:
+    """The embargoed terms of the work tree's drafts, computed once per check run; None
+    (and a notice) without an identity."""
+    if "leak_terms" in ctx.cache:
+        cached: LeakTerms | None = ctx.cache["leak_terms"]
+        return cached
+    loaded = try_load_identities()
+    terms: LeakTerms | None = None
+    if loaded is None:
+        ctx.notices.append(NO_IDENTITY_NOTICE)
+    else:
+        drafts = worktree_drafts(ctx.settings, loaded.identities)
+        unreadable = sum(1 for d in drafts if not d.is_readable)
+        if unreadable:
+            ctx.notices.append(unreadable_notice(unreadable))
+        published = {a.id for a in _corpus_advisories(ctx)}
+        terms = embargoed_terms(drafts, published)
+    ctx.cache["leak_terms"] = terms
+    return terms
+
+
 class LeakRule:
     """``advpub check``: public files (tracked or about to be) name no embargoed term."""
 
@@ -99,16 +120,9 @@ class LeakRule:
 
     def check(self, ctx: CheckContext) -> Iterable[Violation]:
         """Yield one violation per (file, term); a notice when no identity is configured."""
-        loaded = try_load_identities()
-        if loaded is None:
-            ctx.notices.append(NO_IDENTITY_NOTICE)
+        terms = check_terms(ctx)
+        if terms is None:
             return []
-        drafts = worktree_drafts(ctx.settings, loaded.identities)
-        unreadable = sum(1 for d in drafts if not d.is_readable)
-        if unreadable:
-            ctx.notices.append(unreadable_notice(unreadable))
-        published = {a.id for a in _corpus_advisories(ctx)}
-        terms = embargoed_terms(drafts, published)
         found: list[Violation] = []
         for name in public_files(ctx.settings):
             file = ctx.settings.root / name

@@ -182,3 +182,18 @@ def read_blob_texts(root: Path, changes: Sequence[BlobChange]) -> dict[BlobChang
     """Each change mapped to its blob's bytes."""
     data = read_blobs(root, (c.blob for c in changes))
     return {c: data[c.blob] for c in changes if c.blob in data}
+
+
+def tree_entries(root: Path, treeish: str, pathspec: str) -> list[BlobChange]:
+    """Every file under ``pathspec`` in the tree of ``treeish`` (a commit or tag), with its
+    mode (``git ls-tree -r -z``); ``commit`` is set to ``treeish``."""
+    out = run_git(root, "ls-tree", "-r", "-z", "--full-tree", treeish, "--", pathspec)
+    entries: list[BlobChange] = []
+    for record in out.split(b"\0"):
+        if not record:
+            continue
+        meta, _, name = record.partition(b"\t")
+        mode, _kind, blob = meta.decode("ascii").split()
+        path = name.decode("utf-8", errors="surrogateescape")
+        entries.append(BlobChange(path, blob, mode, treeish))
+    return [e for e in entries if e.is_file]
