@@ -7,6 +7,7 @@ with spaces, quotes or newlines survive.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -41,6 +42,22 @@ def repo_toplevel(start: Path) -> Path:
     """The top folder of the work tree containing ``start``."""
     out = run_git(start, "rev-parse", "--show-toplevel")
     return Path(out.decode("utf-8").strip())
+
+
+def enclosing_work_tree(path: Path) -> Path | None:
+    """The top of the git work tree ``path`` would lie in (any repository), or None.
+
+    Walks up looking for ``.git`` (a folder, or a file in worktrees and submodules), so it
+    works for paths that do not exist yet and without git installed.
+    """
+    absolute = Path(os.path.abspath(path.expanduser()))
+    for folder in (absolute, *absolute.parents):
+        try:
+            if (folder / ".git").exists():
+                return folder
+        except OSError:
+            continue
+    return None
 
 
 def root_prefix(root: Path) -> str:
