@@ -65,9 +65,7 @@ def test_pre_commit_refuses_private_keys_even_without_an_identity(
     assert ssh_key.splitlines()[1] not in output
 
 
-def test_pre_push_refuses_a_key_committed_with_no_verify(
-    hooked: HookRepo, tmp_path: Path
-) -> None:
+def test_pre_push_refuses_a_key_committed_with_no_verify(hooked: HookRepo, tmp_path: Path) -> None:
     make_bare_remote(hooked, tmp_path)
     assert hooked.git("push", "-q", "origin", "main").returncode == 0
     block = (
@@ -101,7 +99,5 @@ def test_check_reports_private_keys_without_an_identity(
     hooked.write("docs/keys.md", "Never commit `-----BEGIN OPENSSH PRIVATE KEY-----` files.\n")
     done = cli("check", cwd=hooked.path)
     assert done.code == 1
-    assert done.out == (
-        f"embargo/recipients.txt:2: secret: {key_message('AGE-SECRET-KEY')}\n"
-    )
+    assert done.out == (f"embargo/recipients.txt:2: secret: {key_message('AGE-SECRET-KEY')}\n")
     assert secret not in done.out + done.err

@@ -7,7 +7,6 @@ with spaces, quotes or newlines survive.
 
 from __future__ import annotations
 
-import os
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -50,7 +49,8 @@ def enclosing_work_tree(path: Path) -> Path | None:
     Walks up looking for ``.git`` (a folder, or a file in worktrees and submodules), so it
     works for paths that do not exist yet and without git installed.
     """
-    absolute = Path(os.path.abspath(path.expanduser()))
+    # Resolved: a folder symlinked into a repository (dotfiles) is inside that repository.
+    absolute = path.expanduser().resolve()
     for folder in (absolute, *absolute.parents):
         try:
             if (folder / ".git").exists():
