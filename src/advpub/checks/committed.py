@@ -25,6 +25,7 @@ from advpub.leaks import LeakTerms
 from advpub.model import Violation
 
 RULE = "committed"
+RETAG = "delete the tag with `git tag -d` and tag again"
 
 
 def committed_files(settings: Settings) -> list[str]:
@@ -87,7 +88,7 @@ def ref_name_violations(settings: Settings, terms: LeakTerms | None) -> list[Vio
                 v.line,
                 "message",
                 v.rule,
-                v.message + " (delete the tag with `git tag -d` and tag again)",
+                f"{v.message} ({RETAG})",
             )
             for v in hits
         )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from advpub.checks.committed import RETAG
 from advpub.checks.embargo_files import is_under, plaintext_violation
 from advpub.checks.gate import gate_violations, is_advisory_path, parse_published
 from advpub.checks.leaks import (
@@ -58,6 +59,7 @@ from advpub.leaks import LeakTerms
 from advpub.model import Violation
 
 SCISSORS = "------------------------ >8 ------------------------"
+REWORD_COMMIT = "reword it with `git rebase -i` before pushing"
 
 
 @dataclass(frozen=True)
@@ -291,19 +293,22 @@ def check_push(settings: Settings, now: datetime, updates: Sequence[PushUpdate])
         is_newest = newest.get(scan.rel(change.path)) is change
         found.extend(_blob_violations(scan, change, data, now, terms, validate=is_newest))
     for sha, message in commit_messages(scan.root, commits).items():
-        found.extend(_pushed_message_violations(f"commit {sha[:12]} message", message, terms))
-    reported = {v.path for v in found}
+        where = f"commit {sha[:12]} message"
+        found.extend(_message_violations(where, message, terms, REWORD_COMMIT))
+    # A symlink added by a pushed commit is already reported with that commit.
+    reported = {(v.path, v.rule) for v in found}
     for tip in dict.fromkeys(u.local_sha for u in sent):
-        found.extend(v for v in _tip_violations(scan, tip) if v.path not in reported)
+        found.extend(v for v in _tip_violations(scan, tip) if (v.path, v.rule) not in reported)
     found.extend(_ref_violations(scan, sent, terms))
     unique = list(dict.fromkeys(found))
     return HookReport(tuple(redact_paths(unique, terms, settings.embargo_dir)), tuple(scan.notices))
 
 
-def _pushed_message_violations(
-    where: str, message: str, terms: LeakTerms | None
+def _message_violations(
+    where: str, message: str, terms: LeakTerms | None, fix: str
 ) -> list[Violation]:
-    """Leaks (with an identity) and private keys (always) in a commit or tag message."""
+    """Leaks (with an identity) and private keys (always) in a commit or tag message;
+    ``fix`` says how to change it."""
     data = message.encode("utf-8")
     hits = leak_violations(where, data, terms) if terms else []
     hits += private_key_violations(where, data)
@@ -313,9 +318,7 @@ def _pushed_message_violations(
             hit.line,
             "message",
             hit.rule,
-            hit.message + " (reword it with `git rebase -i` before pushing)"
-            if where.startswith("commit ")
-            else hit.message + " (delete the tag with `git tag -d` and tag again)",
+            f"{hit.message} ({fix})",
         )
         for hit in hits
     ]
@@ -365,5 +368,5 @@ def _ref_violations(
         if shown not in (update.local_ref, update.remote_ref):
             found.extend(ref_violations(shown, terms, ref_fix(shown)))
         where = f"tag {redact_name(tag.name, terms)} message"
-        found.extend(_pushed_message_violations(where, tag.message, terms))
+        found.extend(_message_violations(where, tag.message, terms, RETAG))
     return found
