@@ -419,6 +419,11 @@ def _line_hint(text: str, key: str) -> int:
     return 1
 
 
+def is_private_key_shape(term: LeakTerm) -> bool:
+    """True for the terms :meth:`LeakTerms.find` reports for a private-key block by shape."""
+    return term.kind == "secret" and any(term.draft_id == label for _, label in _PRIVATE_KEY_SHAPES)
+
+
 def _private_keys(views: Sequence[str]) -> list[LeakTerm]:
     """A secret term for each kind of private-key block in any of ``views``."""
     if not any("PRIVATE" in v or "SECRET-KEY-1" in v or "secret-key-1" in v for v in views):

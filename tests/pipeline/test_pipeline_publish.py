@@ -197,7 +197,9 @@ def test_a_draft_the_ci_key_cannot_read_is_held_and_the_site_not_built(world: Wo
     world.alice.git("add", "embargo")
     world.alice.git("commit", "-q", "-m", "Add a draft for alice only")
     world.alice.git("pull", "--rebase", "-q")
-    world.alice.git("push", "-q")
+    # pre-push refuses a draft encrypted to fewer recipients than recipients.txt lists;
+    # skipping the hook is how such a draft still reaches the remote.
+    world.alice.git("push", "-q", "--no-verify")
     world.ci.git("pull", "-q")
     done = world.ci.advpub("publish", now=AFTER)
     # The due advisory is released; the site is not built (fail closed): the leak scan

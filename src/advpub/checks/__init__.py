@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from advpub.checks.advisories import AdvisoryValidationRule
 from advpub.checks.base import CheckContext, CheckRule
+from advpub.checks.committed import CommittedRule
 from advpub.checks.embargo_files import EmbargoPlaintextRule
 from advpub.checks.gate import GateRule
 from advpub.checks.history import HistoryRule
 from advpub.checks.leaks import LeakRule
+from advpub.checks.links import LinkRule
+from advpub.checks.names import redact_paths
+from advpub.checks.recipients import RecipientsRule
 from advpub.checks.site_files import SiteSentinelRule
 from advpub.model import Violation
 
@@ -19,17 +23,24 @@ def default_rules() -> list[CheckRule]:
         EmbargoPlaintextRule(),
         SiteSentinelRule(),
         GateRule(),
+        LinkRule(),
         LeakRule(),
+        CommittedRule(),
+        RecipientsRule(),
         HistoryRule(),
     ]
 
 
 def run_checks(ctx: CheckContext, rules: list[CheckRule] | None = None) -> list[Violation]:
-    """Run every rule and return all violations (no rule stops another)."""
+    """Run every rule and return all violations (no rule stops another).
+
+    A path that names an embargoed term is shown with the term hidden, whichever rule
+    reports it: CI logs must not carry the term either.
+    """
     found: list[Violation] = []
     for rule in rules if rules is not None else default_rules():
         found.extend(rule.check(ctx))
-    return found
+    return redact_paths(found, ctx.cache.get("leak_terms"), ctx.settings.embargo_dir)
 
 
 __all__ = ["CheckContext", "CheckRule", "default_rules", "run_checks"]

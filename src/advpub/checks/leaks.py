@@ -18,7 +18,7 @@ from advpub.embargo.identity import Identity, try_load_identities
 from advpub.embargo.store import EmbargoStore, decrypt_bytes
 from advpub.errors import EmbargoError, GitError
 from advpub.git.staged import tracked_files
-from advpub.leaks import LeakHit, LeakTerms, terms_from_drafts
+from advpub.leaks import LeakHit, LeakTerms, is_private_key_shape, terms_from_drafts
 from advpub.model import Advisory, ModelOptions, Violation, parse_advisory
 
 RULE = "leak"
@@ -45,6 +45,8 @@ def leak_violations(path: str, data: bytes, terms: LeakTerms, where: str = "") -
     return [
         Violation(path, line, "leak", RULE, LeakHit(path, term).message + context)
         for term, line in terms.locate(text)
+        # Private-key blocks are reported by checks.secrets, with or without an identity.
+        if not is_private_key_shape(term)
     ]
 
 
@@ -67,9 +69,12 @@ def draft_from_bytes(
     )
 
 
-def embargoed_terms(drafts: Sequence[Draft], published_ids: Collection[str] = ()) -> LeakTerms:
-    """The terms of every draft not (being) published: a released advisory may name itself."""
-    return terms_from_drafts([d for d in drafts if d.id not in published_ids])
+def embargoed_terms(
+    drafts: Sequence[Draft], published_ids: Collection[str] = (), known_public: Sequence[str] = ()
+) -> LeakTerms:
+    """The terms of every draft not (being) published: a released advisory may name itself.
+    ``known_public``: text of released advisories (see :func:`advpub.leaks.public_text`)."""
+    return terms_from_drafts([d for d in drafts if d.id not in published_ids], known_public)
 
 
 def worktree_drafts(settings: Settings, identities: Sequence[Identity]) -> list[Draft]:
@@ -92,6 +97,28 @@ def public_files(settings: Settings) -> list[str]:
     return [n for n in names if not is_under(n, settings.embargo_dir)]
 
 
+def check_terms(ctx: CheckContext) -> LeakTerms | None:
+    """The embargoed terms of the work tree's drafts, computed once per check run; None
+    (and a notice) without an identity."""
+    if "leak_terms" in ctx.cache:
+        cached: LeakTerms | None = ctx.cache["leak_terms"]
+        return cached
+    loaded = try_load_identities()
+    terms: LeakTerms | None = None
+    if loaded is None:
+        ctx.notices.append(NO_IDENTITY_NOTICE)
+    else:
+        drafts = worktree_drafts(ctx.settings, loaded.identities)
+        unreadable = sum(1 for d in drafts if not d.is_readable)
+        if unreadable:
+            ctx.notices.append(unreadable_notice(unreadable))
+        advisories = _corpus_advisories(ctx)
+        published = {a.id for a in advisories}
+        terms = embargoed_terms(drafts, published, public_text(advisories))
+    ctx.cache["leak_terms"] = terms
+    return terms
+
+
 class LeakRule:
     """``advpub check``: public files (tracked or about to be) name no embargoed term."""
 
@@ -99,16 +126,9 @@ class LeakRule:
 
     def check(self, ctx: CheckContext) -> Iterable[Violation]:
         """Yield one violation per (file, term); a notice when no identity is configured."""
-        loaded = try_load_identities()
-        if loaded is None:
-            ctx.notices.append(NO_IDENTITY_NOTICE)
+        terms = check_terms(ctx)
+        if terms is None:
             return []
-        drafts = worktree_drafts(ctx.settings, loaded.identities)
-        unreadable = sum(1 for d in drafts if not d.is_readable)
-        if unreadable:
-            ctx.notices.append(unreadable_notice(unreadable))
-        published = {a.id for a in _corpus_advisories(ctx)}
-        terms = embargoed_terms(drafts, published)
         found: list[Violation] = []
         for name in public_files(ctx.settings):
             file = ctx.settings.root / name

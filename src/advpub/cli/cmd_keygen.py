@@ -11,6 +11,7 @@ from pathlib import Path
 from advpub.cli._embargo import note
 from advpub.embargo.identity import generate_identity
 from advpub.errors import EmbargoError
+from advpub.git.staged import enclosing_work_tree
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -54,6 +55,17 @@ def write_identity(path: Path, text: str) -> None:
     os.close(fd)
 
 
+def refuse_work_tree(path: Path) -> None:
+    """Refuse an identity file inside any git work tree: one `git add .` would commit it."""
+    top = enclosing_work_tree(path.resolve())
+    if top is not None:
+        raise EmbargoError(
+            f"{path} is inside the git work tree {top}: a private key there is one `git add` "
+            "away from being committed; write it outside every repository, e.g. "
+            "`advpub keygen -o ~/.config/advpub/identity.txt` (where advpub looks by default)"
+        )
+
+
 def run(args: argparse.Namespace) -> int:
     """Write (or print) a new identity; the public key is the last line of stdout."""
     secret, public = generate_identity()
@@ -66,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return 0
     path = Path(args.output).expanduser()
+    refuse_work_tree(path)
     write_identity(path, text)
     note(f"wrote the identity to {path} (mode 0600); share only the public key:")
     print(public)

@@ -1,4 +1,4 @@
-"""``advpub recipients list | add KEY [--name NAME] | remove KEY_OR_NAME``."""
+"""``advpub recipients list | add KEY [--name NAME] | remove KEY_OR_NAME | rekey``."""
 
 from __future__ import annotations
 
@@ -7,12 +7,18 @@ from pathlib import Path
 
 from advpub.cli._embargo import add_identity_argument, identities, note, open_store
 from advpub.embargo.identity import Identity
-from advpub.embargo.rekey import RekeyResult, add_recipient, current_recipients, remove_recipient
+from advpub.embargo.rekey import (
+    RekeyResult,
+    add_recipient,
+    current_recipients,
+    rekey_drafts,
+    remove_recipient,
+)
 from advpub.errors import EmbargoError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The three actions; add and remove take ``--identity`` to re-encrypt."""
+    """The four actions; add, remove and rekey take ``--identity`` to re-encrypt."""
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     actions.add_parser("list", help="print every recipient")
     add = actions.add_parser("add", help="add a public key and re-encrypt every draft")
@@ -22,6 +28,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     remove = actions.add_parser("remove", help="remove a key and re-encrypt every draft")
     remove.add_argument("key_or_name", metavar="KEY_OR_NAME")
     add_identity_argument(remove)
+    rekey = actions.add_parser(
+        "rekey",
+        help="re-encrypt every draft to the current list (after a pull changed it)",
+    )
+    add_identity_argument(rekey)
 
 
 def key_argument(value: str) -> str:
@@ -60,6 +71,9 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "add":
         result = add_recipient(store, key_argument(args.key), args.name, loader)
         _report("added", result)
+        return 0
+    if args.action == "rekey":
+        _report("", rekey_drafts(store, loader))
         return 0
     result = remove_recipient(store, args.key_or_name, loader)
     _report("removed", result)

@@ -21,7 +21,7 @@ from advpub.errors import AdvpubError
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("advpub.cli.cmd_init", "scaffold a new advisory repository"),
     "keygen": ("advpub.cli.cmd_keygen", "create an age identity (private key)"),
-    "recipients": ("advpub.cli.cmd_recipients", "list, add or remove draft recipients"),
+    "recipients": ("advpub.cli.cmd_recipients", "list, add, remove or rekey draft recipients"),
     "import": ("advpub.cli.cmd_import", "validate plaintext advisories and encrypt them"),
     "new": ("advpub.cli.cmd_new", "draft a new advisory in $EDITOR, stored encrypted"),
     "edit": ("advpub.cli.cmd_edit", "edit an encrypted draft in $EDITOR"),

@@ -149,6 +149,17 @@ def remove_recipient(
     return RekeyResult(tuple(matches), tuple(remaining), drafts)
 
 
+def rekey_drafts(store: EmbargoStore, load_identities: IdentityLoader) -> RekeyResult:
+    """Re-encrypt every draft to the current recipients.txt, unchanged.
+
+    After a pull brings a changed list, drafts written in the meantime by a clone that
+    still had the old list are encrypted to the wrong people; this is the repair.
+    """
+    entries = store.recipients()
+    drafts = _reencrypt_all(store, entries, load_identities)
+    return RekeyResult((), tuple(entries), drafts)
+
+
 def _reencrypt_all(
     store: EmbargoStore, recipients: Sequence[RecipientEntry], load_identities: IdentityLoader
 ) -> tuple[str, ...]:

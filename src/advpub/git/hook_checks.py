@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from advpub.checks.committed import RETAG
 from advpub.checks.embargo_files import is_under, plaintext_violation
 from advpub.checks.gate import gate_violations, is_advisory_path, parse_published
 from advpub.checks.leaks import (
@@ -23,11 +24,28 @@ from advpub.checks.leaks import (
     unreadable_notice,
     worktree_drafts,
 )
+from advpub.checks.links import SYMLINK_MODE, git_entry_violation
+from advpub.checks.names import (
+    path_violations,
+    redact_name,
+    redact_paths,
+    ref_fix,
+    ref_violations,
+)
+from advpub.checks.recipients import drift_violations
+from advpub.checks.secrets import private_key_violations
 from advpub.config import Settings
 from advpub.embargo.drafts import Draft
 from advpub.embargo.identity import Identity, try_load_identities
-from advpub.embargo.store import DRAFT_SUFFIX
-from advpub.git.history import PushUpdate, changed_in_commits, commit_messages, commits_to_push
+from advpub.embargo.store import DRAFT_SUFFIX, RECIPIENTS_FILE, is_age_ciphertext
+from advpub.errors import GitError
+from advpub.git.history import (
+    PushUpdate,
+    annotated_tag,
+    changed_in_commits,
+    commit_messages,
+    commits_to_push,
+)
 from advpub.git.staged import (
     BlobChange,
     index_entries,
@@ -35,11 +53,13 @@ from advpub.git.staged import (
     root_prefix,
     staged_changes,
     strip_prefix,
+    tree_entries,
 )
 from advpub.leaks import LeakTerms
 from advpub.model import Violation
 
 SCISSORS = "------------------------ >8 ------------------------"
+REWORD_COMMIT = "reword it with `git rebase -i` before pushing"
 
 
 @dataclass(frozen=True)
@@ -148,14 +168,29 @@ def _blob_violations(
     *,
     validate: bool = True,
 ) -> list[Violation]:
-    """The problems of one file version; ``validate`` False reports only the gate."""
+    """The problems of one file version; ``validate`` False reports only the gate.
+
+    The path is published with the file, so it is matched like the content; private keys
+    are refused everywhere, with or without an identity.
+    """
     settings = scan.settings
     path = scan.rel(change.path)
     where = (change.commit or "")[:12]
+    names = path_violations(path, terms, settings.embargo_dir, where)
+    leaks = leak_violations(path, data, terms, where) if terms else []
+    link = git_entry_violation(path, change.mode, settings, where)
+    if link is not None or change.mode == SYMLINK_MODE:
+        # A symlink's blob is its target: a name, never parsed as an advisory.
+        return [*([link] if link else []), *names, *leaks]
+    keys = [] if is_age_ciphertext(data) else private_key_violations(path, data, where)
     if is_under(path, settings.embargo_dir):
         problem = plaintext_violation(path, data, settings.embargo_dir, where)
-        return [problem] if problem is not None else []
-    leaks = leak_violations(path, data, terms, where) if terms else []
+        if problem is not None:
+            return [problem, *names, *keys]
+        if is_age_ciphertext(data):
+            return names
+        # README.md, recipients.txt and the like are committed plaintext: public files.
+        return [*names, *leaks, *keys]
     found: list[Violation] = []
     if is_advisory_path(path, settings):
         result = parse_published(data, path, settings)
@@ -166,7 +201,7 @@ def _blob_violations(
             found.extend(v.redacted() if leaks else v for v in result.violations)
         if where:
             found = [_in_commit(v, where) for v in found]
-    return found + leaks
+    return found + names + leaks + keys
 
 
 def _in_commit(violation: Violation, where: str) -> Violation:
@@ -180,7 +215,7 @@ def _in_commit(violation: Violation, where: str) -> Violation:
 
 
 def check_staged(settings: Settings, now: datetime) -> HookReport:
-    """pre-commit: every staged file (not the work tree) against every rule."""
+    """pre-commit: every staged file (not the work tree) and its path against every rule."""
     scan = _scan(settings)
     changes = staged_changes(scan.root)
     terms = _terms(scan)
@@ -190,7 +225,7 @@ def check_staged(settings: Settings, now: datetime) -> HookReport:
         data = blobs.get(change.blob)
         if data is not None:
             found.extend(_blob_violations(scan, change, data, now, terms))
-    return HookReport(tuple(found), tuple(scan.notices))
+    return HookReport(tuple(redact_paths(found, terms, settings.embargo_dir)), tuple(scan.notices))
 
 
 def message_text(raw: str) -> str:
@@ -206,18 +241,19 @@ def message_text(raw: str) -> str:
 
 
 def check_message(settings: Settings, message_file: Path) -> HookReport:
-    """commit-msg: the message names no embargoed term (needs an identity)."""
+    """commit-msg: the message names no embargoed term (needs an identity) and holds no
+    private key (always)."""
     scan = _scan(settings)
     terms = _terms(scan)
-    if not terms:
-        return HookReport((), tuple(scan.notices))
     try:
         raw = message_file.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
         shown = f"commit message ({message_file})"
         problem = Violation(shown, None, "message", "io", f"cannot read: {exc.strerror}")
         return HookReport((problem,), tuple(scan.notices))
-    found = leak_violations("commit message", message_text(raw).encode("utf-8"), terms)
+    data = message_text(raw).encode("utf-8")
+    found = leak_violations("commit message", data, terms) if terms else []
+    found += private_key_violations("commit message", data)
     return HookReport(tuple(_message_fix(v) for v in found), tuple(scan.notices))
 
 
@@ -232,13 +268,16 @@ def _message_fix(violation: Violation) -> Violation:
 
 
 def check_push(settings: Settings, now: datetime, updates: Sequence[PushUpdate]) -> HookReport:
-    """pre-push: every file version and message in the commits being pushed."""
+    """pre-push: everything the push publishes: every file version, path and message of the
+    commits being pushed, the ref names, annotated tags, and the newest tree of each ref
+    (symlinks, drafts encrypted to another recipients list)."""
     scan = _scan(settings)
-    commits = commits_to_push(scan.root, updates)
-    if not commits:
+    sent = [u for u in updates if not u.is_delete]
+    if not sent:
         return HookReport()
-    changes = changed_in_commits(scan.root, commits)
     terms = _terms(scan)
+    commits = commits_to_push(scan.root, sent)
+    changes = changed_in_commits(scan.root, commits)
     blobs = read_blobs(scan.root, (c.blob for c in changes))
     # Validation matters for the version that ends up on the remote; the gate and leaks
     # matter for every version, because history is published too.
@@ -253,17 +292,81 @@ def check_push(settings: Settings, now: datetime, updates: Sequence[PushUpdate])
         seen.add(key)
         is_newest = newest.get(scan.rel(change.path)) is change
         found.extend(_blob_violations(scan, change, data, now, terms, validate=is_newest))
-    if terms:
-        for sha, message in commit_messages(scan.root, commits).items():
-            where = f"commit {sha[:12]} message"
-            for hit in leak_violations(where, message.encode("utf-8"), terms):
-                found.append(
-                    Violation(
-                        hit.path,
-                        hit.line,
-                        "message",
-                        hit.rule,
-                        hit.message + " (reword it with `git rebase -i` before pushing)",
-                    )
-                )
-    return HookReport(tuple(found), tuple(scan.notices))
+    for sha, message in commit_messages(scan.root, commits).items():
+        where = f"commit {sha[:12]} message"
+        found.extend(_message_violations(where, message, terms, REWORD_COMMIT))
+    # A symlink added by a pushed commit is already reported with that commit.
+    reported = {(v.path, v.rule) for v in found}
+    for tip in dict.fromkeys(u.local_sha for u in sent):
+        found.extend(v for v in _tip_violations(scan, tip) if (v.path, v.rule) not in reported)
+    found.extend(_ref_violations(scan, sent, terms))
+    unique = list(dict.fromkeys(found))
+    return HookReport(tuple(redact_paths(unique, terms, settings.embargo_dir)), tuple(scan.notices))
+
+
+def _message_violations(
+    where: str, message: str, terms: LeakTerms | None, fix: str
+) -> list[Violation]:
+    """Leaks (with an identity) and private keys (always) in a commit or tag message;
+    ``fix`` says how to change it."""
+    data = message.encode("utf-8")
+    hits = leak_violations(where, data, terms) if terms else []
+    hits += private_key_violations(where, data)
+    return [
+        Violation(
+            hit.path,
+            hit.line,
+            "message",
+            hit.rule,
+            f"{hit.message} ({fix})",
+        )
+        for hit in hits
+    ]
+
+
+def _tip_violations(scan: _Scan, tip: str) -> list[Violation]:
+    """What the newest tree of a pushed ref holds: symlinks under ``advisories/``, and
+    drafts encrypted to another list than that same tree's recipients.txt."""
+    settings = scan.settings
+    where = tip[:12]
+    try:
+        public = tree_entries(scan.root, tip, scan.prefix + settings.advisories_dir)
+        embargo = tree_entries(scan.root, tip, scan.prefix + settings.embargo_dir + "/")
+    except GitError:
+        return []  # a tag of a blob or tree: nothing to list
+    found: list[Violation] = []
+    for entry in public:
+        link = git_entry_violation(scan.rel(entry.path), entry.mode, settings, where)
+        if link is not None:
+            found.append(link)
+    listed = f"{settings.embargo_dir}/{RECIPIENTS_FILE}"
+    drafts = [e for e in embargo if e.path.endswith(DRAFT_SUFFIX) and e.mode != SYMLINK_MODE]
+    recipients = [e for e in embargo if scan.rel(e.path) == listed]
+    data = read_blobs(scan.root, [e.blob for e in [*drafts, *recipients]])
+    text = (
+        data[recipients[0].blob].decode("utf-8", errors="replace")
+        if recipients and recipients[0].blob in data
+        else None
+    )
+    shown = [(scan.rel(e.path), data[e.blob]) for e in drafts if e.blob in data]
+    found.extend(drift_violations(shown, text, listed, where))
+    return found
+
+
+def _ref_violations(
+    scan: _Scan, sent: Sequence[PushUpdate], terms: LeakTerms | None
+) -> list[Violation]:
+    """Ref names (local and remote) and annotated tags (name and message) of the push."""
+    found: list[Violation] = []
+    for update in sent:
+        for ref in dict.fromkeys((update.local_ref, update.remote_ref)):
+            found.extend(ref_violations(ref, terms, ref_fix(ref)))
+        tag = annotated_tag(scan.root, update.local_sha)
+        if tag is None:
+            continue
+        shown = f"refs/tags/{tag.name}"
+        if shown not in (update.local_ref, update.remote_ref):
+            found.extend(ref_violations(shown, terms, ref_fix(shown)))
+        where = f"tag {redact_name(tag.name, terms)} message"
+        found.extend(_message_violations(where, tag.message, terms, RETAG))
+    return found

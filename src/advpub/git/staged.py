@@ -43,6 +43,23 @@ def repo_toplevel(start: Path) -> Path:
     return Path(out.decode("utf-8").strip())
 
 
+def enclosing_work_tree(path: Path) -> Path | None:
+    """The top of the git work tree ``path`` would lie in (any repository), or None.
+
+    Walks up looking for ``.git`` (a folder, or a file in worktrees and submodules), so it
+    works for paths that do not exist yet and without git installed.
+    """
+    # Resolved: a folder symlinked into a repository (dotfiles) is inside that repository.
+    absolute = path.expanduser().resolve()
+    for folder in (absolute, *absolute.parents):
+        try:
+            if (folder / ".git").exists():
+                return folder
+        except OSError:
+            continue
+    return None
+
+
 def root_prefix(root: Path) -> str:
     """``root`` relative to the work tree's top, with a trailing slash (empty at the top).
 
@@ -182,3 +199,18 @@ def read_blob_texts(root: Path, changes: Sequence[BlobChange]) -> dict[BlobChang
     """Each change mapped to its blob's bytes."""
     data = read_blobs(root, (c.blob for c in changes))
     return {c: data[c.blob] for c in changes if c.blob in data}
+
+
+def tree_entries(root: Path, treeish: str, pathspec: str) -> list[BlobChange]:
+    """Every file under ``pathspec`` in the tree of ``treeish`` (a commit or tag), with its
+    mode (``git ls-tree -r -z``); ``commit`` is set to ``treeish``."""
+    out = run_git(root, "ls-tree", "-r", "-z", "--full-tree", treeish, "--", pathspec)
+    entries: list[BlobChange] = []
+    for record in out.split(b"\0"):
+        if not record:
+            continue
+        meta, _, name = record.partition(b"\t")
+        mode, _kind, blob = meta.decode("ascii").split()
+        path = name.decode("utf-8", errors="surrogateescape")
+        entries.append(BlobChange(path, blob, mode, treeish))
+    return [e for e in entries if e.is_file]
