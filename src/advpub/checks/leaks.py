@@ -18,7 +18,7 @@ from advpub.embargo.identity import Identity, try_load_identities
 from advpub.embargo.store import EmbargoStore, decrypt_bytes
 from advpub.errors import EmbargoError, GitError
 from advpub.git.staged import tracked_files
-from advpub.leaks import LeakHit, LeakTerms, is_private_key_shape, terms_from_drafts
+from advpub.leaks import LeakHit, LeakTerms, is_private_key_shape, public_text, terms_from_drafts
 from advpub.model import Advisory, ModelOptions, Violation, parse_advisory
 
 RULE = "leak"
