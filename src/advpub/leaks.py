@@ -272,8 +272,11 @@ class LeakTerms:
         # The prefilter reads the decoded views (with and without tags), so it looks for each
         # term as it is and without the tags it may hold itself (a title "... <frob> ...").
         self._by_loose: dict[str, list[str]] = {}
+        self._loose: dict[str, str] = {}
         for key, term in self._by_key.items():
             loose = _skeleton(_TAG.sub(" ", _nfkc(term.text))) or key
+            if loose != key:
+                self._loose[key] = loose
             for prefilter_key in {key, loose}:
                 self._by_loose.setdefault(prefilter_key, []).append(key)
         self._prefilter: re.Pattern[str] | None = (
@@ -326,40 +329,59 @@ class LeakTerms:
                 yield key, match.start(), match.end()
 
     def _matches(
-        self, text: str, views: list[str], prefilter: str
-    ) -> Iterator[tuple[str, LeakTerm, int]]:
-        """``(key, term, line)`` of every occurrence, in every decoded view of ``text``."""
+        self, text: str, views: list[str], prefilter: str, lines: bool = True
+    ) -> Iterator[tuple[str, LeakTerm, int, int]]:
+        """``(key, term, line, position)`` of the first occurrence of each term: in the text
+        as written when it is there (exact line and position), else in the first decoded view
+        that shows it (the line of the first line that does, position unknown: last)."""
         if not self._by_key:
             return
         keys = self._candidates(prefilter)
         if not keys:
             return
+        seen: set[str] = set()
         for number, view in enumerate(views):
-            for key, start, _end in self._view_matches(view, keys):
-                # Lines are exact in the text as written (view 0) and close elsewhere.
-                line = view.count("\n", 0, start) + 1 if number == 0 else _line_hint(text, key)
-                yield key, self._by_key[key], line
+            wanted = [k for k in keys if k not in seen]
+            if number and view is views[-1] and len(prefilter) > len(view):
+                # Markup was removed from this view: a term that holds tag-like text itself
+                # ("... <script> ...") is looked for without it here, as the prefilter did.
+                for key in wanted:
+                    loose = self._loose.get(key)
+                    if loose is not None and self._exact_regex(loose).search(view):
+                        seen.add(key)
+                        yield (
+                            key,
+                            self._by_key[key],
+                            _line_hint(text, loose) if lines else 1,
+                            len(text),
+                        )
+                wanted = [k for k in wanted if k not in seen]
+            for key, start, _end in self._view_matches(view, wanted):
+                if key in seen:
+                    continue
+                seen.add(key)
+                if number == 0:
+                    yield key, self._by_key[key], view.count("\n", 0, start) + 1, start
+                else:
+                    line = _line_hint(text, key) if lines else 1
+                    yield key, self._by_key[key], line, len(text)
 
     def find(self, text: str) -> list[LeakTerm]:
         """Every distinct term that occurs in ``text`` (in any of its decoded forms)."""
-        found: dict[str, LeakTerm] = {}
-        views, prefilter = _decode(text)
-        for key, term, _line in self._matches(text, views, prefilter):
-            found.setdefault(key, term)
-        for term in _private_keys(views):
-            found.setdefault(f"\0{term.draft_id}", term)
-        return list(found.values())
+        return [term for term, _line in self.locate(text, lines=False)]
 
-    def locate(self, text: str) -> list[tuple[LeakTerm, int]]:
-        """Every distinct term in ``text`` with the line (1-based) of its first occurrence."""
-        found: dict[str, tuple[LeakTerm, int]] = {}
+    def locate(self, text: str, *, lines: bool = True) -> list[tuple[LeakTerm, int]]:
+        """Every distinct term in ``text`` with the line (1-based) of its first occurrence,
+        in the order they occur."""
+        found: list[tuple[int, int, LeakTerm]] = []
         views, prefilter = _decode(text)
-        for key, term, line in self._matches(text, views, prefilter):
-            if key not in found or line < found[key][1]:
-                found[key] = (term, line)
+        for _key, term, line, position in self._matches(text, views, prefilter, lines):
+            found.append((line, position, term))
+        found.sort(key=lambda item: (item[0], item[1]))
+        located = [(term, line) for line, _position, term in found]
         for term in _private_keys(views):
-            found.setdefault(f"\0{term.draft_id}", (term, 1))
-        return sorted(found.values(), key=lambda item: item[1])
+            located.append((term, 1))
+        return located
 
     def find_bytes(self, data: bytes) -> list[LeakTerm]:
         """:meth:`find` over bytes decoded as UTF-8 (undecodable bytes are ignored)."""
@@ -420,8 +442,12 @@ def _line_hint(text: str, key: str) -> int:
 
 
 def is_private_key_shape(term: LeakTerm) -> bool:
-    """True for the terms :meth:`LeakTerms.find` reports for a private-key block by shape."""
-    return term.kind == "secret" and any(term.draft_id == label for _, label in _PRIVATE_KEY_SHAPES)
+    """True for a secret that is a private key (found by its shape, or an identity whose
+    text has that shape): rules that report private keys by shape already name it."""
+    return term.kind == "secret" and (
+        any(term.draft_id == label for _, label in _PRIVATE_KEY_SHAPES)
+        or any(shape.search(term.text) for shape, _ in _PRIVATE_KEY_SHAPES)
+    )
 
 
 def _private_keys(views: Sequence[str]) -> list[LeakTerm]:
