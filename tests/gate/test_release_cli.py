@@ -244,27 +244,28 @@ def test_release_year_is_the_year_in_the_site_time_zone(
     tmp_path: Path, make_key: Callable[[str], Key], cli: Cli
 ) -> None:
     site = make_site(tmp_path / "repo", make_key, "Asia/Tokyo")
-    site.draft("ADV-2026-0009", release_date="2027-01-01")  # 2026-12-31T15:00:00Z
+    # A past year boundary: a release may not look ahead of the real clock.
+    site.draft("ADV-2025-0009", release_date="2026-01-01")  # 2025-12-31T15:00:00Z
     early = cli(
         "release",
         "--identity",
         str(site.key.file),
         "--now",
-        "2026-12-31T14:59:59Z",
+        "2025-12-31T14:59:59Z",
         cwd=site.path,
     )
     assert early.out == (
-        "ADV-2026-0009: held: release date 2027-01-01 00:00 JST (2026-12-31T15:00:00Z) is "
+        "ADV-2025-0009: held: release date 2026-01-01 00:00 JST (2025-12-31T15:00:00Z) is "
         "in 1 second\n"
     )
     result = cli(
-        "release", "--identity", str(site.key.file), "--now", "2026-12-31T15:00:00Z", cwd=site.path
+        "release", "--identity", str(site.key.file), "--now", "2025-12-31T15:00:00Z", cwd=site.path
     )
     assert result.out == (
-        "ADV-2026-0009: published advisories/2027/ADV-2026-0009.md, draft removed\n"
+        "ADV-2025-0009: published advisories/2026/ADV-2025-0009.md, draft removed\n"
     )
-    text = (site.path / "advisories/2027/ADV-2026-0009.md").read_text(encoding="utf-8")
-    assert "published: 2027-01-01T00:00:00+09:00\n" in text
+    text = (site.path / "advisories/2026/ADV-2025-0009.md").read_text(encoding="utf-8")
+    assert "published: 2026-01-01T00:00:00+09:00\n" in text
 
 
 def test_invalid_held_draft_is_reported_without_its_content(

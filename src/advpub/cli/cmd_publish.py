@@ -14,6 +14,7 @@ from typing import assert_never
 from advpub.cli._embargo import add_identity_argument
 from advpub.cli.cmd_release import describe
 from advpub.cli.common import add_now_argument, resolve_now, settings
+from advpub.clock import NOW_ENV
 from advpub.embargo.identity import load_identities
 from advpub.gate.timefmt import format_both, relative
 from advpub.model.timeutil import format_iso_utc
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     summary = release_due(cfg, now, identities)
     _report_release(summary, now, cfg.timezone)
     if upstream is not None:
-        _report_push(push_to_upstream(cfg.root, upstream, {"ADVPUB_NOW": now.isoformat()}))
+        _report_push(push_to_upstream(cfg.root, upstream, {NOW_ENV: now.isoformat()}))
     identity_file = Path(args.identity) if args.identity else None
     built = build_public_site(cfg, now, args.site_dir, identity_file)
     scan = BUILD_SCAN.get(built.leak_scan, built.leak_scan)

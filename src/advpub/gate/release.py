@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from advpub.clock import NOW_ENV
 from advpub.config import Settings
 from advpub.embargo.drafts import Draft, load_drafts
 from advpub.embargo.identity import Identity
@@ -253,7 +254,7 @@ class Releaser:
         assert self.git is not None
         _crash_point("before-commit")
         # Hooks run by `git commit` judge the gate at the same instant as this release.
-        env = {"ADVPUB_NOW": self.now.isoformat()}
+        env = {NOW_ENV: self.now.isoformat()}
         return self.git.commit_paths(
             f"Publish {advisory.id}: {advisory.title}",
             added=[self.git.relative(target)],

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from advpub.clock import NOW_ENV
 from advpub.config import Settings
 from advpub.embargo.drafts import load_drafts
 from advpub.embargo.identity import IDENTITY_ENV, IDENTITY_FILE_ENV, Identity
@@ -29,8 +30,6 @@ from advpub.model import parse_advisory_file
 from advpub.pipeline.sync import Upstream, current_upstream
 from advpub.pipeline.worktree import describe_dirty, dirty_paths
 from advpub.site.build import BuiltSite, build_site
-
-NOW_ENV = "ADVPUB_NOW"
 
 # Outcomes that put an advisory in the public folder during this run.
 RELEASED_ACTIONS = frozenset({Action.PUBLISHED, Action.COMPLETED, Action.COMMITTED})
