@@ -24,7 +24,11 @@ def site(tmp_path: Path, make_key: Callable[[str], Key]) -> Site:
         "ADV-2026-0001",
         advisory_text("ADV-2026-0001", extra="# reviewed by the CNA\ncwe: [CWE-78]\n"),
     )
-    site.draft("ADV-2026-0002", release_date="2025-12-31T15:00:00Z")  # 2026-01-01 JST
+    site.draft(
+        "ADV-2026-0002",
+        title="Example Camera: path traversal in the firmware updater",
+        release_date="2025-12-31T15:00:00Z",  # 2026-01-01 JST
+    )
     site.draft(
         "ADV-2026-0003",
         title=f"Held {CANARY}",
@@ -104,7 +108,7 @@ def test_commit_makes_one_commit_per_advisory_touching_only_its_paths(site: Site
     assert site.head_count() == 3
     log = site.repo.git("log", "--format=%s", "-2").stdout.splitlines()
     assert log == [
-        "Publish ADV-2026-0002: Example Router: command injection in the web console",
+        "Publish ADV-2026-0002: Example Camera: path traversal in the firmware updater",
         "Publish ADV-2026-0001: Example Router: command injection in the web console",
     ]
     for ref, ident in (("HEAD", "ADV-2026-0002"), ("HEAD~1", "ADV-2026-0001")):
