@@ -13,12 +13,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
-from advpub.clock import ClockError, resolve_now
-from advpub.site.build_checks import build_now, preview_clock
 from tests.conftest import CliResult, Key, advisory_text
 from tests.gate.gate_helpers import Site, make_site
 from tests.git.hook_helpers import setup_hook_repo
+
+from advpub.clock import ClockError, resolve_now
+from advpub.site.build_checks import build_now, preview_clock
 
 Cli = Callable[..., CliResult]
 FUTURE = "2099-01-01T00:00:00Z"
@@ -117,7 +117,9 @@ def test_a_past_now_is_honoured_by_release_commit(site: Site, cli: Cli) -> None:
 
 
 def test_status_and_release_dry_run_still_look_ahead(site: Site, cli: Cli) -> None:
-    status = cli("status", "--json", "--identity", str(site.key.file), "--now", FUTURE, cwd=site.path)
+    status = cli(
+        "status", "--json", "--identity", str(site.key.file), "--now", FUTURE, cwd=site.path
+    )
     assert status.code == 0, status.err
     data = json.loads(status.out)
     assert data["now"] == "2099-01-01T00:00:00Z"

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from tests.conftest import CliResult, Key, advisory_text
 from tests.gate.gate_helpers import make_site
 

@@ -132,17 +132,20 @@ _KIND_LABELS = {"id": "id", "cve": "CVE id", "alias": "alias", "title": "title"}
 
 def mentions(terms: LeakTerms, text: str, message: str) -> tuple[str, ...]:
     """Why a release whose file is ``text`` and commit message ``message`` must not be
-    committed: one reason per embargoed draft and kind of term mentioned, by id only."""
-    reasons: dict[tuple[str, str], str] = {}
+    committed: one reason per place and embargoed draft mentioned, naming the kinds of
+    terms and the draft by id only (never a term)."""
+    kinds: dict[tuple[str, str], list[str]] = {}
     for where, content in (("its text", text), ("its commit message", message)):
         for term in terms.find(content):
             label = _KIND_LABELS.get(term.kind, term.kind.replace("_", " "))
-            reasons.setdefault(
-                (term.draft_id, term.kind),
-                f"not released: {where} mentions embargoed draft {term.draft_id} ({label}); "
-                "remove the mention or release both together",
-            )
-    return tuple(reasons.values())
+            found = kinds.setdefault((where, term.draft_id), [])
+            if label not in found:
+                found.append(label)
+    return tuple(
+        f"not released: {where} mentions embargoed draft {draft_id} ({', '.join(labels)}); "
+        "remove the mention or release both together"
+        for (where, draft_id), labels in kinds.items()
+    )
 
 
 @dataclass(frozen=True)
