@@ -132,3 +132,44 @@ def test_every_line_publish_prints_is_redacted(world: World) -> None:
         "publish runs on a clean checkout: commit or stash them (untracked files are refused "
         "only under advisories/ and embargo/)\n"
     )
+
+
+def test_a_draft_arriving_with_the_rebase_is_guarded_before_the_push(
+    tmp_path: Path, make_key: Callable[[str], Key]
+) -> None:
+    keys = {name: make_key(name) for name in ("alice", "bob", "ci")}
+    world = make_world(tmp_path / "w2", keys)
+    other_cve = "CVE-2026-66666"
+    world.alice.draft_text(
+        DUE,
+        advisory_text(
+            DUE,
+            title="Example Router: command injection in the web console",
+            release_date=RELEASE,
+            body=f"## Overview\n\nAlso tracked as {other_cve}.\n",
+        ),
+    )
+    world.ci.git("pull", "-q")
+    # Bob drafts the CVE after CI's checkout: CI's release never saw it.
+    world.bob.git("pull", "-q")
+    world.bob.draft_text(
+        EMBARGOED,
+        advisory_text(
+            EMBARGOED,
+            title=SECRET_TITLE,
+            release_date=LATER_RELEASE,
+            extra=f"cve:\n  - {other_cve}\n",
+        ),
+    )
+    origin_main = git(world.origin, "rev-parse", "main")
+    done = world.ci.advpub("publish", "--push", now=AFTER)
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert done.stderr == (
+        "advpub: error: nothing was pushed to origin/main: after `git pull --rebase`, the "
+        f"commits to push mention embargoed draft(s) {EMBARGOED}, which arrived with the "
+        "rebase; the release commits stay in this clone only; remove the mention or release "
+        "them together, then run `advpub publish --push` again\n"
+    )
+    assert git(world.origin, "rev-parse", "main") == origin_main
+    assert other_cve not in origin_history(world.origin)

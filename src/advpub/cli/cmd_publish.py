@@ -29,6 +29,7 @@ from advpub.pipeline.publish import (
     ReleaseSummary,
     build_public_site,
     check_ready,
+    guard_outgoing,
     release_due,
 )
 from advpub.pipeline.redact import Redactor
@@ -102,7 +103,15 @@ def _publish(
                 "publish pushes only what the scan checked: give the job an identity "
                 "(ADVPUB_IDENTITY_FILE or --identity) and keep leak_scan enabled"
             )
-        _report_push(push_to_upstream(cfg.root, upstream, {NOW_ENV: now.isoformat()}))
+        released = {r.id for r in summary.released}
+        _report_push(
+            push_to_upstream(
+                cfg.root,
+                upstream,
+                {NOW_ENV: now.isoformat()},
+                after_rebase=lambda: guard_outgoing(cfg, identities, upstream, released),
+            )
+        )
     return 1 if summary.has_failures else 0
 
 

@@ -15,7 +15,7 @@ command also redacts every printed line (:mod:`advpub.pipeline.redact`).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,7 +30,7 @@ from advpub.gate.release import Action, ReleaseOptions, ReleaseOutcome, release
 from advpub.git.repo import GitRepo
 from advpub.leaks import LeakTerms
 from advpub.model import parse_advisory_file
-from advpub.pipeline.sync import Upstream, current_upstream
+from advpub.pipeline.sync import Upstream, current_upstream, outgoing_text
 from advpub.pipeline.worktree import describe_dirty, dirty_paths
 from advpub.site.build import BuiltSite, build_site
 
@@ -154,3 +154,23 @@ def build_public_site(
         values[IDENTITY_ENV] = ""  # else the key text in the environment would win
     with scoped_environment(values):
         return build_site(settings.root, site_dir=site_dir)
+
+
+def guard_outgoing(
+    settings: Settings,
+    identities: Sequence[Identity],
+    upstream: Upstream,
+    released: Collection[str],
+) -> None:
+    """Refuse to push commits that name a draft still embargoed in the (rebased) work tree:
+    a rebase can bring drafts the release never saw."""
+    terms = embargoed_terms(worktree_drafts(settings, identities), released)
+    found = terms.find(outgoing_text(settings.root, upstream))
+    if found:
+        named = ", ".join(sorted({t.draft_id for t in found}))
+        raise GitError(
+            f"nothing was pushed to {upstream.shown}: after `git pull --rebase`, the commits "
+            f"to push mention embargoed draft(s) {named}, which arrived with the rebase; the "
+            "release commits stay in this clone only; remove the mention or release them "
+            "together, then run `advpub publish --push` again"
+        )
