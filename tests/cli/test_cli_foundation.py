@@ -232,12 +232,12 @@ def test_config_without_plugin_and_with_python_tags(tmp_path: Path) -> None:
 def test_now_override_env_and_flag(cli: Cli, repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
     from advpub.cli.common import resolve_now
 
-    monkeypatch.setenv("ADVPUB_NOW", "2026-12-01T09:00:00+09:00")
-    assert resolve_now() == datetime(2026, 12, 1, 0, 0, tzinfo=UTC)
-    monkeypatch.setenv("ADVPUB_NOW", "2026-12-01T09:00:00")
+    monkeypatch.setenv("ADVPUB_NOW", "2026-06-01T09:00:00+09:00")
+    assert resolve_now() == datetime(2026, 6, 1, 0, 0, tzinfo=UTC)
+    monkeypatch.setenv("ADVPUB_NOW", "2026-06-01T09:00:00")
     result = cli("check", cwd=repo.path)
     assert result.code == 1
-    assert "ADVPUB_NOW: '2026-12-01T09:00:00' has no UTC offset" in result.err
+    assert "ADVPUB_NOW: '2026-06-01T09:00:00' has no UTC offset" in result.err
 
 
 def test_git_repository_created_by_init(tmp_path: Path, cli: Cli) -> None:

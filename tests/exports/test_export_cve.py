@@ -239,9 +239,9 @@ def test_cli_refuses_unknown_future_and_bad_org_id(tmp_path: Path, cli: Callable
     )
     assert early.code == 1
     assert early.err == (
-        "advpub: error: advisories/2026/ADV-2026-0003.md: release_date: "
-        "2026-01-15T09:00:00+09:00 (2026-01-15T00:00:00Z) is in the future; export it after "
-        "its release\n"
+        "advpub: error: advisories/2026/ADV-2026-0003.md: not releasable: release date "
+        "2026-01-15 09:00 JST (2026-01-15T00:00:00Z) is in 1 second\n"
+        "ADV-2026-0003: the release gate holds it; export it once it is released\n"
     )
     bad = cli("export", "cve", "ADV-2026-0003", "--org-id", "x", cwd=repo.path)
     assert bad.code == 1 and "--org-id: 'x' is not a CNA organisation UUID" in bad.err

@@ -24,7 +24,11 @@ def site(tmp_path: Path, make_key: Callable[[str], Key]) -> Site:
         "ADV-2026-0001",
         advisory_text("ADV-2026-0001", extra="# reviewed by the CNA\ncwe: [CWE-78]\n"),
     )
-    site.draft("ADV-2026-0002", release_date="2025-12-31T15:00:00Z")  # 2026-01-01 JST
+    site.draft(
+        "ADV-2026-0002",
+        title="Example Camera: path traversal in the firmware updater",
+        release_date="2025-12-31T15:00:00Z",  # 2026-01-01 JST
+    )
     site.draft(
         "ADV-2026-0003",
         title=f"Held {CANARY}",
@@ -104,7 +108,7 @@ def test_commit_makes_one_commit_per_advisory_touching_only_its_paths(site: Site
     assert site.head_count() == 3
     log = site.repo.git("log", "--format=%s", "-2").stdout.splitlines()
     assert log == [
-        "Publish ADV-2026-0002: Example Router: command injection in the web console",
+        "Publish ADV-2026-0002: Example Camera: path traversal in the firmware updater",
         "Publish ADV-2026-0001: Example Router: command injection in the web console",
     ]
     for ref, ident in (("HEAD", "ADV-2026-0002"), ("HEAD~1", "ADV-2026-0001")):
@@ -245,27 +249,28 @@ def test_release_year_is_the_year_in_the_site_time_zone(
     tmp_path: Path, make_key: Callable[[str], Key], cli: Cli
 ) -> None:
     site = make_site(tmp_path / "repo", make_key, "Asia/Tokyo")
-    site.draft("ADV-2026-0009", release_date="2027-01-01")  # 2026-12-31T15:00:00Z
+    # A past year boundary: a release may not look ahead of the real clock.
+    site.draft("ADV-2025-0009", release_date="2026-01-01")  # 2025-12-31T15:00:00Z
     early = cli(
         "release",
         "--identity",
         str(site.key.file),
         "--now",
-        "2026-12-31T14:59:59Z",
+        "2025-12-31T14:59:59Z",
         cwd=site.path,
     )
     assert early.out == (
-        "ADV-2026-0009: held: release date 2027-01-01 00:00 JST (2026-12-31T15:00:00Z) is "
+        "ADV-2025-0009: held: release date 2026-01-01 00:00 JST (2025-12-31T15:00:00Z) is "
         "in 1 second\n"
     )
     result = cli(
-        "release", "--identity", str(site.key.file), "--now", "2026-12-31T15:00:00Z", cwd=site.path
+        "release", "--identity", str(site.key.file), "--now", "2025-12-31T15:00:00Z", cwd=site.path
     )
     assert result.out == (
-        "ADV-2026-0009: published advisories/2027/ADV-2026-0009.md, draft removed\n"
+        "ADV-2025-0009: published advisories/2026/ADV-2025-0009.md, draft removed\n"
     )
-    text = (site.path / "advisories/2027/ADV-2026-0009.md").read_text(encoding="utf-8")
-    assert "published: 2027-01-01T00:00:00+09:00\n" in text
+    text = (site.path / "advisories/2026/ADV-2025-0009.md").read_text(encoding="utf-8")
+    assert "published: 2026-01-01T00:00:00+09:00\n" in text
 
 
 def test_invalid_held_draft_is_reported_without_its_content(

@@ -284,14 +284,14 @@ def test_title_of_a_public_file_committed_before_its_release_is_hidden(
     early = "ADV-2026-0007"
     site.repo.write(
         f"advisories/2026/{early}.md",
-        advisory_text(early, title=f"Early {CANARY}", release_date="2026-12-01T00:00:00Z"),
+        advisory_text(early, title=f"Early {CANARY}", release_date="2026-09-01T00:00:00Z"),
     )
     site.commit_all("committed too early")
     before = cli("log", early, "--json", "--now", "2026-06-01T00:00:00Z", cwd=site.path)
     assert before.code == 0, before.err
     assert CANARY not in before.out
     assert json.loads(before.out)["title"] is None
-    after = cli("log", early, "--json", "--now", "2026-12-01T00:00:00Z", cwd=site.path)
+    after = cli("log", early, "--json", "--now", "2026-09-01T00:00:00Z", cwd=site.path)
     assert json.loads(after.out)["title"] == f"Early {CANARY}"
 
 

@@ -55,8 +55,8 @@ class Clone:
 
     def draft(self, ident: str, title: str, release_date: str, *, verified: bool = True) -> None:
         """Import a plaintext draft (encrypting it), commit and push it."""
-        source = self.path.parent / f"{self.path.name}-{ident}.md"
-        source.write_text(
+        self.draft_text(
+            ident,
             advisory_text(
                 ident,
                 title=title,
@@ -64,8 +64,12 @@ class Clone:
                 verified=verified,
                 body=f"## Overview\n\n{title} body text.\n",
             ),
-            encoding="utf-8",
         )
+
+    def draft_text(self, ident: str, text: str) -> None:
+        """Import the plaintext draft ``text`` (encrypting it), commit and push it."""
+        source = self.path.parent / f"{self.path.name}-{ident}.md"
+        source.write_text(text, encoding="utf-8")
         done = self.advpub("import", str(source), "--remove")
         assert done.returncode == 0, done.stdout + done.stderr
         self.git("add", "embargo")

@@ -6,7 +6,8 @@ import argparse
 import os
 from pathlib import Path
 
-from advpub.cli.common import NOW_ENV, add_now_argument, parse_now
+from advpub.cli.common import add_now_argument, resolve_now
+from advpub.clock import NOW_ENV
 from advpub.site.build import build_site
 
 
@@ -28,8 +29,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build; exit 0 with a summary, or 1 with every problem (the output is then deleted)."""
+    # Refuse a bad or future override here, before MkDocs starts; the plugin decides again.
+    resolve_now(args)
     if args.now:
-        parse_now(args.now, "--now")
         # The plugin reads the gate's clock from the environment, as under `mkdocs build`.
         os.environ[NOW_ENV] = args.now
     built = build_site(site_dir=args.site_dir, strict=args.strict, clean=args.clean)

@@ -1,7 +1,7 @@
 """``advpub export osv|csaf|cve ID``: one advisory's machine-readable exports.
 
 Reads only the published advisories under ``advisories/`` (never ``embargo/``) and refuses
-an advisory whose release date is still in the future.
+an advisory the release gate holds (:func:`advpub.gate.evaluate_published`).
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from advpub.exports.csaf import csaf_document, tracking_file_name
 from advpub.exports.cve import ORG_ID_ENV, PLACEHOLDER_ORG_ID, check_org_id, cve_containers
 from advpub.exports.osv import osv_document
 from advpub.fsutil import atomic_write_bytes
+from advpub.gate.decision import evaluate_published
 from advpub.model import Advisory
-from advpub.model.timeutil import format_iso_utc
 from advpub.site.listings import advisory_dir
 
 FORMATS = ("osv", "csaf", "cve")
@@ -58,11 +58,17 @@ def find_advisory(config: Settings, ident: str, now: datetime) -> Advisory:
     corpus = load_corpus(config)
     for adv in corpus.advisories:
         if adv.id == ident:
-            if adv.release_date > now:
-                local = adv.release_date.astimezone(config.timezone).isoformat()
+            # The one gate decides, as for the site: not only the date, also TLP, scope,
+            # fix verification and approvals.
+            decision = evaluate_published(adv, now, config)
+            if not decision.releasable:
                 raise ExportError(
-                    f"{adv.path}: release_date: {local} ({format_iso_utc(adv.release_date)}) "
-                    "is in the future; export it after its release"
+                    "\n".join(
+                        [
+                            *(f"{adv.path}: not releasable: {r}" for r in decision.reasons),
+                            f"{ident}: the release gate holds it; export it once it is released",
+                        ]
+                    )
                 )
             return adv
     broken = [str(v) for v in corpus.violations if PurePosixPath(v.path).stem == ident]

@@ -1,7 +1,7 @@
 """`advpub log [ID]`: the audit trail of advisories from git history (never decrypts).
 
 Safe for CI logs: draft events show a date and an author only; titles are shown only for
-advisories whose public file is in HEAD.
+advisories whose public file is in HEAD and passes the release gate.
 """
 
 from __future__ import annotations
@@ -12,15 +12,17 @@ from datetime import tzinfo
 from typing import Any
 
 from advpub.cli.common import add_now_argument, print_json, resolve_now, settings
+from advpub.gate.decision import evaluate_published
 from advpub.gate.timefmt import format_both
 from advpub.git.audit import AuditLog, Commit, Event, EventKind, Person, Timeline
+from advpub.model import Advisory
 from advpub.model.timeutil import format_iso_utc
 
 SHORT = 12
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """``[ID]``, ``--json`` and ``--now`` (titles of files released after it are hidden)."""
+    """``[ID]``, ``--json`` and ``--now`` (titles the gate holds at that instant are hidden)."""
     parser.add_argument(
         "id", nargs="?", default=None, metavar="ID", help="one advisory (default: list all)"
     )
@@ -31,12 +33,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Print one advisory's timeline, or one line per advisory ever seen (exit 0)."""
     cfg = settings()
+    now = resolve_now(args)
+
+    def shows_title(advisory: Advisory) -> bool:
+        # The one gate decides; a title is shown only where the site would show it.
+        return evaluate_published(advisory, now, cfg).releasable
+
     audit = AuditLog(
         cfg.root,
         cfg.embargo_dir,
         cfg.advisories_dir,
         model_options=cfg.model_options,
-        now=resolve_now(args),
+        shows_title=shows_title,
     )
     if audit.is_shallow:
         print(

@@ -16,14 +16,15 @@ from advpub.model import Violation, parse_advisory
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Optional ID and ``--now`` (which year the next id belongs to)."""
     parser.add_argument("id", metavar="ID", nargs="?", default=None, help="default: next free id")
-    add_now_argument(parser)
+    add_now_argument(parser, look_ahead=True)
 
 
 def run(args: argparse.Namespace) -> int:
     """Open the template, loop until valid, encrypt; an untouched template keeps nothing."""
     config, store = open_store()
     published = {path.stem for path in advisory_files(config)}
-    now = resolve_now(args).astimezone(config.timezone)
+    # Only picks the year of the next id (the draft is encrypted): it may look ahead.
+    now = resolve_now(args, look_ahead=True).astimezone(config.timezone)
     ident: str = args.id or next_free_id(config.id_prefix, now.year, published | set(store.ids()))
     if not config.id_pattern.match(ident):
         raise EmbargoError(

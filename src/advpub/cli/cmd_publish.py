@@ -1,20 +1,27 @@
-"""``advpub publish``: the scheduled job — release what is due, push, build the site.
+"""``advpub publish``: the scheduled job — release what is due, build the site, push.
 
 Its output goes to CI logs, which are often readable by more people than the drafts: held
-drafts are shown by id, release instant and the gate's reasons only, never by title.
+drafts are shown by id, release instant and the gate's reasons only, never by title, and
+every line printed (errors included) has each embargoed term replaced by ``[embargoed]``.
+The push comes last: only a site that built and passed the leak scan is pushed.
 """
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import assert_never
 
+from advpub.checks.leaks import embargoed_terms, worktree_drafts
 from advpub.cli._embargo import add_identity_argument
 from advpub.cli.cmd_release import describe
 from advpub.cli.common import add_now_argument, resolve_now, settings
-from advpub.embargo.identity import load_identities
+from advpub.clock import NOW_ENV
+from advpub.config import Settings
+from advpub.embargo.identity import Identity, load_identities
+from advpub.errors import AdvpubError, SiteError
 from advpub.gate.timefmt import format_both, relative
 from advpub.model.timeutil import format_iso_utc
 from advpub.pipeline.publish import (
@@ -22,8 +29,10 @@ from advpub.pipeline.publish import (
     ReleaseSummary,
     build_public_site,
     check_ready,
+    guard_outgoing,
     release_due,
 )
+from advpub.pipeline.redact import Redactor
 from advpub.pipeline.sync import PushResult, PushState, push_to_upstream
 
 BUILD_SCAN = {
@@ -52,17 +61,57 @@ def run(args: argparse.Namespace) -> int:
     """Exit 0 when everything due was published (or nothing was due), 1 on any failure."""
     now = resolve_now(args)
     cfg = settings()
-    upstream = check_ready(cfg, push=args.push)
     identities = load_identities(args.identity).identities
+    # Until the release has run, every draft is embargoed.
+    redactor = Redactor(embargoed_terms(worktree_drafts(cfg, identities)))
+    with redactor.streams():
+        try:
+            return _publish(args, cfg, now, identities, redactor)
+        except AdvpubError as exc:
+            raise redactor.error(exc) from None
+
+
+def _publish(
+    args: argparse.Namespace,
+    cfg: Settings,
+    now: datetime,
+    identities: Sequence[Identity],
+    redactor: Redactor,
+) -> int:
+    upstream = check_ready(cfg, push=args.push)
     print(f"advpub publish at {format_iso_utc(now)}")
     summary = release_due(cfg, now, identities)
+    redactor.update(summary.embargoed)
     _report_release(summary, now, cfg.timezone)
-    if upstream is not None:
-        _report_push(push_to_upstream(cfg.root, upstream, {"ADVPUB_NOW": now.isoformat()}))
     identity_file = Path(args.identity) if args.identity else None
-    built = build_public_site(cfg, now, args.site_dir, identity_file)
+    try:
+        built = build_public_site(cfg, now, args.site_dir, identity_file)
+    except AdvpubError as exc:
+        if upstream is None:
+            raise
+        raise SiteError(
+            f"{exc}\nnothing was pushed to {upstream.shown}: the site did not build; the "
+            "release commits stay in this clone only; fix the problem and run "
+            "`advpub publish --push` again"
+        ) from None
     scan = BUILD_SCAN.get(built.leak_scan, built.leak_scan)
     print(f"site: {built.advisories} advisories in {built.site_dir} ({scan})")
+    if upstream is not None:
+        if built.leak_scan != "passed":
+            raise SiteError(
+                f"nothing was pushed to {upstream.shown}: the leak scan did not run ({scan}); "
+                "publish pushes only what the scan checked: give the job an identity "
+                "(ADVPUB_IDENTITY_FILE or --identity) and keep leak_scan enabled"
+            )
+        released = {r.id for r in summary.released}
+        _report_push(
+            push_to_upstream(
+                cfg.root,
+                upstream,
+                {NOW_ENV: now.isoformat()},
+                after_rebase=lambda: guard_outgoing(cfg, identities, upstream, released),
+            )
+        )
     return 1 if summary.has_failures else 0
 
 

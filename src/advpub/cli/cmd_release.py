@@ -29,7 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Release; exit 1 when any advisory failed (held drafts are not failures)."""
-    now = resolve_now(args)
+    # Only a dry run may look ahead: anything else writes what the gate let out.
+    now = resolve_now(args, look_ahead=args.dry_run)
     cfg = settings()
     identities = load_identities(args.identity).identities
     outcomes = release(

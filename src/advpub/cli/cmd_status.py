@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import os
 from dataclasses import replace
 from datetime import datetime, tzinfo
 
 from advpub.cli._embargo import add_identity_argument
-from advpub.cli.common import add_now_argument, print_json, resolve_now, settings
+from advpub.cli.common import add_now_argument, is_ci, print_json, resolve_now, settings
 from advpub.embargo.drafts import load_drafts
 from advpub.embargo.identity import load_identities
 from advpub.embargo.store import EmbargoStore
@@ -24,22 +23,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--titles",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="show draft titles (default: yes, except under CI=true, where logs may be public)",
+        help="show draft titles (default: yes, except when CI is set, where logs may be public)",
     )
     add_identity_argument(parser)
-    add_now_argument(parser)
+    add_now_argument(parser, look_ahead=True)
 
 
 def run(args: argparse.Namespace) -> int:
     """Print every draft with its release instant, fix state and verdict (exit 0)."""
-    now = resolve_now(args)
+    # A read-only look: an override may look ahead.
+    now = resolve_now(args, look_ahead=True)
     cfg = settings()
     identities = load_identities(args.identity).identities
     store = EmbargoStore(cfg.embargo_path, cfg.root)
     statuses = draft_statuses(load_drafts(store, identities, cfg.model_options), now, cfg)
     show_titles = args.titles
     if show_titles is None:
-        show_titles = os.environ.get("CI", "").lower() != "true"
+        show_titles = not is_ci()
     if not show_titles:
         statuses = [replace(s, title=None) for s in statuses]
     if args.json:

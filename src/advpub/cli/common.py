@@ -6,49 +6,36 @@ import argparse
 import json
 import os
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 
+from advpub import clock
+from advpub.clock import NOW_ENV
 from advpub.config import Settings, load_settings
-from advpub.errors import AdvpubError, NotAvailableError
-
-NOW_ENV = "ADVPUB_NOW"
+from advpub.errors import NotAvailableError
 
 
-def add_now_argument(parser: argparse.ArgumentParser) -> None:
-    """Add ``--now`` (an ISO 8601 instant replacing the clock)."""
+def add_now_argument(parser: argparse.ArgumentParser, *, look_ahead: bool = False) -> None:
+    """Add ``--now`` (an ISO 8601 instant replacing the clock; see :mod:`advpub.clock`)."""
+    direction = "" if look_ahead else " (not later than the real clock)"
     parser.add_argument(
         "--now",
         metavar="INSTANT",
         default=None,
-        help=f"pretend the time is INSTANT (ISO 8601 with offset); default ${NOW_ENV} or the clock",
+        help=f"pretend the time is INSTANT (ISO 8601 with offset){direction}; "
+        f"default ${NOW_ENV} or the clock",
     )
 
 
-def parse_now(text: str, source: str) -> datetime:
-    """An aware instant from ``--now`` or ``ADVPUB_NOW``; naive values are refused."""
-    try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise AdvpubError(
-            f"{source}: {text!r} is not an ISO 8601 instant; use e.g. 2026-12-01T09:00:00+09:00"
-        ) from None
-    if value.tzinfo is None:
-        raise AdvpubError(
-            f"{source}: {text!r} has no UTC offset; add one (e.g. +09:00 or Z) so the instant "
-            "is exact"
-        )
-    return value
-
-
-def resolve_now(args: argparse.Namespace | None = None) -> datetime:
-    """``--now``, else ``ADVPUB_NOW``, else the clock; always timezone-aware."""
+def resolve_now(args: argparse.Namespace | None = None, *, look_ahead: bool = False) -> datetime:
+    """``--now``, else ``ADVPUB_NOW``, else the clock; always timezone-aware. An override
+    later than the real clock is refused unless the command only looks (``look_ahead``)."""
     given = getattr(args, "now", None) if args is not None else None
-    if given:
-        return parse_now(given, "--now")
-    env = os.environ.get(NOW_ENV)
-    if env:
-        return parse_now(env, NOW_ENV)
-    return datetime.now(UTC)
+    return clock.resolve_now(given, look_ahead=look_ahead)
+
+
+def is_ci() -> bool:
+    """True under CI: any non-empty ``CI`` (GitHub sets ``true``, others ``1`` or ``yes``)."""
+    return bool(os.environ.get("CI", "").strip())
 
 
 def settings() -> Settings:

@@ -5,12 +5,17 @@ usable, so it never reaches a disk), and the folder is removed on every way out:
 errors, Ctrl-C, SIGTERM and SIGHUP (their handlers raise, so ``finally`` runs). While the
 editor runs, Ctrl-C belongs to the editor (as in git): advpub ignores SIGINT until it exits.
 Editors' swap and backup files land next to the file, inside the private folder, and go with it.
+
+SIGKILL cannot be caught, so a killed run leaves its folder behind: each folder holds a lock
+file with an exclusive ``flock`` for its whole life, and every command that decrypts sweeps
+(:func:`sweep_stale_workspaces`) the folders of earlier runs whose lock nobody holds.
 """
 
 from __future__ import annotations
 
 import contextlib
 import enum
+import fcntl
 import os
 import shlex
 import shutil
@@ -19,6 +24,7 @@ import stat
 import subprocess
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -33,6 +39,9 @@ COMMENT_PREFIX = "# advpub:"
 # Signals that end advpub while plaintext is on disk; each raises Interrupted instead.
 FATAL_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 EDITOR_GRACE_SECONDS = 3.0
+WORKSPACE_PREFIX = "advpub-"
+# Held with an exclusive flock while the workspace is in use (a dot name: never a draft's).
+LOCK_FILE = ".advpub-workspace.lock"
 
 
 class Interrupted(EmbargoError):
@@ -126,25 +135,132 @@ class Workspace:
             return ""
 
 
+def _lock(folder: Path) -> int:
+    """Create the workspace's lock file and hold an exclusive flock on it (the descriptor is
+    not inherited by the editor: the lock ends with this process, however it ends)."""
+    fd = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise
+    return fd
+
+
 @contextlib.contextmanager
 def private_workspace(base: Path | None = None) -> Iterator[Workspace]:
-    """A fresh 0700 folder, removed with everything in it on every exit path."""
+    """A fresh 0700 folder, locked while in use, removed with everything in it on every
+    exit path but SIGKILL (see :func:`sweep_stale_workspaces` for that one)."""
     folder: Path | None = None
+    lock: int | None = None
     with _raising_signals():
         try:
             with _blocked_signals():
                 folder = Path(
-                    tempfile.mkdtemp(prefix="advpub-", dir=base if base else private_base())
+                    tempfile.mkdtemp(prefix=WORKSPACE_PREFIX, dir=base if base else private_base())
                 )
                 folder.chmod(0o700)
+                lock = _lock(folder)
             info = folder.lstat()
             if not stat.S_ISDIR(info.st_mode) or stat.S_IMODE(info.st_mode) != 0o700:
                 raise EmbargoError(f"{folder}: could not make a private folder")
             yield Workspace(folder)
         finally:
-            if folder is not None:
-                with _blocked_signals():
+            with _blocked_signals():
+                if folder is not None:
                     shutil.rmtree(folder, ignore_errors=True)
+                if lock is not None:
+                    os.close(lock)
+
+
+def process_start_time() -> float:
+    """When this process started (epoch seconds); the module's import time where ``/proc``
+    cannot tell (always later than the start, so never sweeps more)."""
+    try:
+        fields = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        ticks = int(fields[19])  # field 22, starttime, counted after the ")" of the name
+        boot = next(
+            float(line.split()[1])
+            for line in Path("/proc/stat").read_text().splitlines()
+            if line.startswith("btime ")
+        )
+        return boot + ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, StopIteration):
+        return _IMPORTED
+
+
+_IMPORTED = time.time()
+_swept = False
+
+
+def workspace_bases() -> list[Path]:
+    """Where private workspaces are made: ``/dev/shm`` and the temporary folder."""
+    bases = [tempfile.gettempdir()]
+    shm = private_base()
+    if shm is not None:
+        bases.insert(0, str(shm))
+    return [Path(b) for b in dict.fromkeys(bases)]
+
+
+def sweep_stale_workspaces(
+    bases: Sequence[Path] | None = None, *, started: float | None = None
+) -> list[Path]:
+    """Remove the private workspaces that earlier, killed runs left behind; the removed ones.
+
+    A folder is removed only when all of these hold: its name is ``advpub-*``, it is a real
+    folder owned by this user, it last changed before this process started (so a workspace
+    being set up right now is left alone), it has the lock file, and a non-blocking flock on
+    that file succeeds (no live ``advpub edit`` holds it, in any terminal).
+    """
+    before = process_start_time() if started is None else started
+    uid = os.getuid()
+    removed: list[Path] = []
+    for base in workspace_bases() if bases is None else bases:
+        try:
+            entries = list(os.scandir(base))
+        except OSError:
+            continue
+        for entry in entries:
+            if not entry.name.startswith(WORKSPACE_PREFIX):
+                continue
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if (
+                not stat.S_ISDIR(info.st_mode)
+                or info.st_uid != uid
+                or max(info.st_mtime, info.st_ctime) >= before
+            ):
+                continue
+            if _remove_if_unlocked(Path(entry.path)):
+                removed.append(Path(entry.path))
+    return removed
+
+
+def _remove_if_unlocked(folder: Path) -> bool:
+    try:
+        fd = os.open(folder / LOCK_FILE, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return False  # not ours (or made by an older advpub): never guess
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False  # a live run holds it
+        # Removed while holding the lock, so no run can take it over meanwhile.
+        shutil.rmtree(folder, ignore_errors=True)
+        return not folder.exists()
+    finally:
+        os.close(fd)
+
+
+def sweep_once() -> None:
+    """:func:`sweep_stale_workspaces`, once per process (decrypting commands call this)."""
+    global _swept
+    if not _swept:
+        _swept = True
+        sweep_stale_workspaces()
 
 
 def editor_command(env: Mapping[str, str] | None = None) -> list[str]:

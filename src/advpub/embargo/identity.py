@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyrage
 
+from advpub.embargo.editor import sweep_once
 from advpub.errors import EmbargoError
 
 IDENTITY_ENV = "ADVPUB_IDENTITY"
@@ -86,7 +87,12 @@ def _read_identity_file(path: Path, source: str) -> str:
 def load_identities(explicit: Path | str | None = None) -> LoadedIdentities:
     """The identity from, in order: ``explicit`` (``--identity``), ``ADVPUB_IDENTITY`` (the key
     text), ``ADVPUB_IDENTITY_FILE``, then the default file. Raises EmbargoError naming every
-    place it looked when none is found."""
+    place it looked when none is found.
+
+    Every command that decrypts loads its identity here first, so this is also where the
+    plaintext workspaces of earlier runs killed with SIGKILL are swept away.
+    """
+    sweep_once()
     if explicit:
         path = Path(explicit)
         source = f"--identity {path}"

@@ -8,6 +8,12 @@ so a run killed at any point is completed by the next run:
 * draft removed but not committed -> commit the pair (``commit`` mode);
 * a public file with different content -> refuse that advisory, never overwrite.
 
+Before anything is written, the public file and the commit message of each releasable
+draft are guarded against the terms (ids, CVEs, aliases, titles) of every draft not released
+in the same run: a release that mentions a still-embargoed draft is refused, by id only, and
+nothing is written or committed for it. Drafts released together may name each other; a
+mentioned draft is committed before the drafts that mention it.
+
 Two runs never interleave: the whole release holds an exclusive flock in the git dir.
 """
 
@@ -21,6 +27,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from advpub.checks.leaks import embargoed_terms
+from advpub.clock import NOW_ENV
 from advpub.config import Settings
 from advpub.embargo.drafts import Draft, load_drafts
 from advpub.embargo.identity import Identity
@@ -32,6 +40,7 @@ from advpub.gate.published_text import set_published, without_published
 from advpub.gate.timefmt import ceil_to_second, format_iso_local
 from advpub.git.lock import exclusive_lock
 from advpub.git.repo import GitRepo
+from advpub.leaks import LeakTerms, terms_from_drafts
 from advpub.model import Advisory, parse_advisory
 
 LOCK_NAME = "advpub-release.lock"
@@ -112,6 +121,70 @@ def published_text(draft_text: str, advisory: Advisory, settings: Settings, show
     return text
 
 
+def commit_message(advisory: Advisory) -> str:
+    """The message of a release commit (guarded like the file: it is pushed too)."""
+    return f"Publish {advisory.id}: {advisory.title}"
+
+
+# How a refusal names the kind of term (never the term itself).
+_KIND_LABELS = {"id": "id", "cve": "CVE id", "alias": "alias", "title": "title"}
+
+
+def mentions(terms: LeakTerms, text: str, message: str) -> tuple[str, ...]:
+    """Why a release whose file is ``text`` and commit message ``message`` must not be
+    committed: one reason per place and embargoed draft mentioned, naming the kinds of
+    terms and the draft by id only (never a term)."""
+    kinds: dict[tuple[str, str], list[str]] = {}
+    for where, content in (("its text", text), ("its commit message", message)):
+        for term in terms.find(content):
+            label = _KIND_LABELS.get(term.kind, term.kind.replace("_", " "))
+            found = kinds.setdefault((where, term.draft_id), [])
+            if label not in found:
+                found.append(label)
+    return tuple(
+        f"not released: {where} mentions embargoed draft {draft_id} ({', '.join(labels)}); "
+        "remove the mention or release both together"
+        for (where, draft_id), labels in kinds.items()
+    )
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """A releasable draft and what releasing it writes; ``exists``: an interrupted run
+    already wrote the same public file."""
+
+    draft: Draft
+    advisory: Advisory
+    target: Path
+    text: str
+    message: str
+    exists: bool
+
+    def mentions(self, terms: LeakTerms) -> tuple[str, ...]:
+        """Why this release must not be committed while ``terms`` are secret (or nothing)."""
+        return mentions(terms, self.text, self.message)
+
+
+def _mentioned_first(planned: Sequence[_Planned]) -> list[_Planned]:
+    """The plans ordered so that a draft goes before the drafts whose text mentions it (id
+    order otherwise; drafts mentioning each other go in id order)."""
+    by_id = {p.draft.id: p for p in planned}
+    terms = terms_from_drafts([p.draft for p in planned])
+    before: dict[str, set[str]] = {ident: set() for ident in by_id}
+    for plan in planned:
+        found = terms.find(plan.text) + terms.find(plan.message)
+        before[plan.draft.id] = {t.draft_id for t in found if t.draft_id in by_id} - {plan.draft.id}
+    ordered: list[_Planned] = []
+    done: set[str] = set()
+    while len(done) < len(by_id):
+        ready = sorted(i for i in by_id if i not in done and before[i] <= done)
+        # A cycle: take the lowest id; the guard already accepted both texts.
+        ident = ready[0] if ready else min(i for i in by_id if i not in done)
+        ordered.append(by_id[ident])
+        done.add(ident)
+    return ordered
+
+
 class Releaser:
     """Runs one release over the drafts of one repository."""
 
@@ -148,17 +221,74 @@ class Releaser:
         return self.store.folder
 
     def _release_all(self) -> list[ReleaseOutcome]:
+        drafts = load_drafts(self.store, self.identities, self.settings.model_options)
         outcomes: list[ReleaseOutcome] = []
+        planned: list[_Planned] = []
+        for draft in drafts:
+            step = self._plan(draft)
+            if isinstance(step, ReleaseOutcome):
+                outcomes.append(step)
+            else:
+                planned.append(step)
+        planned, refused = self._guard_plans(drafts, planned)
+        outcomes.extend(refused)
         if self.options.commit:
-            outcomes.extend(self._commit_leftovers())
+            terms = embargoed_terms(drafts, {p.draft.id for p in planned})
+            outcomes.extend(self._commit_leftovers(terms))
             if not self.options.dry_run:
                 self._drop_stale_index_entries()
-        drafts = load_drafts(self.store, self.identities, self.settings.model_options)
-        outcomes.extend(self._release_one(d) for d in drafts)
+        outcomes.extend(self._execute_plans(drafts, planned))
         return sorted(outcomes, key=lambda o: o.id)
 
+    # -- the leak guard ------------------------------------------------------------------
+    def _guard_plans(
+        self, drafts: Sequence[Draft], planned: list[_Planned]
+    ) -> tuple[list[_Planned], list[ReleaseOutcome]]:
+        """Drop every plan whose text or commit message mentions a draft not released in
+        this run; repeated until stable, since a dropped draft's terms become secret for
+        the plans that mention it."""
+        kept = list(planned)
+        refused: list[ReleaseOutcome] = []
+        while True:
+            terms = embargoed_terms(drafts, {p.draft.id for p in kept})
+            blocked = {p.draft.id: reasons for p in kept if (reasons := p.mentions(terms))}
+            if not blocked:
+                return kept, refused
+            refused.extend(
+                ReleaseOutcome(
+                    p.draft.id, Action.FAILED, self._shown(p.target), reasons=blocked[p.draft.id]
+                )
+                for p in kept
+                if p.draft.id in blocked
+            )
+            kept = [p for p in kept if p.draft.id not in blocked]
+
+    def _execute_plans(
+        self, drafts: Sequence[Draft], planned: list[_Planned]
+    ) -> Iterator[ReleaseOutcome]:
+        """Carry out the plans, a mentioned draft before the drafts that mention it; each is
+        guarded again just before it is written, against the drafts still embargoed then
+        (a draft that failed on the way is embargoed still)."""
+        pending = {p.draft.id for p in planned}
+        failed: set[str] = set()
+        terms = embargoed_terms(drafts, pending)
+        for plan in _mentioned_first(planned):
+            reasons = plan.mentions(terms)
+            outcome = (
+                ReleaseOutcome(
+                    plan.draft.id, Action.FAILED, self._shown(plan.target), reasons=reasons
+                )
+                if reasons
+                else self._execute(plan)
+            )
+            if outcome.is_failure:
+                failed.add(plan.draft.id)
+                terms = embargoed_terms(drafts, pending - failed)
+            yield outcome
+
     # -- one draft -------------------------------------------------------------------
-    def _release_one(self, draft: Draft) -> ReleaseOutcome:
+    def _plan(self, draft: Draft) -> _Planned | ReleaseOutcome:
+        """What releasing ``draft`` would write, or why it is held or cannot be released."""
         decision = evaluate_draft(draft, self.now, self.settings)
         if not decision.releasable:
             return ReleaseOutcome(draft.id, Action.HELD, reasons=decision.reasons)
@@ -181,13 +311,36 @@ class Releaser:
                     f"it (or the draft {draft.shown}) so the id is published once",
                 ),
             )
-        if target.exists():
-            return self._complete(draft, advisory, target, text)
+        exists = target.exists()
+        if exists:
+            try:
+                existing: str | None = target.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                existing = None
+            if existing is None or without_published(existing) != without_published(text):
+                return ReleaseOutcome(
+                    draft.id,
+                    Action.FAILED,
+                    shown,
+                    reasons=(
+                        f"{shown} already exists with different content; refusing to "
+                        f"overwrite it; compare it with the draft {draft.shown} and keep one",
+                    ),
+                )
+        return _Planned(draft, advisory, target, text, commit_message(advisory), exists)
+
+    def _execute(self, plan: _Planned) -> ReleaseOutcome:
+        draft, shown = plan.draft, self._shown(plan.target)
+        if plan.exists:
+            # An interrupted run wrote the same file: only the draft is left to remove.
+            if self.options.dry_run:
+                return ReleaseOutcome(draft.id, Action.WOULD_COMPLETE, shown)
+            return self._remove_and_commit(draft, plan.advisory, plan.target, Action.COMPLETED)
         if self.options.dry_run:
             return ReleaseOutcome(draft.id, Action.WOULD_PUBLISH, shown)
         try:
-            _remove_stale_temp_files(target)
-            atomic_write_text(target, text)
+            _remove_stale_temp_files(plan.target)
+            atomic_write_text(plan.target, plan.text)
         except OSError as exc:
             return ReleaseOutcome(
                 draft.id,
@@ -199,30 +352,7 @@ class Releaser:
                 ),
             )
         _crash_point("after-write")
-        return self._remove_and_commit(draft, advisory, target, Action.PUBLISHED)
-
-    def _complete(
-        self, draft: Draft, advisory: Advisory, target: Path, text: str
-    ) -> ReleaseOutcome:
-        """The public file exists: an interrupted run (same content) or a clash."""
-        shown = self._shown(target)
-        try:
-            existing = target.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            existing = None
-        if existing is None or without_published(existing) != without_published(text):
-            return ReleaseOutcome(
-                draft.id,
-                Action.FAILED,
-                shown,
-                reasons=(
-                    f"{shown} already exists with different content; refusing to overwrite "
-                    f"it; compare it with the draft {draft.shown} and keep one",
-                ),
-            )
-        if self.options.dry_run:
-            return ReleaseOutcome(draft.id, Action.WOULD_COMPLETE, shown)
-        return self._remove_and_commit(draft, advisory, target, Action.COMPLETED)
+        return self._remove_and_commit(draft, plan.advisory, plan.target, Action.PUBLISHED)
 
     def _remove_and_commit(
         self, draft: Draft, advisory: Advisory, target: Path, action: Action
@@ -253,17 +383,18 @@ class Releaser:
         assert self.git is not None
         _crash_point("before-commit")
         # Hooks run by `git commit` judge the gate at the same instant as this release.
-        env = {"ADVPUB_NOW": self.now.isoformat()}
+        env = {NOW_ENV: self.now.isoformat()}
         return self.git.commit_paths(
-            f"Publish {advisory.id}: {advisory.title}",
+            commit_message(advisory),
             added=[self.git.relative(target)],
             removed=[self.git.relative(draft_path)],
             env=env,
         )
 
     # -- interrupted commits -------------------------------------------------------------
-    def _commit_leftovers(self) -> Iterator[ReleaseOutcome]:
-        """Drafts removed by a killed run whose publication was never committed."""
+    def _commit_leftovers(self, terms: LeakTerms) -> Iterator[ReleaseOutcome]:
+        """Drafts removed by a killed run whose publication was never committed (each
+        guarded against ``terms``, those of the drafts not released in this run)."""
         assert self.git is not None
         embargo_rel = self.git.relative(self.store.folder)
         for rel in self.git.head_files(embargo_rel):
@@ -274,7 +405,7 @@ class Releaser:
                 public_rel = self.git.relative(public)
                 if self.git.in_head(public_rel):
                     continue
-                yield self._commit_leftover(ident, public, self.git.root / rel)
+                yield self._commit_leftover(ident, public, self.git.root / rel, terms)
 
     def _drop_stale_index_entries(self) -> None:
         """A run killed inside ``git commit --only`` can leave the index one step behind
@@ -294,10 +425,13 @@ class Releaser:
                 stale.append(rel)
         self.git.unstage(stale)
 
-    def _commit_leftover(self, ident: str, public: Path, draft_path: Path) -> ReleaseOutcome:
+    def _commit_leftover(
+        self, ident: str, public: Path, draft_path: Path, terms: LeakTerms
+    ) -> ReleaseOutcome:
         shown = self._shown(public)
+        data = public.read_bytes()
         result = parse_advisory(
-            public.read_bytes(), path=shown, options=self.settings.model_options, expected_id=ident
+            data, path=shown, options=self.settings.model_options, expected_id=ident
         )
         if result.advisory is None:
             return ReleaseOutcome(
@@ -309,6 +443,10 @@ class Releaser:
         decision = evaluate_published(result.advisory, self.now, self.settings)
         if not decision.releasable:
             return ReleaseOutcome(ident, Action.FAILED, shown, reasons=decision.reasons)
+        text = data.decode("utf-8", errors="ignore")
+        reasons = mentions(terms, text, commit_message(result.advisory))
+        if reasons:
+            return ReleaseOutcome(ident, Action.FAILED, shown, reasons=reasons)
         if self.options.dry_run:
             return ReleaseOutcome(ident, Action.WOULD_COMMIT, shown)
         try:

@@ -20,15 +20,15 @@ Events of one id, oldest first:
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from advpub.errors import AdvpubError, GitError
 from advpub.git.staged import ZERO_SHA, has_commits, root_prefix, run_git, strip_prefix
-from advpub.model import ModelOptions, parse_advisory
+from advpub.model import Advisory, ModelOptions, parse_advisory
 from advpub.model.frontmatter import load_front_matter
 
 DRAFT_SUFFIX = ".md.age"
@@ -38,6 +38,12 @@ NON_ADVISORY_NAMES = frozenset({"README.md", "index.md"})
 # A public file larger than this is not parsed for revisions (it is still listed).
 MAX_PUBLIC_BYTES = 1024 * 1024
 _HEADER_FIELDS = 7  # %H %an %ae %aI %cn %ce %cI
+
+
+def _never(_advisory: Advisory) -> bool:
+    return False
+
+
 _LOG_FORMAT = "%x01%H%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00"
 
 
@@ -111,8 +117,9 @@ class Timeline:
     state: State
     events: tuple[Event, ...]
     path: str | None = None  # the public file (or the draft) in HEAD
-    # Only from a valid public file whose release instant has passed: drafts' titles are
-    # never read, and a file committed to advisories/ too early must not leak further.
+    # Only from a valid public file the release gate lets out (``shows_title``): drafts'
+    # titles are never read, and a file committed to advisories/ too early (or TLP:RED,
+    # website-only, unverified) must not leak further.
     title: str | None = None
 
     @property
@@ -155,11 +162,12 @@ class AuditLog:
         advisories_dir: str,
         *,
         model_options: ModelOptions | None = None,
-        now: datetime | None = None,
+        shows_title: Callable[[Advisory], bool] = _never,
     ) -> None:
         self.root = root
         self.model_options = model_options or ModelOptions()
-        self.now = now or datetime.now(UTC)
+        # The caller's gate decision (git/ does not import the gate); by default no title.
+        self.shows_title = shows_title
         self.embargo_dir = embargo_dir.strip("/")
         self.advisories_dir = advisories_dir.strip("/")
         self._blobs: dict[str, bytes | None] = {}
@@ -387,7 +395,7 @@ class AuditLog:
             return None
         result = parse_advisory(data, path=path, options=self.model_options)
         advisory = result.advisory
-        if advisory is None or advisory.release_date > self.now:
+        if advisory is None or not self.shows_title(advisory):
             return None
         return advisory.title
 

@@ -11,22 +11,41 @@ _DATE_TIME = re.compile(
 )
 
 
+# Dates outside these years are typing mistakes or placeholders (0001-01-01, 9999-12-31),
+# never a real release; near the ends of `datetime`'s range a time-zone conversion overflows,
+# so they are refused here, as a violation of the field, before any arithmetic.
+MIN_YEAR = 1970
+MAX_YEAR = 2999
+
+
 class DateValueError(ValueError):
     """The value is not a usable date or instant; the message says why."""
+
+
+def _in_range(value: date, shown: str) -> None:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise DateValueError(
+            f"{shown} is out of range; use a year between {MIN_YEAR} and {MAX_YEAR}"
+        )
 
 
 def parse_date(value: object) -> date:
     """A calendar date from ``YYYY-MM-DD`` (a string, or a date PyYAML already built)."""
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str) or not _DATE_ONLY.match(value.strip()):
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    elif not isinstance(value, str) or not _DATE_ONLY.match(value.strip()):
         raise DateValueError(f"{_show(value)} is not a date; use YYYY-MM-DD")
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise DateValueError(f"{value.strip()} is not a real date; check month and day") from None
+    else:
+        try:
+            day = date.fromisoformat(value.strip())
+        except ValueError:
+            raise DateValueError(
+                f"{value.strip()} is not a real date; check month and day"
+            ) from None
+    _in_range(day, value.strip() if isinstance(value, str) else day.isoformat())
+    return day
 
 
 def parse_instant(value: object, zone: tzinfo) -> datetime:
@@ -54,6 +73,8 @@ def parse_instant(value: object, zone: tzinfo) -> datetime:
             f"{_show(value)} is not a date or date-time; use YYYY-MM-DD or "
             "YYYY-MM-DDTHH:MM:SS+09:00"
         )
+    # Checked on the wall time, before any conversion can overflow.
+    _in_range(parsed, value.strip() if isinstance(value, str) else parsed.isoformat())
     if parsed.tzinfo is None:
         parsed = _localize(parsed, zone)
     # Normalised to UTC: comparing aware datetimes across zones is unsafe around DST folds

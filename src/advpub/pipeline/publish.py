@@ -1,36 +1,38 @@
 """``advpub publish``: the scheduled job's steps, each a plain function.
 
 1. :func:`check_ready` — refuse a dirty work tree (and, with push, a branch without upstream);
-2. :func:`release_due` — ``release --commit`` at one instant, summarised for a CI log;
-3. :func:`advpub.pipeline.sync.push_to_upstream` — with ``--push``;
-4. :func:`build_public_site` — the site at the same instant, with the leak scan.
+2. :func:`release_due` — ``release --commit`` at one instant, summarised for a CI log (each
+   release is guarded against the drafts still embargoed before it is committed);
+3. :func:`build_public_site` — the site at the same instant, with the leak scan;
+4. :func:`advpub.pipeline.sync.push_to_upstream` — with ``--push``, and only when the site
+   built and its leak scan passed: a refusal leaves nothing pushed.
 
 The summary is written for CI logs: released advisories carry their (now public) title;
-held drafts only their id, release instant and the gate's reasons, never a title.
+held drafts only their id, release instant and the gate's reasons, never a title; the
+command also redacts every printed line (:mod:`advpub.pipeline.redact`).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from advpub.checks.leaks import embargoed_terms, worktree_drafts
+from advpub.clock import NOW_ENV
 from advpub.config import Settings
-from advpub.embargo.drafts import load_drafts
 from advpub.embargo.identity import IDENTITY_ENV, IDENTITY_FILE_ENV, Identity
-from advpub.embargo.store import EmbargoStore
 from advpub.errors import GitError
 from advpub.gate.release import Action, ReleaseOptions, ReleaseOutcome, release
 from advpub.git.repo import GitRepo
+from advpub.leaks import LeakTerms
 from advpub.model import parse_advisory_file
-from advpub.pipeline.sync import Upstream, current_upstream
+from advpub.pipeline.sync import Upstream, current_upstream, outgoing_text
 from advpub.pipeline.worktree import describe_dirty, dirty_paths
 from advpub.site.build import BuiltSite, build_site
-
-NOW_ENV = "ADVPUB_NOW"
 
 # Outcomes that put an advisory in the public folder during this run.
 RELEASED_ACTIONS = frozenset({Action.PUBLISHED, Action.COMPLETED, Action.COMMITTED})
@@ -63,6 +65,8 @@ class ReleaseSummary:
     released: tuple[Released, ...]
     held: tuple[Held, ...]
     failed: tuple[ReleaseOutcome, ...]
+    # The terms of the drafts still embargoed after the release (what must not be printed).
+    embargoed: LeakTerms = field(default_factory=lambda: LeakTerms(()))
 
     @property
     def has_failures(self) -> bool:
@@ -95,17 +99,20 @@ def release_due(
     released = tuple(_released(o, settings) for o in outcomes if o.action in RELEASED_ACTIONS)
     failed = tuple(o for o in outcomes if o.is_failure)
     held_ids = {o.id: o for o in outcomes if o.action is Action.HELD}
-    dates: dict[str, datetime] = {}
-    if held_ids:
-        # The held drafts are still in the store: decrypt them once more for their instants.
-        store = EmbargoStore(settings.embargo_path, settings.root)
-        for draft in load_drafts(store, identities, settings.model_options):
-            if draft.id in held_ids and draft.advisory is not None:
-                dates[draft.id] = draft.advisory.release_date
+    # The drafts left in the store (held or failed): decrypted once more for their instants
+    # and for the terms the report must not print.
+    remaining = worktree_drafts(settings, identities)
+    dates = {
+        d.id: d.advisory.release_date
+        for d in remaining
+        if d.id in held_ids and d.advisory is not None
+    }
     held = tuple(
         Held(ident, dates.get(ident), outcome.reasons) for ident, outcome in held_ids.items()
     )
-    return ReleaseSummary(released, tuple(sorted(held, key=_held_order)), failed)
+    return ReleaseSummary(
+        released, tuple(sorted(held, key=_held_order)), failed, embargoed_terms(remaining)
+    )
 
 
 def _held_order(held: Held) -> tuple[bool, datetime | None, str]:
@@ -147,3 +154,23 @@ def build_public_site(
         values[IDENTITY_ENV] = ""  # else the key text in the environment would win
     with scoped_environment(values):
         return build_site(settings.root, site_dir=site_dir)
+
+
+def guard_outgoing(
+    settings: Settings,
+    identities: Sequence[Identity],
+    upstream: Upstream,
+    released: Collection[str],
+) -> None:
+    """Refuse to push commits that name a draft still embargoed in the (rebased) work tree:
+    a rebase can bring drafts the release never saw."""
+    terms = embargoed_terms(worktree_drafts(settings, identities), released)
+    found = terms.find(outgoing_text(settings.root, upstream))
+    if found:
+        named = ", ".join(sorted({t.draft_id for t in found}))
+        raise GitError(
+            f"nothing was pushed to {upstream.shown}: after `git pull --rebase`, the commits "
+            f"to push mention embargoed draft(s) {named}, which arrived with the rebase; the "
+            "release commits stay in this clone only; remove the mention or release them "
+            "together, then run `advpub publish --push` again"
+        )

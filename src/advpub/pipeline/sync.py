@@ -8,7 +8,7 @@ A scheduled job races with coordinators pushing drafts: a rejected push is answe
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,8 +93,23 @@ def _push(root: Path, upstream: Upstream, env: Mapping[str, str]) -> tuple[bool,
     )
 
 
-def push_to_upstream(root: Path, upstream: Upstream, env: Mapping[str, str]) -> PushResult:
-    """Push HEAD to ``upstream``; on rejection rebase once and push again (see module doc)."""
+def outgoing_text(root: Path, upstream: Upstream) -> str:
+    """The messages and patches of the commits a push would send (for a leak guard)."""
+    tracking = f"refs/remotes/{upstream.shown}"
+    return git_ok(root, "log", "-p", "--no-color", "--format=%B", f"{tracking}..HEAD")
+
+
+def push_to_upstream(
+    root: Path,
+    upstream: Upstream,
+    env: Mapping[str, str],
+    after_rebase: Callable[[], None] | None = None,
+) -> PushResult:
+    """Push HEAD to ``upstream``; on rejection rebase once and push again (see module doc).
+
+    ``after_rebase`` runs between the rebase and the second push: new drafts may have
+    arrived with the rebase, and it may refuse (raise) to push commits that name them.
+    """
     ahead = commits_ahead(root, upstream)
     if ahead == 0:
         return PushResult(PushState.UP_TO_DATE, upstream, 0)
@@ -112,6 +127,8 @@ def push_to_upstream(root: Path, upstream: Upstream, env: Mapping[str, str]) -> 
             "`git pull --rebase`, resolve, then `git push`"
         )
     ahead = commits_ahead(root, upstream)
+    if after_rebase is not None:
+        after_rebase()
     pushed, detail = _push(root, upstream, env)
     if not pushed:
         raise GitError(

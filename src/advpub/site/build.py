@@ -17,7 +17,7 @@ from typing import Any
 
 from advpub.config import CONFIG_FILE, PLUGIN_NAME, Settings, find_root, settings_from_mkdocs
 from advpub.errors import ConfigError, SiteError
-from advpub.site.build_checks import leak_message, remove_site, scan_site
+from advpub.site.build_checks import leak_message, preview_clock, remove_site, scan_site
 from advpub.site.marker import MARKER_FILE, read_marker
 
 
@@ -168,7 +168,8 @@ def serve_site(root: Path | None = None, dev_addr: str = "127.0.0.1:8000") -> No
         _config, _settings = _load(root, logged)
         folder = find_root(root)
         try:
-            serve(config_file=str(folder / CONFIG_FILE), dev_addr=dev_addr, livereload=True)
+            with preview_clock():
+                serve(config_file=str(folder / CONFIG_FILE), dev_addr=dev_addr, livereload=True)
         except (PluginError, ConfigurationError) as exc:
             raise SiteError(str(exc)) from None
         except Abort as exc:

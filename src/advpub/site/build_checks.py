@@ -7,36 +7,44 @@ identity is configured, and reports draft ids and kinds of terms, never the term
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
+from advpub.clock import resolve_now
 from advpub.config import Settings
 from advpub.corpus import Corpus
 from advpub.embargo.drafts import Draft
-from advpub.errors import ConfigError, SiteError
+from advpub.errors import SiteError
 from advpub.leaks import LeakHit
 
-NOW_ENV = "ADVPUB_NOW"
+# True only while `advpub serve` runs its preview in this process. A module flag, not an
+# environment variable: CI could set a variable, and a build must never look ahead.
+_previewing = False
+
+
+@contextmanager
+def preview_clock() -> Iterator[None]:
+    """While the ``advpub serve`` preview runs, ``ADVPUB_NOW`` may look ahead (its builds go
+    to a temporary folder served on the local machine, never deployed)."""
+    global _previewing
+    saved, _previewing = _previewing, True
+    try:
+        yield
+    finally:
+        _previewing = saved
 
 
 def build_now() -> datetime:
-    """The instant the gate compares against: ``ADVPUB_NOW`` (ISO 8601 with offset) or the clock."""
-    text = os.environ.get(NOW_ENV, "").strip()
-    if not text:
-        return datetime.now(UTC)
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise ConfigError(
-            f"${NOW_ENV}: {text!r} is not an ISO 8601 instant; use e.g. 2026-12-01T09:00:00+09:00"
-        ) from None
-    if value.tzinfo is None:
-        raise ConfigError(f"${NOW_ENV}: {text!r} has no UTC offset; add one (e.g. +09:00 or Z)")
-    return value
+    """The instant the gate compares against: ``ADVPUB_NOW`` (ISO 8601 with offset) or the clock.
+
+    A build publishes, so ``ADVPUB_NOW`` may only look back (see :mod:`advpub.clock`), except
+    in the preview of :func:`preview_clock`.
+    """
+    return resolve_now(None, look_ahead=_previewing)
 
 
 def release_problems(corpus: Corpus, now: datetime, settings: Settings) -> list[str]:
