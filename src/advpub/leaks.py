@@ -106,7 +106,7 @@ class LeakHit:
                 "if it ever left this machine"
             )
         return (
-            f"mentions the {_KIND_LABELS[self.term.kind]} of embargoed draft "
+            f"mentions the {kind_label(self.term.kind)} of embargoed draft "
             f"{self.term.draft_id}; remove it until that advisory is released"
         )
 
@@ -115,6 +115,11 @@ class LeakHit:
 
 
 _KIND_LABELS = {"id": "id", "cve": "CVE id", "alias": "alias", "title": "title"}
+
+
+def kind_label(kind: str) -> str:
+    """How messages name a kind of term ("CVE id"), never the term itself."""
+    return _KIND_LABELS.get(kind, kind.replace("_", " "))
 
 
 # -- decoding: the text as a reader (or a browser, a feed reader, a JSON parser) sees it -----

@@ -1,9 +1,14 @@
-"""`redact_line`: what `publish` prints never carries an embargoed term."""
+"""`LeakTerms.redact`: what `publish` prints never carries an embargoed term."""
 
 from __future__ import annotations
 
 from advpub.leaks import LeakTerm, LeakTerms
-from advpub.pipeline.redact import redact_line, without_ids
+from advpub.logguard import without_ids
+
+
+def redact_line(line: str, terms: LeakTerms) -> str:
+    return terms.redact(line)
+
 
 TERMS = LeakTerms(
     [

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from datetime import datetime
 
@@ -35,7 +34,9 @@ def resolve_now(args: argparse.Namespace | None = None, *, look_ahead: bool = Fa
 
 def is_ci() -> bool:
     """True under CI: any non-empty ``CI`` (GitHub sets ``true``, others ``1`` or ``yes``)."""
-    return bool(os.environ.get("CI", "").strip())
+    from advpub.logguard import in_ci
+
+    return in_ci()
 
 
 def settings() -> Settings:

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from advpub import __version__
-from advpub.cli.log_guard import guard_ci_output
 from advpub.errors import AdvpubError
 
 # name -> (module, one-line help). Each module has add_arguments(parser) and run(args).
@@ -105,7 +104,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         except OSError as exc:
             print(f"advpub: error: -C {args.directory}: {exc.strerror}", file=sys.stderr)
             return 2
-    undo = guard_ci_output()
+    from advpub.logguard import ci_log_guard
+
+    with ci_log_guard():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the command; user errors become their message and exit code."""
     try:
         code = _module(args.command).run(args)
         return int(code)
@@ -128,9 +134,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.verbose:
             traceback.print_exc()
         return 3
-    finally:
-        if undo is not None:
-            undo()
 
 
 def entry() -> None:

@@ -40,7 +40,7 @@ from advpub.gate.published_text import set_published, without_published
 from advpub.gate.timefmt import ceil_to_second, format_iso_local
 from advpub.git.lock import exclusive_lock
 from advpub.git.repo import GitRepo
-from advpub.leaks import LeakTerms, terms_from_drafts
+from advpub.leaks import LeakTerms, kind_label, terms_from_drafts
 from advpub.model import Advisory, parse_advisory
 
 LOCK_NAME = "advpub-release.lock"
@@ -126,25 +126,28 @@ def commit_message(advisory: Advisory) -> str:
     return f"Publish {advisory.id}: {advisory.title}"
 
 
-# How a refusal names the kind of term (never the term itself).
-_KIND_LABELS = {"id": "id", "cve": "CVE id", "alias": "alias", "title": "title"}
-
-
 def mentions(terms: LeakTerms, text: str, message: str) -> tuple[str, ...]:
     """Why a release whose file is ``text`` and commit message ``message`` must not be
     committed: one reason per place and embargoed draft mentioned, naming the kinds of
     terms and the draft by id only (never a term)."""
     kinds: dict[tuple[str, str], list[str]] = {}
+    secrets: list[str] = []
     for where, content in (("its text", text), ("its commit message", message)):
         for term in terms.find(content):
-            label = _KIND_LABELS.get(term.kind, term.kind.replace("_", " "))
+            if term.kind == "secret":
+                secrets.append(f"not released: {where} contains a secret ({term.draft_id})")
+                continue
+            label = kind_label(term.kind)
             found = kinds.setdefault((where, term.draft_id), [])
             if label not in found:
                 found.append(label)
-    return tuple(
-        f"not released: {where} mentions embargoed draft {draft_id} ({', '.join(labels)}); "
-        "remove the mention or release both together"
-        for (where, draft_id), labels in kinds.items()
+    return (
+        *secrets,
+        *(
+            f"not released: {where} mentions embargoed draft {draft_id} ({', '.join(labels)}); "
+            "remove the mention or release both together"
+            for (where, draft_id), labels in kinds.items()
+        ),
     )
 
 

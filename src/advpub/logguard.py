@@ -1,4 +1,4 @@
-"""Under CI, every line advpub prints passes the leak guard before it reaches the log.
+"""Log lines pass the leak guard: the one stream wrapper for everything advpub prints.
 
 CI logs are often readable by more people than the drafts (public projects, forks, log
 retention). Commands already avoid printing draft content under CI; this is the net under
@@ -8,6 +8,8 @@ they are public (file names) and the reports name drafts by them.
 
 The terms follow the embargo folder: when a command releases a draft (its file leaves
 ``embargo/``), its title is public from that moment and is printed as it is.
+
+:func:`guarded_streams` is also used by ``advpub publish`` with its own terms, on any machine.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, TextIO
 
 from advpub.errors import AdvpubError
@@ -97,6 +100,13 @@ class LogTerms:
         return [t for d in drafts for t in draft_terms(d) if t.kind != "id"]
 
 
+def without_ids(terms: LeakTerms) -> LeakTerms:
+    """The terms to redact from a log that names drafts by id (ids are public)."""
+    from advpub.leaks import LeakTerms
+
+    return LeakTerms(t for t in terms.terms if t.kind != "id")
+
+
 class GuardedStream(io.TextIOBase):
     """A text stream that redacts each complete line through ``redact`` before writing."""
 
@@ -111,11 +121,13 @@ class GuardedStream(io.TextIOBase):
         return True
 
     def write(self, text: str) -> int:
-        """Buffer ``text``; write every complete line, redacted."""
+        """Buffer ``text``; write every complete line, redacted (a term split over two
+        writes, as ``print`` writes text and newline apart, is still seen whole)."""
         self._pending += text
         if "\n" in self._pending:
-            complete, _, self._pending = self._pending.rpartition("\n")
-            self._target.write(self._redact(complete) + "\n")
+            *lines, self._pending = self._pending.split("\n")
+            self._target.write("".join(self._redact(line) + "\n" for line in lines))
+            self._target.flush()
         return len(text)
 
     def flush(self) -> None:
@@ -130,22 +142,27 @@ class GuardedStream(io.TextIOBase):
         return self._target.isatty()
 
 
-def guard_ci_output() -> Callable[[], None] | None:
-    """Under CI, route stdout and stderr through the leak guard; returns the undo."""
-    if not in_ci():
-        return None
-    log_terms = LogTerms()
-
-    def redact(text: str) -> str:
-        return log_terms.terms().redact(text)
-
+@contextmanager
+def guarded_streams(redact: Callable[[str], str]) -> Iterator[None]:
+    """Every line written to ``sys.stdout`` and ``sys.stderr`` meanwhile passes ``redact``."""
     saved_out, saved_err = sys.stdout, sys.stderr
-    sys.stdout = GuardedStream(saved_out, redact)
-    sys.stderr = GuardedStream(saved_err, redact)
-
-    def undo() -> None:
-        sys.stdout.flush()
-        sys.stderr.flush()
+    out, err = GuardedStream(saved_out, redact), GuardedStream(saved_err, redact)
+    sys.stdout, sys.stderr = out, err
+    try:
+        yield
+    finally:
+        out.flush()
+        err.flush()
         sys.stdout, sys.stderr = saved_out, saved_err
 
-    return undo
+
+@contextmanager
+def ci_log_guard() -> Iterator[None]:
+    """Under CI, :func:`guarded_streams` with the terms of every draft (see :class:`LogTerms`);
+    elsewhere nothing changes (a coordinator at a terminal may see the drafts they read)."""
+    if not in_ci():
+        yield
+        return
+    log_terms = LogTerms()
+    with guarded_streams(lambda line: log_terms.terms().redact(line)):
+        yield
