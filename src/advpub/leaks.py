@@ -634,10 +634,13 @@ def draft_terms(draft: Draft, known_public: Iterable[str] = ()) -> list[LeakTerm
     terms = [LeakTerm("id", draft.id, draft.id)]
     adv = draft.advisory
     public = list(known_public)
+    # A CVE id or alias a released advisory already carries is public: not a term.
+    public_ids = {_skeleton(_nfkc(p)) for p in public}
     if adv is not None and not draft.violations:
         names = [n for a in adv.affected for n in (a.vendor, a.product) if n]
         terms.extend(LeakTerm("cve", draft.id, cve) for cve in adv.cve)
         terms.extend(LeakTerm("alias", draft.id, alias) for alias in adv.aliases)
+        terms = [t for t in terms if t.kind == "id" or _skeleton(t.text) not in public_ids]
         terms.extend(
             LeakTerm("title", draft.id, p) for p in title_phrases(adv.title, [*names, *public])
         )
@@ -656,6 +659,7 @@ def draft_terms(draft: Draft, known_public: Iterable[str] = ()) -> list[LeakTerm
         _ALIAS_IN_TEXT.findall(head[0] if head is not None else draft.plaintext[:4000])
     )
     terms.extend(LeakTerm("alias", draft.id, alias) for alias in sorted(aliases))
+    terms = [t for t in terms if t.kind == "id" or _skeleton(t.text) not in public_ids]
     for title in raw["title"]:
         terms.extend(
             LeakTerm("title", draft.id, p) for p in title_phrases(title, [*raw["names"], *public])
@@ -664,10 +668,12 @@ def draft_terms(draft: Draft, known_public: Iterable[str] = ()) -> list[LeakTerm
 
 
 def public_text(advisories: Iterable[Advisory]) -> list[str]:
-    """What released advisories make public anyway (titles, summaries, products): a title
-    phrase of a draft found in it identifies nothing."""
+    """What released advisories make public anyway (identifiers, titles, summaries,
+    products): a CVE id or alias equal to one of them, or a title phrase found in them,
+    identifies nothing new."""
     found: list[str] = []
     for adv in advisories:
+        found.extend(adv.identifiers)
         found.extend((adv.title, adv.summary))
         found.extend(a.label for a in adv.affected)
     return found

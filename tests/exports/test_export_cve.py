@@ -269,3 +269,49 @@ def test_cli_never_exports_an_embargoed_draft(
         assert result.code == 1
         assert canary not in result.out + result.err
     assert not (tmp_path / "o").exists()
+
+
+def test_cli_refuses_an_export_naming_another_embargoed_draft(
+    tmp_path: Path,
+    cli: Callable[..., Any],
+    make_key: Callable[[str], Key],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The leak guard sees exports too: a released advisory whose text names a draft's
+    (unpublished) CVE is not exported; a CVE a released advisory already carries is public."""
+    repo = make_repo(tmp_path / "repo", site_url=SITE_URL, timezone="Asia/Tokyo")
+    key = make_key("alice")
+    monkeypatch.setenv("ADVPUB_IDENTITY_FILE", str(key.file))
+    secret_cve = "CVE-2026-990077"
+    repo.write(
+        "advisories/2026/ADV-2026-0003.md",
+        advisory_text(
+            "ADV-2026-0003",
+            summary=f"Related to {secret_cve}, fixed in the same release.",
+            extra=CLI_EXTRA,
+        ),
+    )
+    store = EmbargoStore(repo.path / "embargo", repo.path)
+    store.write(
+        "ADV-2026-0009",
+        advisory_text(
+            "ADV-2026-0009",
+            title="Dingo canary 44af overflow in the widget",
+            release_date="2030-01-01",
+            extra=f"cve:\n  - {secret_cve}\n",
+        ),
+        parse_recipients(f"{key.public} alice\n", "recipients.txt"),
+    )
+    for fmt in ("osv", "csaf"):
+        result = cli("export", fmt, "ADV-2026-0003", "-o", str(tmp_path / "o"), cwd=repo.path)
+        assert result.code == 1, result.out
+        assert secret_cve not in result.out + result.err
+        assert "mentions the CVE id of embargoed draft ADV-2026-0009" in result.err
+        assert "ADV-2026-0003: nothing was exported" in result.err
+    assert not (tmp_path / "o").exists()
+    # The draft's CVE appears in a released advisory's own cve list: public, exported.
+    repo.write(
+        "advisories/2026/ADV-2026-0004.md",
+        advisory_text("ADV-2026-0004", extra=f"cve:\n  - {secret_cve}\n"),
+    )
+    assert cli("export", "osv", "ADV-2026-0003", cwd=repo.path).code == 0

@@ -101,6 +101,22 @@ def _org_id(args: argparse.Namespace) -> str:
     return PLACEHOLDER_ORG_ID
 
 
+def _guard(config: Settings, ident: str, outputs: list[tuple[str, bytes]]) -> None:
+    """Refuse an export that names another, still embargoed draft or a secret (the leak
+    guard, as for the site): nothing is printed or written then."""
+    from advpub.checks.leaks import embargoed_terms, leak_violations, worktree_drafts
+    from advpub.embargo.identity import try_load_identities
+    from advpub.leaks import LeakTerms, public_text, secret_terms
+
+    loaded = try_load_identities()
+    drafts = worktree_drafts(config, loaded.identities) if loaded is not None else []
+    public = public_text(load_corpus(config).advisories)
+    terms = embargoed_terms(drafts, {ident}, public) if drafts else LeakTerms(secret_terms())
+    problems = [str(v) for name, data in outputs for v in leak_violations(name, data, terms)]
+    if problems:
+        raise ExportError("\n".join([*problems, f"{ident}: nothing was exported"]))
+
+
 def run(args: argparse.Namespace) -> int:
     """Print the export as JSON, or write it into ``-o DIR``; exit 0."""
     config = settings()
@@ -119,6 +135,7 @@ def run(args: argparse.Namespace) -> int:
         )
         doc = containers
         files = [(f"{cve}.json", c) for cve, c in zip(adv.cve, containers, strict=True)]
+    _guard(config, args.id, [(name, json_bytes(data)) for name, data in files])
     if args.output is None:
         print_json(doc)
         return 0
