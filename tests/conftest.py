@@ -18,29 +18,23 @@ from advpub.cli.main import main
 from advpub.embargo.identity import generate_identity
 from advpub.scaffold import ScaffoldOptions, scaffold_files
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SCHEMAS = SHARED / "schemas"
+SCHEMAS = Path(__file__).resolve().parent / "schemas"
+# pytester runs the skip rule on a sample suite (tests/test_strict_skips.py).
+pytest_plugins = ["pytester", "tests.strict_skips"]
 
 
 def require_tool(name: str) -> str:
-    """The path of an external tool; missing fails under CI=true and skips elsewhere."""
+    """The path of an external tool; a missing one fails the test (``make system`` installs it)."""
     path = shutil.which(name)
     if path is None:
-        message = f"{name} is not installed (run `make system`)"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        pytest.fail(f"{name} is not installed (run `make system`)")
     return path
 
 
 def require_path(path: Path) -> Path:
-    """A required file (e.g. the shared schemas); missing fails under CI=true."""
+    """A file the tests ship (e.g. under tests/schemas); a missing one fails the test."""
     if not path.exists():
-        message = f"{path} is missing"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        pytest.fail(f"{path} is missing (it is part of the repository: restore it with git)")
     return path
 
 
