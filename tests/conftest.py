@@ -57,7 +57,15 @@ def require_path(path: Path) -> Path:
 @pytest.fixture(autouse=True)
 def _isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: Any) -> None:
     """No test sees the developer's HOME, identity or git config."""
-    home = tmp_path_factory.mktemp("home")
+    isolate_environment(monkeypatch, tmp_path_factory.mktemp("home"))
+
+
+def isolate_environment(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
+    """A fresh HOME with a known git identity; no advpub, editor or CI variables.
+
+    Also for fixtures wider than one test, which build under ``pytest.MonkeyPatch.context()``.
+    """
+    home.mkdir(parents=True, exist_ok=True)
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
@@ -158,15 +166,19 @@ def make_key(tmp_path: Path) -> Callable[[str], Key]:
     """Factory of age identities: ``make_key("alice")``."""
 
     def factory(name: str) -> Key:
-        secret, public = generate_identity()
-        folder = tmp_path / "keys"
-        folder.mkdir(exist_ok=True, mode=0o700)
-        file = folder / f"{name}.txt"
-        file.write_text(f"# {name}\n{secret}\n", encoding="utf-8")
-        file.chmod(0o600)
-        return Key(secret, public, file)
+        return new_key(tmp_path / "keys", name)
 
     return factory
+
+
+def new_key(folder: Path, name: str) -> Key:
+    """A fresh age identity in ``folder/name.txt`` (0600, in a 0700 folder)."""
+    secret, public = generate_identity()
+    folder.mkdir(exist_ok=True, mode=0o700)
+    file = folder / f"{name}.txt"
+    file.write_text(f"# {name}\n{secret}\n", encoding="utf-8")
+    file.chmod(0o600)
+    return Key(secret, public, file)
 
 
 @dataclass
