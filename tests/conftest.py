@@ -18,36 +18,54 @@ from advpub.cli.main import main
 from advpub.embargo.identity import generate_identity
 from advpub.scaffold import ScaffoldOptions, scaffold_files, write_scaffold_file
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SCHEMAS = SHARED / "schemas"
+SCHEMAS = Path(__file__).resolve().parent / "schemas"
+# pytester runs the skip rule on a sample suite (tests/test_strict_skips.py).
+pytest_plugins = ["pytester", "tests.strict_skips"]
+
+
+# Tests that draw random numbers start from this seed, so a failure reproduces; another
+# seed explores other cases: ADVPUB_TEST_SEED=1234 make test (tests print the seed they used).
+DEFAULT_SEED = 20260115
+
+
+def random_seed() -> int:
+    """The seed for a test's random draws: ADVPUB_TEST_SEED, else the fixed DEFAULT_SEED."""
+    raw = os.environ.get("ADVPUB_TEST_SEED", "").strip()
+    if not raw:
+        return DEFAULT_SEED
+    try:
+        return int(raw)
+    except ValueError:
+        pytest.fail(f"ADVPUB_TEST_SEED={raw!r} is not an integer")
 
 
 def require_tool(name: str) -> str:
-    """The path of an external tool; missing fails under CI=true and skips elsewhere."""
+    """The path of an external tool; a missing one fails the test (``make system`` installs it)."""
     path = shutil.which(name)
     if path is None:
-        message = f"{name} is not installed (run `make system`)"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        pytest.fail(f"{name} is not installed (run `make system`)")
     return path
 
 
 def require_path(path: Path) -> Path:
-    """A required file (e.g. the shared schemas); missing fails under CI=true."""
+    """A file the tests ship (e.g. under tests/schemas); a missing one fails the test."""
     if not path.exists():
-        message = f"{path} is missing"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        pytest.fail(f"{path} is missing (it is part of the repository: restore it with git)")
     return path
 
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: Any) -> None:
     """No test sees the developer's HOME, identity or git config."""
-    home = tmp_path_factory.mktemp("home")
+    isolate_environment(monkeypatch, tmp_path_factory.mktemp("home"))
+
+
+def isolate_environment(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
+    """A fresh HOME with a known git identity; no advpub, editor or CI variables.
+
+    Also for fixtures wider than one test, which build under ``pytest.MonkeyPatch.context()``.
+    """
+    home.mkdir(parents=True, exist_ok=True)
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
@@ -146,15 +164,19 @@ def make_key(tmp_path: Path) -> Callable[[str], Key]:
     """Factory of age identities: ``make_key("alice")``."""
 
     def factory(name: str) -> Key:
-        secret, public = generate_identity()
-        folder = tmp_path / "keys"
-        folder.mkdir(exist_ok=True, mode=0o700)
-        file = folder / f"{name}.txt"
-        file.write_text(f"# {name}\n{secret}\n", encoding="utf-8")
-        file.chmod(0o600)
-        return Key(secret, public, file)
+        return new_key(tmp_path / "keys", name)
 
     return factory
+
+
+def new_key(folder: Path, name: str) -> Key:
+    """A fresh age identity in ``folder/name.txt`` (0600, in a 0700 folder)."""
+    secret, public = generate_identity()
+    folder.mkdir(exist_ok=True, mode=0o700)
+    file = folder / f"{name}.txt"
+    file.write_text(f"# {name}\n{secret}\n", encoding="utf-8")
+    file.chmod(0o600)
+    return Key(secret, public, file)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Offline validation of exports against the stored official schemas (see schemas/README.md).
+"""Offline validation of exports against the official schemas in tests/schemas (README.md there).
 
 Every ``$ref`` resolves from the local files through a ``referencing.Registry`` (no network:
 an unknown URI raises), and formats (``date-time``, ``uri``) are checked.
@@ -23,7 +23,7 @@ CVSS_NAMES = ("cvss-v2.0", "cvss-v3.0", "cvss-v3.1")
 
 
 def load(path: Path) -> dict[str, Any]:
-    """A schema file (skips, or fails under CI, when the shared schemas are missing)."""
+    """A schema file shipped in tests/schemas (a missing one fails the test)."""
     data: dict[str, Any] = json.loads(require_path(path).read_text(encoding="utf-8"))
     return data
 

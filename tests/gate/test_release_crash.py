@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -115,26 +116,71 @@ def test_killed_repeatedly_at_every_point_still_ends_consistent(site: Site) -> N
     assert_each_published_once(site)
 
 
+class LineWatcher:
+    """Reads a child's text stream on a thread; ``wait_for(line)`` returns once it appeared."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.lines: list[str] = []
+        self._changed = threading.Condition()
+        self._ended = False
+        self._thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self._thread.start()
+
+    def _read(self, stream: IO[str]) -> None:
+        for line in stream:
+            with self._changed:
+                self.lines.append(line.rstrip("\n"))
+                self._changed.notify_all()
+        with self._changed:
+            self._ended = True
+            self._changed.notify_all()
+
+    def wait_for(self, line: str, timeout: float) -> None:
+        """Block until ``line`` was written, the stream ended or ``timeout`` passed."""
+        with self._changed:
+            self._changed.wait_for(lambda: line in self.lines or self._ended, timeout)
+
+    def rest(self) -> str:
+        """Everything the stream carried (call once the child has ended)."""
+        self._thread.join(timeout=60)
+        return "\n".join(self.lines)
+
+
 def test_a_release_waits_for_the_lock_held_by_another(site: Site) -> None:
     from advpub.git.lock import exclusive_lock
 
+    lock = site.path / ".git" / "advpub-release.lock"
+    waiting = f"advpub: waiting for the lock held by another advpub process ({lock})"
     env = {**os.environ, **env_for(site)}
-    with exclusive_lock(site.path / ".git" / "advpub-release.lock"):
+    with exclusive_lock(lock):
         proc = subprocess.Popen(
             [sys.executable, "-m", "advpub", "release", "--commit"],
             cwd=site.path,
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
+            text=True,
         )
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(timeout=2)
-        # While we hold the lock the release must not have touched anything.
-        assert proc.poll() is None
-        assert site.head_count() == 1
-        assert all((site.path / "embargo" / f"{i}.md.age").exists() for i in IDS)
-    _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 0, err
+        assert proc.stderr is not None
+        stderr = LineWatcher(proc.stderr)
+        try:
+            # The child says it waits before it blocks: no sleep, no guess at its speed.
+            stderr.wait_for(waiting, timeout=120)
+            assert waiting in stderr.lines, stderr.lines
+            # While we hold the lock the release must not have touched anything.
+            assert proc.poll() is None
+            assert site.head_count() == 1
+            assert all((site.path / "embargo" / f"{i}.md.age").exists() for i in IDS)
+        finally:
+            if proc.poll() is None and waiting not in stderr.lines:
+                proc.kill()
+    assert proc.stdout is not None
+    out = proc.stdout.read()  # until the child exits (communicate would race the watcher)
+    proc.stdout.close()
+    proc.wait(timeout=60)
+    err = stderr.rest()
+    assert proc.returncode == 0, out + err
+    assert err == waiting
     assert_each_published_once(site)
 
 

@@ -4,13 +4,24 @@ key; git runs with a PATH that has no virtualenv on it."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
 from advpub.embargo.store import EmbargoStore
-from tests.conftest import Key, Repo, advisory_text, make_repo, run_advpub
+from tests.conftest import (
+    Key,
+    Repo,
+    advisory_text,
+    isolate_environment,
+    make_repo,
+    new_key,
+    run_advpub,
+)
 
 NOW = "2026-06-01T00:00:00+00:00"
 DRAFT_ID = "ADV-2026-0042"
@@ -110,3 +121,36 @@ def make_bare_remote(hooked: HookRepo, tmp_path: Path) -> Path:
     subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
     assert hooked.git("remote", "add", "origin", str(bare)).returncode == 0
     return bare
+
+
+def hook_repo_template(factory: pytest.TempPathFactory, *, pushed: bool = False) -> HookRepo:
+    """``setup_hook_repo`` built once, for a module's tests to copy (``copy_hook_repo``).
+
+    Its first commit runs the hooks (seconds); a copy takes milliseconds. It is built in an
+    isolated environment of its own, since no test's environment exists yet. With
+    ``pushed``, the first commit is also on a bare ``origin``.
+    """
+    root = factory.mktemp("hooked-template")
+    with pytest.MonkeyPatch.context() as env:
+        isolate_environment(env, root / "home")
+        hooked = setup_hook_repo(root, lambda name: new_key(root / "keys", name))
+        if pushed:
+            make_bare_remote(hooked, root)
+            first = hooked.git("push", "-q", "origin", "main")
+            assert (first.returncode, first.stderr) == (0, "")
+    return hooked
+
+
+def copy_hook_repo(template: HookRepo, tmp_path: Path) -> HookRepo:
+    """A private copy of ``template`` (and of its bare remote) with this test's environment.
+
+    The remote's URL is the only absolute path in the repository, so it is repointed. The
+    outputs of the template's commands are kept: canary checks still see them.
+    """
+    repo = Repo(tmp_path / "repo")
+    shutil.copytree(template.path, repo.path, symlinks=True)
+    remote = template.path.parent / "remote.git"
+    if remote.exists():
+        shutil.copytree(remote, tmp_path / "remote.git", symlinks=True)
+        repo.git("remote", "set-url", "origin", str(tmp_path / "remote.git"))
+    return HookRepo(repo, template.key, hook_env(template.key), list(template.outputs))

@@ -15,8 +15,9 @@ from tests.git.hook_helpers import (
     DRAFT_CVE,
     DRAFT_ID,
     HookRepo,
+    copy_hook_repo,
     draft_text,
-    setup_hook_repo,
+    hook_repo_template,
 )
 
 PLAINTEXT_REFUSAL = (
@@ -28,9 +29,14 @@ PLAINTEXT_REFUSAL = (
 )
 
 
+@pytest.fixture(scope="module")
+def hooked_template(tmp_path_factory: pytest.TempPathFactory) -> HookRepo:
+    return hook_repo_template(tmp_path_factory)
+
+
 @pytest.fixture
-def hooked(tmp_path: Path, make_key: Callable[[str], Key]) -> HookRepo:
-    return setup_hook_repo(tmp_path, make_key)
+def hooked(hooked_template: HookRepo, tmp_path: Path) -> HookRepo:
+    return copy_hook_repo(hooked_template, tmp_path)
 
 
 def head_message(hooked: HookRepo) -> str:

@@ -20,7 +20,9 @@ from tests.git.hook_helpers import (
     CANARY_TITLE,
     DRAFT_ID,
     HookRepo,
+    copy_hook_repo,
     draft_text,
+    hook_repo_template,
     setup_hook_repo,
 )
 
@@ -33,9 +35,14 @@ exit ${LEGACY_EXIT:-0}
 """
 
 
+@pytest.fixture(scope="module")
+def hooked_template(tmp_path_factory: pytest.TempPathFactory) -> HookRepo:
+    return hook_repo_template(tmp_path_factory)
+
+
 @pytest.fixture
-def hooked(tmp_path: Path, make_key: Callable[[str], Key]) -> HookRepo:
-    return setup_hook_repo(tmp_path, make_key)
+def hooked(hooked_template: HookRepo, tmp_path: Path) -> HookRepo:
+    return copy_hook_repo(hooked_template, tmp_path)
 
 
 def test_install_writes_marked_executable_shims_embedding_the_interpreter(

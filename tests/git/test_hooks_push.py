@@ -2,30 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import Key, advisory_text
+from tests.conftest import advisory_text
 from tests.git.hook_helpers import (
     CANARY_TITLE,
     DRAFT_CVE,
     DRAFT_ID,
     HookRepo,
-    make_bare_remote,
-    setup_hook_repo,
+    copy_hook_repo,
+    hook_repo_template,
 )
 
 
+@pytest.fixture(scope="module")
+def pushed_template(tmp_path_factory: pytest.TempPathFactory) -> HookRepo:
+    return hook_repo_template(tmp_path_factory, pushed=True)
+
+
 @pytest.fixture
-def pushed(tmp_path: Path, make_key: Callable[[str], Key]) -> HookRepo:
+def pushed(pushed_template: HookRepo, tmp_path: Path) -> HookRepo:
     """A hooked repository whose first commit is already on origin/main."""
-    hooked = setup_hook_repo(tmp_path, make_key)
-    make_bare_remote(hooked, tmp_path)
-    first = hooked.git("push", "-q", "origin", "main")
-    assert (first.returncode, first.stderr) == (0, "")
-    return hooked
+    return copy_hook_repo(pushed_template, tmp_path)
 
 
 def remote_head(hooked: HookRepo) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import CliResult, Key, advisory_text, run_advpub
+from tests.conftest import CliResult, Key, advisory_text, random_seed, run_advpub
 from tests.gate.gate_helpers import Site
 from tests.gate.test_release_crash import (
     IDS,
@@ -327,8 +327,8 @@ def git_locks(site: Site) -> list[str]:
 def test_release_sigkilled_at_random_moments_then_rerun_publishes_each_once(
     tmp_path: Path, make_key: Callable[[str], Key], cli: Cli
 ) -> None:
-    seed = int(os.environ.get("ADVPUB_TEST_SEED", "0")) or random.SystemRandom().randrange(1, 2**32)
-    print(f"seed={seed} (rerun with ADVPUB_TEST_SEED={seed})")
+    seed = random_seed()
+    print(f"seed={seed} (another: ADVPUB_TEST_SEED=N; this one again: ADVPUB_TEST_SEED={seed})")
     rng = random.Random(seed)
     # One undisturbed run tells how long a release takes on this machine right now.
     calibration = drafted_site(tmp_path / "calibration", make_key, name="calibration")
@@ -362,7 +362,7 @@ def test_release_sigkilled_at_random_moments_then_rerun_publishes_each_once(
                 (site.path / ".git" / name).unlink()
             rerun = run_advpub("release", "--commit", cwd=site.path, env=env_for(site))
         assert rerun.returncode == 0, (
-            seed,
+            f"ADVPUB_TEST_SEED={seed}",
             run,
             outcomes[-1],
             rerun.stdout,
@@ -370,5 +370,5 @@ def test_release_sigkilled_at_random_moments_then_rerun_publishes_each_once(
         )
         assert_each_published_once(site)
         check = cli("check", "--now", NOW, cwd=site.path)
-        assert check.code == 0, (seed, run, check.out, check.err)
+        assert check.code == 0, (f"ADVPUB_TEST_SEED={seed}", run, check.out, check.err)
     print("\n".join(outcomes))

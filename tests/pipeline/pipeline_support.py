@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,3 +119,20 @@ def make_world(root: Path, keys: dict[str, Key], *, init_args: tuple[str, ...] =
         done = clone.advpub("hooks", "install")
         assert done.returncode == 0, done.stdout + done.stderr
     return World(origin, alice, bob, ci)
+
+
+def copy_world(template: World, root: Path) -> World:
+    """A private copy of ``template`` under ``root``: same commits, keys and hooks.
+
+    Building a world runs `advpub init`, two imports and three clones (seconds); copying
+    its folders takes milliseconds. The clones' ``origin`` URLs are the only absolute paths
+    inside them, so they are pointed at the copy's origin.
+    """
+    shutil.copytree(template.origin.parent, root, symlinks=True)
+    origin = root / template.origin.name
+    clones = []
+    for clone in (template.alice, template.bob, template.ci):
+        copy = Clone(root / clone.path.relative_to(template.origin.parent), clone.key)
+        git(copy.path, "remote", "set-url", "origin", str(origin))
+        clones.append(copy)
+    return World(origin, *clones)

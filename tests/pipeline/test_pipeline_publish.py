@@ -9,13 +9,14 @@ import pytest
 
 from advpub.embargo.recipients import RecipientEntry
 from advpub.embargo.store import EmbargoStore
-from tests.conftest import Key, advisory_text, require_tool
+from tests.conftest import Key, advisory_text, isolate_environment, new_key, require_tool
 from tests.pipeline.pipeline_support import (
     AFTER,
     BEFORE,
     LATER_RELEASE,
     RELEASE,
     World,
+    copy_world,
     git,
     make_world,
 )
@@ -24,16 +25,28 @@ CANARY = "Wombat canary 51c0de stack smash in the flux capacitor"
 LATER_CANARY = "Numbat canary 9e77aa use after free in the gizmo"
 
 
-@pytest.fixture
-def world(tmp_path: Path, make_key: Callable[[str], Key]) -> World:
-    """origin + alice, bob, ci; alice has pushed one due-at-RELEASE draft, bob a later one."""
+@pytest.fixture(scope="module")
+def world_template(tmp_path_factory: pytest.TempPathFactory) -> World:
+    """origin + alice, bob, ci; alice has pushed one due-at-RELEASE draft, bob a later one.
+
+    Built once for the module (it dominated each test's time); tests get copies.
+    """
     require_tool("git")
-    keys = {name: make_key(name) for name in ("alice", "bob", "ci")}
-    made = make_world(tmp_path / "w", keys)
-    made.alice.draft("ADV-2026-0001", CANARY, RELEASE)
-    made.bob.draft("ADV-2026-0002", LATER_CANARY, LATER_RELEASE)
-    made.ci.git("pull", "-q")
+    root = tmp_path_factory.mktemp("world-template")
+    with pytest.MonkeyPatch.context() as env:
+        isolate_environment(env, root / "home")
+        keys = {name: new_key(root / "keys", name) for name in ("alice", "bob", "ci")}
+        made = make_world(root / "w", keys)
+        made.alice.draft("ADV-2026-0001", CANARY, RELEASE)
+        made.bob.draft("ADV-2026-0002", LATER_CANARY, LATER_RELEASE)
+        made.ci.git("pull", "-q")
     return made
+
+
+@pytest.fixture
+def world(world_template: World, tmp_path: Path) -> World:
+    """A private copy of the template: each test changes its clones and origin freely."""
+    return copy_world(world_template, tmp_path / "w")
 
 
 def test_publish_refuses_a_modified_tracked_file(world: World) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright import sync_api
 
 from tests.conftest import CliResult, require_tool
 from tests.site.site_support import NOW, Sample, sample_repo, write_sample
@@ -94,7 +95,6 @@ def search(page: Any, query: str) -> list[str]:
 @pytest.mark.slow
 def test_site_in_chromium(tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     chromium = require_tool("chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
     monkeypatch.setenv("ADVPUB_NOW", NOW)
     sites = {"en": build(tmp_path, cli, "en"), "ja": build(tmp_path, cli, "ja")}
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
