@@ -23,7 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--titles",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="show draft titles (default: yes, except when CI is set, where logs may be public)",
+        help="show draft titles (default: yes, except when CI is set, where logs may be public; "
+        "under CI the log guard replaces them with [embargoed] even with --titles)",
     )
     add_identity_argument(parser)
     add_now_argument(parser, look_ahead=True)
