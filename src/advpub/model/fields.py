@@ -1,6 +1,31 @@
-"""The front matter contract: known keys, required keys, allowed values."""
+"""The front matter contract: known keys, required keys, allowed values and the shapes of
+values. The parser (:mod:`advpub.model.parse`, :mod:`advpub.model.timeutil`,
+:mod:`advpub.model.aliases`) and the editor schema (:mod:`advpub.model.schema`) are both
+built from these definitions, so they cannot drift apart.
+
+Patterns are written in the common subset of Python ``re`` and ECMA-262 (JSON Schema).
+"""
 
 from __future__ import annotations
+
+# -- value shapes ------------------------------------------------------------------------
+DATE_SHAPE = r"\d{4}-\d{2}-\d{2}"
+# Seconds optional, up to 6 fractional digits (what Python reads), Z or z or an offset with
+# or without a colon; a space may replace the T.
+TIME_SHAPE = r"[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?\s*(?:Z|z|[+-]\d{2}:?\d{2})?"
+# The same shapes with the calendar ranges the parser checks after matching (years
+# timeutil.MIN_YEAR to MAX_YEAR, months, days, hours, offsets), for the editor schema.
+STRICT_DATE_SHAPE = r"(?:19[7-9]\d|2\d{3})-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
+STRICT_TIME_SHAPE = (
+    r"[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,6})?)?\s*"
+    r"(?:Z|z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?"
+)
+CVE_PATTERN = r"CVE-\d{4}-\d{4,}"
+CWE_PATTERN = r"CWE-[1-9]\d*"
+LANG_PATTERN = r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*"
+CVSS_VECTOR_PREFIX = r"CVSS:(?:3\.[01]|4\.0)/"
+URL_PATTERN = r"[Hh][Tt][Tt][Pp][Ss]?://[^/?#\s]+"
+PURL_PATTERN = r"pkg:[A-Za-z.+-][A-Za-z0-9.+-]*/.+"
 
 TOP_LEVEL_KEYS: tuple[str, ...] = (
     "id",

@@ -31,9 +31,10 @@ from advpub.model.options import ModelOptions
 from advpub.model.timeutil import DateValueError, parse_date, parse_instant
 from advpub.model.violation import Violation
 
-CVE_RE = re.compile(r"^CVE-\d{4}-\d{4,}$")
-CWE_RE = re.compile(r"^CWE-[1-9]\d*$")
-LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+CVE_RE = re.compile(f"^{F.CVE_PATTERN}$")
+CWE_RE = re.compile(f"^{F.CWE_PATTERN}$")
+LANG_RE = re.compile(f"^{F.LANG_PATTERN}$")
+PURL_RE = re.compile(f"^{F.PURL_PATTERN}")
 _PATHLIKE = re.compile(r"[/\\]|^\.|\.\.|\x00")
 
 T = TypeVar("T")
@@ -398,7 +399,7 @@ class _Checker:
                 "`ecosystem` and `package` go together; add the missing one",
             )
         purl = values["purl"]
-        if purl is not None and not re.match(r"^pkg:[A-Za-z.+-][A-Za-z0-9.+-]*/.+", purl):
+        if purl is not None and not PURL_RE.match(purl):
             self.add(f"{where}.purl", "purl", "must be a package URL like pkg:npm/name@1.2.3")
         product = values.pop("product")
         if product is None:

@@ -1,22 +1,43 @@
-"""A JSON Schema (draft 2020-12) of the advisory front matter, for editors."""
+"""A JSON Schema (draft 2020-12) of the advisory front matter, for editors.
+
+Generated from the definitions the parser uses (:mod:`advpub.model.fields` for keys, enums
+and value shapes, :mod:`advpub.model.aliases` for aliases), so the two give the same
+verdicts (``tests/model/test_model_schema.py`` feeds edge cases to both). What a pattern
+cannot say — a 30th of February, a CVSS vector's metrics, an id that differs from the file
+name — only ``advpub check`` finds.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from advpub.model import fields as F
+from advpub.model.aliases import alias_schema
 from advpub.model.options import DEFAULT_ID_PATTERN
 
+_STR: dict[str, Any] = {"type": "string", "minLength": 1}
+_LINE: dict[str, Any] = {"type": "string", "minLength": 1, "pattern": "^[^\\n]*$"}
+_DATE: dict[str, Any] = {
+    "description": "YYYY-MM-DD (a year from 1970 to 2999)",
+    "type": "string",
+    "pattern": f"^{F.STRICT_DATE_SHAPE}$",
+}
 _DATE_OR_DATETIME: dict[str, Any] = {
     "description": "YYYY-MM-DD, or an ISO 8601 date-time; without an offset it is read in "
     "the site time zone",
     "type": "string",
-    "pattern": r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$",
+    "pattern": f"^{F.STRICT_DATE_SHAPE}(?:{F.STRICT_TIME_SHAPE})?$",
 }
-_STR: dict[str, Any] = {"type": "string", "minLength": 1}
 
 
-def _obj(props: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
+def _pattern(shape: str) -> dict[str, Any]:
+    return {"type": "string", "pattern": f"^{shape}$"}
+
+
+def _obj(
+    props: dict[str, Any], keys: tuple[str, ...], required: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    assert set(props) == set(keys), sorted(set(props) ^ set(keys))
     return {
         "type": "object",
         "properties": props,
@@ -29,63 +50,85 @@ def _list(item: dict[str, Any]) -> dict[str, Any]:
     return {"type": "array", "items": item}
 
 
+def _enum(values: tuple[str, ...]) -> dict[str, Any]:
+    return {"enum": list(values)}
+
+
 def front_matter_schema(id_pattern: str = DEFAULT_ID_PATTERN) -> dict[str, Any]:
     """The schema; ``id_pattern`` is the configured advisory id pattern."""
     props: dict[str, Any] = {
         "id": {"type": "string", "pattern": id_pattern, "description": "the advisory id"},
-        "title": {**_STR, "description": "one line"},
+        "title": {**_LINE, "description": "one line"},
         "summary": {**_STR, "description": "one paragraph for listings, feeds and exports"},
         "release_date": {**_DATE_OR_DATETIME, "description": "the embargo end"},
         "fix": _obj(
             {
                 "verified": {"type": "boolean"},
-                "verified_by": _STR,
-                "verified_on": {"type": "string", "format": "date"},
+                "verified_by": _LINE,
+                "verified_on": _DATE,
                 "note": _STR,
             },
+            F.FIX_KEYS,
             ("verified",),
         ),
-        "cve": _list({"type": "string", "pattern": r"^CVE-\d{4}-\d{4,}$"}),
-        "cwe": _list({"type": "string", "pattern": r"^CWE-[1-9]\d*$"}),
-        "aliases": _list(_STR),
+        "cve": _list(_pattern(F.CVE_PATTERN)),
+        "cwe": _list(_pattern(F.CWE_PATTERN)),
+        "aliases": _list(alias_schema()),
         "cvss": _list(
             _obj(
                 {
-                    "vector": {"type": "string", "pattern": r"^CVSS:(3\.[01]|4\.0)/"},
+                    "vector": {"type": "string", "pattern": f"^{F.CVSS_VECTOR_PREFIX}"},
                     "score": {"type": "number", "minimum": 0, "maximum": 10},
                 },
+                F.CVSS_KEYS,
                 ("vector",),
             )
         ),
-        "affected": _list(_obj({k: _STR for k in F.AFFECTED_KEYS}, ("product",))),
-        "credits": _list(_obj({"name": _STR, "type": {"enum": list(F.CREDIT_TYPES)}}, ("name",))),
+        "affected": _list(
+            _obj(
+                {
+                    **{k: _LINE for k in F.AFFECTED_KEYS},
+                    "purl": {"type": "string", "pattern": f"^{F.PURL_PATTERN}"},
+                },
+                F.AFFECTED_KEYS,
+                ("product",),
+            )
+        ),
+        "credits": _list(
+            _obj({"name": _LINE, "type": _enum(F.CREDIT_TYPES)}, F.CREDIT_KEYS, ("name",))
+        ),
         "references": _list(
             _obj(
                 {
-                    "url": {"type": "string", "pattern": "^https?://"},
-                    "type": {"enum": list(F.REFERENCE_TYPES)},
+                    "url": {"type": "string", "pattern": f"^{F.URL_PATTERN}"},
+                    "type": _enum(F.REFERENCE_TYPES),
                 },
+                F.REFERENCE_KEYS,
                 ("url",),
             )
         ),
         "early_release": _obj(
             {
-                "basis": {"enum": list(F.EARLY_RELEASE_BASES)},
-                "approved_by": _list(_STR),
-                "reference": _STR,
+                "basis": _enum(F.EARLY_RELEASE_BASES),
+                "approved_by": _list(_LINE),
+                "reference": _LINE,
             },
+            F.EARLY_RELEASE_KEYS,
             ("basis", "approved_by"),
         ),
-        "scope": {"enum": list(F.SCOPES)},
-        "tlp": {"enum": list(F.TLP_LABELS)},
-        "lang": {"type": "string", "pattern": r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"},
+        "scope": _enum(F.SCOPES),
+        "tlp": _enum(F.TLP_LABELS),
+        "lang": _pattern(F.LANG_PATTERN),
         "published": _DATE_OR_DATETIME,
-        "revisions": _list(_obj({"date": _DATE_OR_DATETIME, "summary": _STR}, ("date", "summary"))),
-        "withdrawn": _obj({"date": _DATE_OR_DATETIME, "reason": _STR}, ("date", "reason")),
-        "approvals": _list(_STR),
+        "revisions": _list(
+            _obj({"date": _DATE_OR_DATETIME, "summary": _STR}, F.REVISION_KEYS, ("date", "summary"))
+        ),
+        "withdrawn": _obj(
+            {"date": _DATE_OR_DATETIME, "reason": _STR}, F.WITHDRAWN_KEYS, ("date", "reason")
+        ),
+        "approvals": _list(_LINE),
     }
-    assert set(props) == set(F.TOP_LEVEL_KEYS)
-    schema = _obj(props, F.REQUIRED_KEYS)
+    schema = _obj(props, F.TOP_LEVEL_KEYS, F.REQUIRED_KEYS)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://advpub.invalid/schema/front-matter.json",

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, tzinfo
 
-_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DATE_TIME = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?\s*(Z|z|[+-]\d{2}:?\d{2})?$"
-)
+from advpub.model.fields import DATE_SHAPE, TIME_SHAPE
+
+_DATE_ONLY = re.compile(f"^{DATE_SHAPE}$")
+_DATE_TIME = re.compile(f"^{DATE_SHAPE}{TIME_SHAPE}$")
 
 
 # Dates outside these years are typing mistakes or placeholders (0001-01-01, 9999-12-31),
@@ -62,6 +62,8 @@ def parse_instant(value: object, zone: tzinfo) -> datetime:
         parsed = datetime.combine(parse_date(value), time(0, 0))
     elif isinstance(value, str) and _DATE_TIME.match(value.strip()):
         text = value.strip().replace(" ", "T", 1).replace(" ", "")
+        if text.endswith("z"):
+            text = text[:-1] + "Z"  # RFC 3339 allows a lowercase z; Python reads only Z
         try:
             parsed = datetime.fromisoformat(text)
         except ValueError:

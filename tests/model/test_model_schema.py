@@ -1,0 +1,98 @@
+"""The editor schema (`advpub schema`) and the parser give the same verdicts: both are built
+from advpub.model.fields and advpub.model.aliases (issue 15: they had drifted apart on
+fractions of seconds and a lowercase `z`)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from advpub.model import ModelOptions, parse_advisory
+from advpub.model.schema import front_matter_schema
+
+BASE: dict[str, Any] = {
+    "id": "ADV-2026-0001",
+    "title": "Example Router: command injection",
+    "summary": "An attacker can run commands.",
+    "release_date": "2026-01-15",
+    "fix": {"verified": True, "verified_by": "Example PSIRT"},
+}
+
+CASES: list[tuple[str, Any, bool]] = [
+    ("release_date", "2026-01-15", True),
+    ("release_date", "2026-01-15T09:00:00+09:00", True),
+    ("release_date", "2026-01-15T09:00:00.123456Z", True),
+    ("release_date", "2026-01-15T09:00:00.5z", True),
+    ("release_date", "2026-01-15 09:00", True),
+    ("release_date", "2026-01-15T09:00:00+0900", True),
+    ("release_date", "2026-01-15T09:00:00.1234567Z", False),
+    ("release_date", "9999-12-31T23:59:59", False),
+    ("release_date", "0001-01-01", False),
+    ("release_date", "2026-13-01", False),
+    ("release_date", "2026-01-15T24:00:00Z", False),
+    ("release_date", "2026/01/15", False),
+    ("release_date", "2026-1-5", False),
+    ("published", "2026-01-16T00:00:00z", True),
+    ("fix", {"verified": True, "verified_by": "X", "verified_on": "2026-01-01"}, True),
+    ("fix", {"verified": True, "verified_by": "X", "verified_on": "2026-01-01T00:00:00Z"}, False),
+    ("fix", {"verified": "yes"}, False),
+    ("cve", ["CVE-2026-1234"], True),
+    ("cve", ["CVE-2026-123"], False),
+    ("cve", ["cve-2026-1234"], False),
+    ("cwe", ["CWE-79"], True),
+    ("cwe", ["CWE-0"], False),
+    ("aliases", ["JVN#12345678", "JVNVU#98765432", "JVNDB-2026-000123"], True),
+    ("aliases", ["GHSA-abcd-efgh-ijkl", "ghsa-2c8m-w4hq-9fqx"], True),
+    ("aliases", ["PYSEC-2006-1", "VU#123456", "Synology-SA-26:01"], True),
+    ("aliases", ["JVNVU#1<img src=x onerror=alert(1)>"], False),
+    ("aliases", ["jvn#12345678"], False),
+    ("aliases", ["JVN#1234"], False),
+    ("aliases", ["two words"], False),
+    ("lang", "ja", True),
+    ("lang", "en-US", True),
+    ("lang", "japanese1", False),
+    ("references", [{"url": "https://example.org/a", "type": "advisory"}], True),
+    ("references", [{"url": "HTTPS://EXAMPLE.ORG"}], True),
+    ("references", [{"url": "ftp://example.org/a"}], False),
+    ("references", [{"url": "https://example.org", "type": "blog"}], False),
+    ("tlp", "CLEAR", True),
+    ("tlp", "WHITE", False),
+    ("scope", "website", True),
+    ("affected", [{"product": "Router", "purl": "pkg:npm/left-pad@1.0.0"}], True),
+    ("affected", [{"product": "Router", "purl": "npm/left-pad"}], False),
+    ("affected", [{"vendor": "Example"}], False),
+    ("title", "Line one\nline two", False),
+    ("unknown_key", "x", False),
+]
+
+
+def _parser_accepts(data: dict[str, Any]) -> bool:
+    text = "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False) + "---\nBody\n"
+    result = parse_advisory(text, path="ADV-2026-0001.md", options=ModelOptions())
+    return result.advisory is not None and not result.violations
+
+
+def _schema_accepts(data: dict[str, Any]) -> bool:
+    validator = jsonschema.Draft202012Validator(front_matter_schema())
+    return not list(validator.iter_errors(json.loads(json.dumps(data))))
+
+
+@pytest.mark.parametrize(("key", "value", "valid"), CASES, ids=[f"{k}={v!r}" for k, v, _ in CASES])
+def test_parser_and_schema_agree(key: str, value: Any, valid: bool) -> None:
+    data = {**BASE, key: value}
+    assert _parser_accepts(data) is valid
+    assert _schema_accepts(data) is valid
+
+
+def test_a_missing_required_key_is_refused_by_both() -> None:
+    data = {k: v for k, v in BASE.items() if k != "summary"}
+    assert not _parser_accepts(data)
+    assert not _schema_accepts(data)
+
+
+def test_the_schema_itself_is_valid() -> None:
+    jsonschema.Draft202012Validator.check_schema(front_matter_schema())
