@@ -749,8 +749,7 @@ def scan_folder(
     an earlier scan with the same terms passed and that have not changed since. Their names
     are still checked (it costs nothing).
     """
-    if not terms:
-        return
+    # Even without terms: private-key blocks are found by their shape.
     for rel in _files(folder):
         path = folder / rel
         for term in terms.find_name(rel):

@@ -309,3 +309,42 @@ def test_only_advisories_and_images_are_published(tmp_path: Path, cli: Cli) -> N
     assert (site / "2026" / "diagram.png").is_file()
     assert not (site / "2026" / "poc.html").exists() and not (site / "2026" / "poc.svg").exists()
     assert not any(b"INTERNAL-NOTE" in p.read_bytes() for p in site.rglob("*") if p.is_file())
+
+
+def test_secrets_fail_the_build_even_without_an_identity(
+    tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A token of the environment, or a private key pasted into an advisory, never reaches
+    the site: the guard looks for secrets whether or not drafts can be read."""
+    repo = sample_repo(tmp_path / "repo")
+    token = "ghp_CanaryToken0123456789abcdef"
+    monkeypatch.setenv("GITHUB_TOKEN", token)
+    write_sample(
+        repo,
+        Sample(
+            "ADV-2026-0003",
+            "Follow-up fix",
+            "2026-05-01T09:00:00+09:00",
+            body=f"## Overview\n\nDebug log: Authorization: token {token}\n",
+        ),
+    )
+    result = cli("build", cwd=repo.path)
+    assert result.code == 1
+    assert "2026/ADV-2026-0003/index.html: contains a secret ($GITHUB_TOKEN)" in result.err
+    assert token not in result.err + result.out
+    assert not (repo.path / "site").exists()
+    monkeypatch.delenv("GITHUB_TOKEN")
+    key_block = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\n"
+    write_sample(
+        repo,
+        Sample(
+            "ADV-2026-0003",
+            "Follow-up fix",
+            "2026-05-01T09:00:00+09:00",
+            body=f"## Overview\n\n```\n{key_block}-----END OPENSSH PRIVATE KEY-----\n```\n",
+        ),
+    )
+    result = cli("build", cwd=repo.path)
+    assert result.code == 1
+    assert "contains a secret (a private key block)" in result.err
+    assert "b3BlbnNzaC1rZXkt" not in result.err

@@ -108,17 +108,24 @@ def scan_site(
     from advpub.leaks import scan_folder, terms_from_drafts
 
     loaded = try_load_identities()
-    if loaded is None:
-        return LeakScan(ran=False)
-    store = EmbargoStore(settings.embargo_path, settings.root)
-    drafts = load_drafts(store, loaded.identities, settings.model_options)
-    # Public text decides which title phrases are terms: a scan is valid for the same text.
-    public_digest = hashlib.sha256("\0".join(known_public).encode()).hexdigest()
-    fingerprint = drafts_fingerprint(drafts, f"{salt}\0{public_digest}")
+    drafts: list[Draft] = []
+    if loaded is not None:
+        store = EmbargoStore(settings.embargo_path, settings.root)
+        drafts = load_drafts(store, loaded.identities, settings.model_options)
     terms = terms_from_drafts(drafts, known_public)
+    # The scan is valid for the same drafts, public text and secrets (their hashes only).
+    digest = hashlib.sha256("\0".join(known_public).encode())
+    for term in terms.terms:
+        if term.kind == "secret":
+            digest.update(b"\0" + term.text.encode())
+    fingerprint = drafts_fingerprint(drafts, f"{salt}\0{digest.hexdigest()}\0{loaded is None}")
     known_clean = skip(fingerprint) if skip is not None else frozenset()
+    # Without an identity the drafts' terms are unknown, but secrets (tokens in the
+    # environment, private keys by shape) are still looked for.
     hits = tuple(scan_folder(site_dir, terms, known_clean))
     unreadable = tuple(d.shown for d in drafts if not d.is_readable)
+    if loaded is None:
+        return LeakScan(ran=False, hits=hits, fingerprint=fingerprint)
     return LeakScan(ran=True, hits=hits, unreadable=unreadable, fingerprint=fingerprint)
 
 
