@@ -319,32 +319,23 @@ def test_secrets_fail_the_build_even_without_an_identity(
     repo = sample_repo(tmp_path / "repo")
     token = "ghp_CanaryToken0123456789abcdef"
     monkeypatch.setenv("GITHUB_TOKEN", token)
-    write_sample(
-        repo,
-        Sample(
-            "ADV-2026-0003",
-            "Follow-up fix",
-            "2026-05-01T09:00:00+09:00",
-            body=f"## Overview\n\nDebug log: Authorization: token {token}\n",
-        ),
-    )
-    result = cli("build", cwd=repo.path)
+    result = _build_with_body(repo, cli, f"Debug log: Authorization: token {token}")
     assert result.code == 1
     assert "2026/ADV-2026-0003/index.html: contains a secret ($GITHUB_TOKEN)" in result.err
     assert token not in result.err + result.out
     assert not (repo.path / "site").exists()
     monkeypatch.delenv("GITHUB_TOKEN")
     key_block = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\n"
-    write_sample(
-        repo,
-        Sample(
-            "ADV-2026-0003",
-            "Follow-up fix",
-            "2026-05-01T09:00:00+09:00",
-            body=f"## Overview\n\n```\n{key_block}-----END OPENSSH PRIVATE KEY-----\n```\n",
-        ),
-    )
-    result = cli("build", cwd=repo.path)
+    result = _build_with_body(repo, cli, f"```\n{key_block}-----END OPENSSH PRIVATE KEY-----\n```")
     assert result.code == 1
     assert "contains a secret (a private key block)" in result.err
     assert "b3BlbnNzaC1rZXkt" not in result.err
+
+
+def _build_with_body(repo: Repo, cli: Cli, text: str) -> CliResult:
+    """Build the site with a released advisory whose body holds ``text``."""
+    date = "2026-05-01T09:00:00+09:00"
+    write_sample(
+        repo, Sample("ADV-2026-0003", "Follow-up fix", date, body=f"## Overview\n\n{text}\n")
+    )
+    return cli("build", cwd=repo.path)
