@@ -60,6 +60,8 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch:
         "ADVPUB_NOW",
         "ADVPUB_IDENTITY",
         "ADVPUB_IDENTITY_FILE",
+        "ADVPUB_OPENPGP_KEY",
+        "ADVPUB_CVE_API_KEY",
         "EDITOR",
         "VISUAL",
         "CI",
