@@ -22,8 +22,8 @@ from advpub.config import SecurityTxt, Settings, Signing
 from advpub.errors import ExportError
 from advpub.exports.site import csaf_outputs, csaf_skipped_reason
 from tests.exports.export_cases import SITE_URL, all_cases, case, make_settings
-from tests.exports.export_schemas import load, provider_errors, rolie_errors
 from tests.exports.export_schemas import errors as schema_errors
+from tests.exports.export_schemas import load, provider_errors, rolie_errors
 from tests.exports.export_site import site_context
 from tests.exports.gpg_support import (
     SigningKey,
