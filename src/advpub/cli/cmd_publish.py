@@ -1,4 +1,5 @@
-"""``advpub publish``: the scheduled job — release what is due, push, build the site.
+"""``advpub publish``: the scheduled job — release what is due, push, send the CVE records
+of the published advisories (:func:`send_cve_records`), build the site.
 
 Its output goes to CI logs, which are often readable by more people than the drafts: held
 drafts are shown by id, release instant and the gate's reasons only, never by title.
@@ -7,6 +8,7 @@ drafts are shown by id, release instant and the gate's reasons only, never by ti
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import assert_never
@@ -14,9 +16,19 @@ from typing import assert_never
 from advpub.cli._embargo import add_identity_argument
 from advpub.cli.cmd_release import describe
 from advpub.cli.common import add_now_argument, resolve_now, settings
+from advpub.config import Settings
 from advpub.embargo.identity import load_identities
+from advpub.errors import AdvpubError
 from advpub.gate.timefmt import format_both, relative
 from advpub.model.timeutil import format_iso_utc
+from advpub.pipeline.cve_publish import (
+    API_KEY_ENV,
+    ENVIRONMENTS,
+    STATE_FILE,
+    CveAction,
+    commit_state,
+    publish_cve_records,
+)
 from advpub.pipeline.publish import (
     Held,
     ReleaseSummary,
@@ -24,7 +36,7 @@ from advpub.pipeline.publish import (
     check_ready,
     release_due,
 )
-from advpub.pipeline.sync import PushResult, PushState, push_to_upstream
+from advpub.pipeline.sync import PushResult, PushState, Upstream, push_to_upstream
 
 BUILD_SCAN = {
     "passed": "leak scan passed",
@@ -44,6 +56,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-d", "--site-dir", type=Path, default=None, help="output folder (default: site/)"
     )
+    parser.add_argument(
+        "--cve-env",
+        choices=ENVIRONMENTS,
+        default="prod",
+        help="CVE Services instance for the CVE records (with `cve:` in mkdocs.yml and "
+        f"{API_KEY_ENV}): prod (default) or test",
+    )
     add_identity_argument(parser)
     add_now_argument(parser)
 
@@ -59,11 +78,60 @@ def run(args: argparse.Namespace) -> int:
     _report_release(summary, now, cfg.timezone)
     if upstream is not None:
         _report_push(push_to_upstream(cfg.root, upstream, {"ADVPUB_NOW": now.isoformat()}))
+    send_cve_records(cfg, now, args.cve_env, upstream)
     identity_file = Path(args.identity) if args.identity else None
     built = build_public_site(cfg, now, args.site_dir, identity_file)
     scan = BUILD_SCAN.get(built.leak_scan, built.leak_scan)
     print(f"site: {built.advisories} advisories in {built.site_dir} ({scan})")
     return 1 if summary.has_failures else 0
+
+
+def send_cve_records(
+    cfg: Settings, now: datetime, environment: str, upstream: Upstream | None
+) -> None:
+    """CVE records of the published advisories (after the push, before the site build).
+
+    Never stops the job: failures are printed as warnings and retried by the next run (see
+    :mod:`advpub.pipeline.cve_publish`), so the site is deployed in any case.
+    """
+    try:
+        outcome = publish_cve_records(cfg, now, environment=environment)
+    except AdvpubError as exc:
+        print(f"advpub: warning: cve: {exc}; no CVE record was sent", file=sys.stderr)
+        return
+    if outcome.skipped is not None:
+        if cfg.cve is not None:
+            print(f"cve: nothing sent ({outcome.skipped})")
+        return
+    counts = {a: sum(1 for r in outcome.results if r.action is a) for a in CveAction}
+    print(
+        f"cve ({environment}): {counts[CveAction.PUBLISHED]} published, "
+        f"{counts[CveAction.UPDATED]} updated, {counts[CveAction.UNCHANGED]} unchanged, "
+        f"{counts[CveAction.FAILED]} failed"
+    )
+    for result in outcome.results:
+        if result.action in (CveAction.PUBLISHED, CveAction.UPDATED):
+            print(f"  {result.cve} ({result.advisory}): {result.action}")
+        elif result.action is CveAction.FAILED:
+            print(
+                f"advpub: warning: cve: {result.cve} ({result.advisory}): {result.detail}; "
+                "retried on the next run",
+                file=sys.stderr,
+            )
+    try:
+        commit = commit_state(cfg.root, outcome.results)
+        if commit is not None and upstream is not None:
+            push_to_upstream(cfg.root, upstream, {"ADVPUB_NOW": now.isoformat()})
+    except AdvpubError as exc:
+        print(
+            f"advpub: warning: cve: the records were sent but {STATE_FILE} was not "
+            f"committed and pushed ({exc}); the next run checks them with CVE Services again",
+            file=sys.stderr,
+        )
+        return
+    if commit is not None:
+        pushed = " and pushed" if upstream is not None else ""
+        print(f"cve: recorded in {STATE_FILE} (commit {commit[:12]}{pushed})")
 
 
 def _report_release(summary: ReleaseSummary, now: datetime, zone: tzinfo) -> None:
