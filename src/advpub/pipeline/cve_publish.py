@@ -11,10 +11,11 @@ Configured with ``cve: {org, user}`` in the plugin options and the API key in
   (records created by hand before advpub took over are left alone).
 - What was sent is recorded in ``.advpub/cve-published.json`` (committed, so the audit trail
   is in git and a fresh CI clone knows it): per CVE Services instance and CVE, the advisory,
-  the SHA-256 of the container sent and when. A CVE whose recorded digest equals the current
-  container is not sent again (no network call); a changed advisory (a revision) sends an
-  update. Without a record the CVE id's state decides: RESERVED -> publish, PUBLISHED ->
-  update (so a lost state file costs one idempotent update, never a failure).
+  the SHA-256 of the container (taken with the placeholder organisation id) and when. A CVE
+  whose recorded digest equals the current container is not sent again (no network call at
+  all); a changed advisory (a revision) sends an update. Without a record the CVE id's
+  state decides: RESERVED -> publish, PUBLISHED -> update (so a lost state file costs one
+  idempotent update, never a failure).
 - Failures (network, HTTP errors, a REJECTED id, an advisory the export refuses) are
   reported per CVE and leave no record, so the next run retries them; they never stop the
   site build. Messages never contain the API key (cvelib sends it only as a header; any
@@ -254,18 +255,16 @@ def _advisory(
     run: _Run, adv: Advisory, done: dict[str, dict[str, str]], now: datetime
 ) -> list[CveResult]:
     try:
+        # Built with the placeholder organisation id: an unchanged record is recognised
+        # without asking CVE Services for the real one (no request at all on a quiet run).
         containers = cve_containers(
             adv,
             run.settings,
-            org_id=run.org_id(),
             short_name=run.settings.cve.org if run.settings.cve else None,
             page_url=_page_url(run.settings, adv),
         )
     except AdvpubError as exc:
         detail = _masked(str(exc), run.api_key).replace("\n", "; ")
-        return [CveResult(cve, adv.id, CveAction.FAILED, detail) for cve in adv.cve]
-    except Exception as exc:  # the organisation lookup went to CVE Services
-        detail = _masked(_http_detail(exc), run.api_key)
         return [CveResult(cve, adv.id, CveAction.FAILED, detail) for cve in adv.cve]
     results = []
     for cve, container in zip(adv.cve, containers, strict=True):
@@ -274,7 +273,10 @@ def _advisory(
             results.append(CveResult(cve, adv.id, CveAction.UNCHANGED))
             continue
         try:
+            container["providerMetadata"]["orgId"] = run.org_id()
             result = run.send(cve, adv, container)
+        except AdvpubError as exc:  # a malformed organisation id
+            result = CveResult(cve, adv.id, CveAction.FAILED, _masked(str(exc), run.api_key))
         except Exception as exc:  # cvelib raises requests and validation errors
             detail = _masked(_http_detail(exc), run.api_key)
             result = CveResult(cve, adv.id, CveAction.FAILED, detail)
