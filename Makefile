@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 APT    := apt-get -o DPkg::Lock::Timeout=600
-DEBS   := age chromium fonts-ipafont-gothic git python3-venv openssh-client
+DEBS   := age chromium fonts-ipafont-gothic git gnupg python3-venv openssh-client
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: serve build test lint typecheck pytest system venv bench clean
@@ -18,9 +18,11 @@ build: venv
 
 test: system venv lint typecheck pytest
 
-# Debian packages the tests drive for real: the age CLI, Chromium, a Japanese font.
+# Debian packages the tests drive for real: the age CLI, Chromium, a Japanese font, GnuPG
+# (CSAF signatures).
 system:
 	@if command -v age >/dev/null && command -v chromium >/dev/null && command -v ssh-keygen >/dev/null \
+	    && command -v gpg >/dev/null && command -v gpgconf >/dev/null \
 	    && fc-list 2>/dev/null | grep -qi ipagothic; then \
 	  echo "system packages present"; \
 	else \

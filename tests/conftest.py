@@ -78,6 +78,8 @@ def isolate_environment(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
         "ADVPUB_NOW",
         "ADVPUB_IDENTITY",
         "ADVPUB_IDENTITY_FILE",
+        "ADVPUB_OPENPGP_KEY",
+        "ADVPUB_CVE_API_KEY",
         "EDITOR",
         "VISUAL",
         "CI",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -35,6 +36,31 @@ class PublisherConfig(base.Config):
     contact = c.Type(str, default="")
 
 
+class SigningConfig(base.Config):
+    """OpenPGP signing of the CSAF distribution (see :mod:`advpub.exports.signing`)."""
+
+    command = c.Type(str, default="")
+    clearsign_command = c.Type(str, default="")
+    public_key = c.Type(str, default="")
+    required = c.Type(bool, default=False)
+
+
+class SecurityTxtConfig(base.Config):
+    """``/.well-known/security.txt`` (RFC 9116)."""
+
+    contact = c.ListOfItems(c.Type(str), default=[])
+    encryption = c.Type(str, default="")
+    expires = c.Type((str, datetime, date), default="")
+
+
+class CveConfig(base.Config):
+    """CVE Services account used by ``advpub publish`` (the API key is a CI secret)."""
+
+    org = c.Type(str, default="")
+    user = c.Type(str, default="")
+    since = c.Type((str, datetime, date), default="")
+
+
 class AdvpubConfig(base.Config):
     """Options of the ``advpub`` plugin entry in ``mkdocs.yml``."""
 
@@ -49,6 +75,9 @@ class AdvpubConfig(base.Config):
     page_size = c.Type(int, default=50)
     leak_scan = c.Type(bool, default=True)
     publisher = c.SubConfig(PublisherConfig)
+    signing = c.SubConfig(SigningConfig)
+    security_txt = c.SubConfig(SecurityTxtConfig)
+    cve = c.SubConfig(CveConfig)
 
 
 @dataclass(frozen=True)
@@ -59,6 +88,38 @@ class Publisher:
     namespace: str
     category: str
     contact: str
+
+
+@dataclass(frozen=True)
+class Signing:
+    """How the CSAF distribution is signed: an external ``command`` (detached armored
+    signature of stdin on stdout), else the key in ``ADVPUB_OPENPGP_KEY`` when set.
+    ``public_key`` is the repository path of the command's public key; ``required`` makes a
+    build without any signer fail (for deploy jobs)."""
+
+    command: str = ""
+    clearsign_command: str = ""
+    public_key: str = ""
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class SecurityTxt:
+    """The fields of ``security.txt`` the publisher chooses; ``expires`` None: computed."""
+
+    contact: tuple[str, ...] = ()
+    encryption: str = ""
+    expires: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CveAccount:
+    """The CVE Services account (``org`` short name and ``user``); advisories first
+    published before ``since`` are never sent (records made by hand stay as they are)."""
+
+    org: str
+    user: str
+    since: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +142,9 @@ class Settings:
     page_size: int
     leak_scan: bool
     publisher: Publisher
+    signing: Signing = Signing()
+    security_txt: SecurityTxt = SecurityTxt()
+    cve: CveAccount | None = None
 
     @property
     def advisories_path(self) -> Path:
@@ -133,9 +197,14 @@ def settings_from_options(
             problems.append(
                 f"{CONFIG_FILE}: plugins.advpub.{key}: must be a folder inside the repository"
             )
+    pub = options.get("publisher") or {}
+    signing = _signing(options.get("signing") or {}, root, problems)
+    security_txt = _security_txt(
+        options.get("security_txt") or {}, str(pub.get("contact", "")), problems
+    )
+    cve = _cve(options.get("cve") or {}, problems)
     if problems:
         raise ConfigError("\n".join(problems))
-    pub = options.get("publisher") or {}
     return Settings(
         root=root,
         timezone_name=tz_name,
@@ -158,7 +227,107 @@ def settings_from_options(
             category=str(pub.get("category", "coordinator")),
             contact=str(pub.get("contact", "")),
         ),
+        signing=signing,
+        security_txt=security_txt,
+        cve=cve,
     )
+
+
+_EMAIL = re.compile(r"^[^@\s:/]+@[^@\s/]+\.[^@\s/]+$")
+
+
+def _instant(value: object, key: str, problems: list[str]) -> datetime | None:
+    """An aware instant from a YAML date, datetime or ISO 8601 string (dates: 00:00 UTC)."""
+    if value in ("", None):
+        return None
+    if isinstance(value, datetime):
+        instant = value
+    elif isinstance(value, date):
+        instant = datetime(value.year, value.month, value.day)
+    else:
+        try:
+            instant = datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            problems.append(
+                f"{CONFIG_FILE}: plugins.advpub.{key}: {value!r} is not an ISO 8601 instant; "
+                "use e.g. 2027-03-01T00:00:00Z"
+            )
+            return None
+    return instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
+
+
+def _signing(options: Any, root: Path, problems: list[str]) -> Signing:
+    signing = Signing(
+        command=str(options.get("command", "")).strip(),
+        clearsign_command=str(options.get("clearsign_command", "")).strip(),
+        public_key=str(options.get("public_key", "")).strip(),
+        required=bool(options.get("required", False)),
+    )
+    if signing.command and not signing.public_key:
+        problems.append(
+            f"{CONFIG_FILE}: plugins.advpub.signing.public_key: required with signing.command; "
+            "name the repository file holding the signer's armored public key"
+        )
+    elif signing.public_key and not (root / signing.public_key).is_file():
+        problems.append(
+            f"{CONFIG_FILE}: plugins.advpub.signing.public_key: {signing.public_key} does not "
+            "exist; export the signer's public key there (gpg --armor --export FINGERPRINT)"
+        )
+    return signing
+
+
+def contact_uri(text: str) -> str | None:
+    """A ``security.txt`` Contact URI: ``mailto:``/``tel:``/``https:`` as given, a bare
+    e-mail address as ``mailto:``; None for anything else (free text)."""
+    value = text.strip()
+    if _EMAIL.match(value):
+        return f"mailto:{value}"
+    if value.startswith(("mailto:", "tel:", "https://")) and " " not in value:
+        return value
+    return None
+
+
+def _security_txt(options: Any, publisher_contact: str, problems: list[str]) -> SecurityTxt:
+    contacts: list[str] = []
+    for index, item in enumerate(options.get("contact") or []):
+        uri = contact_uri(str(item))
+        if uri is None:
+            problems.append(
+                f"{CONFIG_FILE}: plugins.advpub.security_txt.contact[{index}]: {item!r} is not a "
+                "mailto:, tel: or https:// URI (RFC 9116)"
+            )
+        else:
+            contacts.append(uri)
+    if not contacts:
+        # The publisher's contact, when it is an address a machine can use.
+        fallback = contact_uri(publisher_contact)
+        if fallback is not None:
+            contacts.append(fallback)
+    encryption = str(options.get("encryption", "")).strip()
+    if encryption and not encryption.startswith(("https://", "openpgp4fpr:", "dns:")):
+        problems.append(
+            f"{CONFIG_FILE}: plugins.advpub.security_txt.encryption: {encryption!r} must be an "
+            "https://, openpgp4fpr: or dns: URI (RFC 9116 section 2.5.4)"
+        )
+        encryption = ""
+    expires = _instant(options.get("expires", ""), "security_txt.expires", problems)
+    return SecurityTxt(tuple(contacts), encryption, expires)
+
+
+def _cve(options: Any, problems: list[str]) -> CveAccount | None:
+    org = str(options.get("org", "")).strip()
+    user = str(options.get("user", "")).strip()
+    since = _instant(options.get("since", ""), "cve.since", problems)
+    if not org and not user:
+        return None
+    if not org or not user:
+        missing = "org" if not org else "user"
+        problems.append(
+            f"{CONFIG_FILE}: plugins.advpub.cve.{missing}: required with cve.org/cve.user "
+            "(your CNA's short name and the CVE Services user name)"
+        )
+        return None
+    return CveAccount(org, user, since)
 
 
 def settings_from_mkdocs(config: Any, options: AdvpubConfig | dict[str, Any]) -> Settings:

@@ -324,13 +324,15 @@ def test_provider_layout_is_valid(tmp_path: Path) -> None:
         {"directory_url": SITE_URL + f"{WHITE}/"},
         {
             "rolie": {
+                "categories": [SITE_URL + f"{WHITE}/category-white.json"],
                 "feeds": [
                     {
                         "summary": "TLP:WHITE advisories",
                         "tlp_label": "WHITE",
                         "url": SITE_URL + f"{WHITE}/csaf-feed-tlp-white.json",
                     }
-                ]
+                ],
+                "services": [SITE_URL + ".well-known/csaf/service.json"],
             }
         },
     ]

@@ -72,7 +72,7 @@ def test_examples_hold_no_other_file() -> None:
 )
 def test_every_advpub_command_in_a_template_parses(name: str, scripts: Any) -> None:
     commands = advpub_commands(scripts(_load(name)))
-    assert [c[0] for c in commands] == ["check", "publish"]
+    assert [c[0] for c in commands] == ["check", "publish", "verify-site"]
     parser = build_parser()
     for words in commands:
         args = parser.parse_args(words)
@@ -102,8 +102,19 @@ def test_github_workflow_schedule_permissions_concurrency_and_secret() -> None:
     publish = data["jobs"]["publish"]
     assert publish["permissions"] == {"contents": "write"}
     for step in publish["steps"]:
-        if "advpub check" in step.get("run", "") or "advpub publish" in step.get("run", ""):
+        if "advpub check" in step.get("run", ""):
             assert step["env"] == {"ADVPUB_IDENTITY": "${{ secrets.ADVPUB_IDENTITY }}"}
+        if "advpub publish" in step.get("run", ""):
+            assert step["env"] == {
+                "ADVPUB_IDENTITY": "${{ secrets.ADVPUB_IDENTITY }}",
+                "ADVPUB_OPENPGP_KEY": "${{ secrets.ADVPUB_OPENPGP_KEY }}",
+                "ADVPUB_CVE_API_KEY": "${{ secrets.ADVPUB_CVE_API_KEY }}",
+            }
+    # The consumer's check runs after the build, on what will be deployed.
+    runs = [s.get("run", "") for s in publish["steps"]]
+    assert runs.index("advpub verify-site site --allow-no-csaf") == (
+        runs.index("advpub publish --push -d site") + 1
+    )
     upload = [s for s in publish["steps"] if "upload-pages-artifact" in s.get("uses", "")]
     assert upload[0]["with"]["path"] == "site"  # what `advpub publish -d site` writes
     assert data["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}

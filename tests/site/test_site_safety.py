@@ -158,10 +158,10 @@ class _ActiveContent(HTMLParser):
             self.in_article = False
 
 
-def active_content(html: str) -> list[str]:
+def active_content(html: str, scripts: int = MATERIAL_SCRIPTS) -> list[str]:
     parser = _ActiveContent()
     parser.feed(html)
-    if parser.scripts != MATERIAL_SCRIPTS:
+    if parser.scripts != scripts:
         parser.found.append(f"{parser.scripts} <script> elements")
     return parser.found
 
@@ -182,7 +182,9 @@ def test_hostile_markdown_is_neutralised(tmp_path: Path, cli: Cli) -> None:
     site = repo.path / "site"
     for page in site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
-        assert active_content(html) == [], page
+        # The CSAF directory listings are plain pages without any script.
+        scripts = 0 if ".well-known" in page.relative_to(site).parts else MATERIAL_SCRIPTS
+        assert active_content(html, scripts) == [], page
         assert "tracker.example" not in html and "evil.example" not in html, page
     page = (site / "2026" / "ADV-2026-0001" / "index.html").read_text(encoding="utf-8")
     # Code stays visible as text.

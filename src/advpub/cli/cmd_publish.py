@@ -1,4 +1,5 @@
-"""``advpub publish``: the scheduled job — release what is due, build the site, push.
+"""``advpub publish``: the scheduled job — release what is due, build the site, push, then
+send the CVE records of the published advisories (:func:`send_cve_records`).
 
 Its output goes to CI logs, which are often readable by more people than the drafts: held
 drafts are shown by id, release instant and the gate's reasons only, never by title, and
@@ -9,6 +10,7 @@ The push comes last: only a site that built and passed the leak scan is pushed.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -24,6 +26,14 @@ from advpub.embargo.identity import Identity, load_identities
 from advpub.errors import AdvpubError, SiteError
 from advpub.gate.timefmt import format_both, relative
 from advpub.model.timeutil import format_iso_utc
+from advpub.pipeline.cve_publish import (
+    API_KEY_ENV,
+    ENVIRONMENTS,
+    STATE_FILE,
+    CveAction,
+    commit_state,
+    publish_cve_records,
+)
 from advpub.pipeline.publish import (
     Held,
     ReleaseSummary,
@@ -33,7 +43,7 @@ from advpub.pipeline.publish import (
     release_due,
 )
 from advpub.pipeline.redact import Redactor
-from advpub.pipeline.sync import PushResult, PushState, push_to_upstream
+from advpub.pipeline.sync import PushResult, PushState, Upstream, push_to_upstream
 
 BUILD_SCAN = {
     "passed": "leak scan passed",
@@ -52,6 +62,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "-d", "--site-dir", type=Path, default=None, help="output folder (default: site/)"
+    )
+    parser.add_argument(
+        "--cve-env",
+        choices=ENVIRONMENTS,
+        default="prod",
+        help="CVE Services instance for the CVE records (with `cve:` in mkdocs.yml and "
+        f"{API_KEY_ENV}): prod (default) or test",
     )
     add_identity_argument(parser)
     add_now_argument(parser)
@@ -112,7 +129,57 @@ def _publish(
                 after_rebase=lambda: guard_outgoing(cfg, identities, upstream, released),
             )
         )
+    # After the push: a CVE record points at the advisory, which must be public first.
+    send_cve_records(cfg, now, args.cve_env, upstream)
     return 1 if summary.has_failures else 0
+
+
+def send_cve_records(
+    cfg: Settings, now: datetime, environment: str, upstream: Upstream | None
+) -> None:
+    """CVE records of the published advisories (after the site was built and pushed).
+
+    Never stops the job: failures are printed as warnings and retried by the next run (see
+    :mod:`advpub.pipeline.cve_publish`), so the site is deployed in any case.
+    """
+    try:
+        outcome = publish_cve_records(cfg, now, environment=environment)
+    except AdvpubError as exc:
+        print(f"advpub: warning: cve: {exc}; no CVE record was sent", file=sys.stderr)
+        return
+    if outcome.skipped is not None:
+        if cfg.cve is not None:
+            print(f"cve: nothing sent ({outcome.skipped})")
+        return
+    counts = {a: sum(1 for r in outcome.results if r.action is a) for a in CveAction}
+    print(
+        f"cve ({environment}): {counts[CveAction.PUBLISHED]} published, "
+        f"{counts[CveAction.UPDATED]} updated, {counts[CveAction.UNCHANGED]} unchanged, "
+        f"{counts[CveAction.FAILED]} failed"
+    )
+    for result in outcome.results:
+        if result.action in (CveAction.PUBLISHED, CveAction.UPDATED):
+            print(f"  {result.cve} ({result.advisory}): {result.action}")
+        elif result.action is CveAction.FAILED:
+            print(
+                f"advpub: warning: cve: {result.cve} ({result.advisory}): {result.detail}; "
+                "retried on the next run",
+                file=sys.stderr,
+            )
+    try:
+        commit = commit_state(cfg.root, outcome.results)
+        if commit is not None and upstream is not None:
+            push_to_upstream(cfg.root, upstream, {"ADVPUB_NOW": now.isoformat()})
+    except AdvpubError as exc:
+        print(
+            f"advpub: warning: cve: the records were sent but {STATE_FILE} was not "
+            f"committed and pushed ({exc}); the next run checks them with CVE Services again",
+            file=sys.stderr,
+        )
+        return
+    if commit is not None:
+        pushed = " and pushed" if upstream is not None else ""
+        print(f"cve: recorded in {STATE_FILE} (commit {commit[:12]}{pushed})")
 
 
 def _report_release(summary: ReleaseSummary, now: datetime, zone: tzinfo) -> None:

@@ -34,6 +34,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("advpub.cli.cmd_serve", "preview the site on 127.0.0.1"),
     "hooks": ("advpub.cli.cmd_hooks", "install git hooks and run hook checks"),
     "export": ("advpub.cli.cmd_export", "write machine-readable exports (CVE JSON 5, ...)"),
+    "verify-site": (
+        "advpub.cli.cmd_verify_site",
+        "check a built or deployed CSAF distribution like a CSAF checker",
+    ),
     "log": ("advpub.cli.cmd_log", "the audit trail of an advisory from git history"),
     "demo": ("advpub.cli.cmd_demo", "a guided demonstration in a temporary folder"),
 }

@@ -6,13 +6,18 @@ Registered in :func:`advpub.site.outputs.default_generators`. Only ever sees
 Layout::
 
     osv/<ID>.json, osv/all.zip
-    .well-known/csaf/provider-metadata.json
-    .well-known/csaf/white/<YYYY>/<tracking-id file>.json (+ .sha256, .sha512)
-    .well-known/csaf/white/index.txt, changes.csv, csaf-feed-tlp-white.json (ROLIE)
+    .well-known/security.txt                      (RFC 9116; clearsigned when signing)
+    .well-known/csaf/provider-metadata.json, service.json (ROLIE service document)
+    .well-known/csaf/openpgp/<FINGERPRINT>.asc    (when signing)
+    .well-known/csaf/white/<YYYY>/<tracking-id file>.json (+ .sha256, .sha512, .asc)
+    .well-known/csaf/white/index.txt, changes.csv, csaf-feed-tlp-white.json (ROLIE),
+        category-white.json (ROLIE category document)
+    index.html listings in .well-known/csaf/, white/ and white/<YYYY>/ (+ <YYYY>/index.txt)
 
-CSAF needs absolute URLs (``canonical_url``, ROLIE links), so without ``site_url`` the CSAF
-distribution is skipped (OSV is still written): the build does not fail, and
-:func:`csaf_skipped_reason` says why for the plugin or ``advpub build`` to show.
+CSAF needs absolute URLs (``canonical_url``, ROLIE links), so without ``site_url`` (or with
+the ``http://127.0.0.1`` address of a local preview) the CSAF distribution is skipped (OSV is
+still written): the build does not fail, and :func:`csaf_skipped_reason` says why. Any other
+non-https ``site_url`` is refused (CSAF requirement 3). Signing: :mod:`advpub.exports.signing`.
 Only TLP:CLEAR advisories go into the ``white/`` distribution (CSAF's public folder).
 Everything is deterministic: same advisories, same bytes.
 """
@@ -20,23 +25,37 @@ Everything is deterministic: same advisories, same bytes.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
+from urllib.parse import urlsplit
 
 from advpub.errors import ExportError
 from advpub.exports.common import iso_utc, json_bytes
 from advpub.exports.csaf import (
-    CSAF_SCHEMA_URL,
     csaf_document,
     publisher,
     revision_history,
     tracking_file_name,
 )
+from advpub.exports.csaf_listings import listing_outputs
 from advpub.exports.osv import osv_bytes, osv_document, osv_zip
+from advpub.exports.rolie import (
+    CATEGORY_FILE,
+    SERVICE_FILE,
+    category_document,
+    rolie_feed,
+    service_document,
+)
+from advpub.exports.security_txt import PATH as SECURITY_TXT
+from advpub.exports.security_txt import security_txt
+from advpub.exports.signing import PublicKey, Signer, open_signer
 from advpub.model import Advisory
 from advpub.site.outputs import Output, SiteContext
+
+log = logging.getLogger("advpub.exports")
 
 OSV_DIR = "osv"
 CSAF_DIR = ".well-known/csaf"
@@ -81,6 +100,21 @@ class CsafFile:
     initial: str  # ``tracking.initial_release_date``
     current: str  # ``tracking.current_release_date``
 
+    @property
+    def ident(self) -> str:
+        """The tracking id (our advisory id)."""
+        return self.adv.id
+
+    @property
+    def title(self) -> str:
+        """The advisory title."""
+        return self.adv.title
+
+    @property
+    def summary(self) -> str:
+        """The advisory summary, trimmed."""
+        return self.adv.summary.strip()
+
 
 def csaf_skipped_reason(ctx: SiteContext) -> str | None:
     """Why the CSAF distribution is not written, or None when it is."""
@@ -88,6 +122,11 @@ def csaf_skipped_reason(ctx: SiteContext) -> str | None:
         return (
             "mkdocs.yml: site_url: not set, so no CSAF provider metadata or ROLIE feed was "
             "written (they need absolute URLs); set site_url to publish CSAF"
+        )
+    if _is_loopback_preview(ctx.settings.site_url):
+        return (
+            f"site_url: {ctx.settings.site_url} is a local preview address, so no CSAF "
+            "distribution was written (CSAF needs https)"
         )
     return None
 
@@ -126,11 +165,51 @@ def _newest_first(files: Sequence[CsafFile]) -> list[CsafFile]:
     return sorted(files, key=lambda f: (f.current, f.path), reverse=True)
 
 
+def check_site_url(site_url: str) -> None:
+    """Refuse a non-https ``site_url`` (CSAF requirement 3); warn when it has a path (the
+    well-known URL of requirement 9 must be at the domain root)."""
+    parts = urlsplit(site_url)
+    if parts.scheme != "https":
+        raise ExportError(
+            f"mkdocs.yml: site_url: {site_url} is not an https:// URL; CSAF documents must "
+            "be served over TLS (CSAF requirement 3): use an https:// site_url, or remove "
+            "site_url to build without the CSAF distribution"
+        )
+    if parts.path.strip("/"):
+        log.warning(
+            f"advpub: mkdocs.yml: site_url: {site_url} has a path, so the provider metadata "
+            f"is at {site_url}{CSAF_DIR}/provider-metadata.json, not at the domain's "
+            "/.well-known/ (CSAF requirement 9); serve the site at the domain root, use the "
+            "DNS name csaf.data.security.<domain> (requirement 10), or point a security.txt "
+            "at the domain root to it (requirement 8); see README, CSAF provider"
+        )
+
+
+def _is_loopback_preview(site_url: str) -> bool:
+    # `mkdocs serve` / `advpub serve` set site_url to http://127.0.0.1:PORT/.
+    parts = urlsplit(site_url)
+    return parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1")
+
+
 def csaf_outputs(ctx: SiteContext) -> list[Output]:
-    """Provider metadata, documents with hashes, index.txt, changes.csv and the ROLIE feed."""
+    """Provider metadata, documents with hashes and signatures, index.txt, changes.csv,
+    listings, the ROLIE documents, the public key and security.txt."""
     if csaf_skipped_reason(ctx) is not None:
         return []
+    site_url = ctx.absolute_url("")
+    check_site_url(site_url)
     files = csaf_files(ctx)
+    with open_signer(ctx.settings) as signer:
+        outputs = _distribution(ctx, files, signer)
+        security = _security_txt(ctx, files, signer)
+        if security is not None:
+            outputs.append(security)
+    return outputs
+
+
+def _distribution(
+    ctx: SiteContext, files: Sequence[CsafFile], signer: Signer | None
+) -> list[Output]:
     base = ctx.absolute_url(f"{WHITE_DIR}/")
     outputs: list[Output] = []
     for f in files:
@@ -144,43 +223,93 @@ def csaf_outputs(ctx: SiteContext) -> list[Output]:
                     "text/plain",
                 )
             )
+        if signer is not None:
+            signature = signer.sign(f.content, f"{WHITE_DIR}/{f.path}")
+            outputs.append(
+                Output(f"{WHITE_DIR}/{f.path}.asc", signature, "application/pgp-signature")
+            )
     index = "".join(f"{f.path}\n" for f in files)
     outputs.append(Output(f"{WHITE_DIR}/index.txt", index.encode(), "text/plain"))
     changes = "".join(f'"{f.path}","{f.current}"\n' for f in _newest_first(files))
     outputs.append(Output(f"{WHITE_DIR}/changes.csv", changes.encode(), "text/csv"))
     updated = max((f.current for f in files), default=iso_utc(ctx.build_time))
+    feed_title = f"{ctx.settings.publisher.name} CSAF feed (TLP:WHITE)"
+    feed = rolie_feed(
+        feed_id=ROLIE_FEED.removesuffix(".json"),
+        title=feed_title,
+        files=files,
+        white_url=base,
+        feed_url=base + ROLIE_FEED,
+        updated=updated,
+        signed=signer is not None,
+    )
+    outputs.append(Output(f"{WHITE_DIR}/{ROLIE_FEED}", json_bytes(feed), "application/json"))
+    terms = [item.label for f in files for item in f.adv.affected]
     outputs.append(
         Output(
-            f"{WHITE_DIR}/{ROLIE_FEED}",
-            json_bytes(rolie_feed(ctx, files, base, updated)),
-            "application/json",
+            f"{WHITE_DIR}/{CATEGORY_FILE}", json_bytes(category_document(terms)), "application/json"
         )
     )
+    service = service_document(
+        title=f"{ctx.settings.publisher.name} CSAF advisories",
+        feed_title=feed_title,
+        feed_url=base + ROLIE_FEED,
+    )
+    outputs.append(Output(f"{CSAF_DIR}/{SERVICE_FILE}", json_bytes(service), "application/json"))
+    key = signer.public_key if signer is not None else None
+    if key is not None:
+        outputs.append(Output(key_path(key.fingerprint), key.armored, "application/pgp-keys"))
+    metadata = provider_metadata(ctx, base, updated, key)
     outputs.append(
-        Output(
-            f"{CSAF_DIR}/provider-metadata.json",
-            json_bytes(provider_metadata(ctx, base, updated)),
-            "application/json",
-        )
+        Output(f"{CSAF_DIR}/provider-metadata.json", json_bytes(metadata), "application/json")
     )
+    documents = [f.path for f in files]
+    outputs.extend(listing_outputs(CSAF_DIR, WHITE_DIR, [o.path for o in outputs], documents))
     return outputs
 
 
-def provider_metadata(ctx: SiteContext, white_url: str, updated: str) -> dict[str, Any]:
-    """``provider-metadata.json``: publisher, directory and ROLIE distributions."""
-    return {
+def key_path(fingerprint: str) -> str:
+    """Where the public key is published (next to the provider metadata, as CSAF suggests)."""
+    return f"{CSAF_DIR}/openpgp/{fingerprint}.asc"
+
+
+def _security_txt(
+    ctx: SiteContext, files: Sequence[CsafFile], signer: Signer | None
+) -> Output | None:
+    text = security_txt(
+        ctx.settings,
+        build_time=ctx.build_time,
+        site_url=ctx.absolute_url(""),
+        provider_metadata_url=ctx.absolute_url(f"{CSAF_DIR}/provider-metadata.json"),
+        languages=sorted({f.adv.lang for f in files}),
+    )
+    if text is None:
+        return None
+    if signer is not None:
+        text = signer.clearsign(text, SECURITY_TXT) or text
+    return Output(SECURITY_TXT, text, "text/plain")
+
+
+def provider_metadata(
+    ctx: SiteContext, white_url: str, updated: str, key: PublicKey | None = None
+) -> dict[str, Any]:
+    """``provider-metadata.json``: publisher, directory and ROLIE distributions, the public
+    key; the role is ``csaf_trusted_provider`` when the documents are signed."""
+    metadata: dict[str, Any] = {
         "canonical_url": ctx.absolute_url(f"{CSAF_DIR}/provider-metadata.json"),
         "distributions": [
             {"directory_url": white_url},
             {
                 "rolie": {
+                    "categories": [white_url + CATEGORY_FILE],
                     "feeds": [
                         {
                             "summary": "TLP:WHITE advisories",
                             "tlp_label": "WHITE",
                             "url": white_url + ROLIE_FEED,
                         }
-                    ]
+                    ],
+                    "services": [ctx.absolute_url(f"{CSAF_DIR}/{SERVICE_FILE}")],
                 }
             },
         ],
@@ -188,46 +317,14 @@ def provider_metadata(ctx: SiteContext, white_url: str, updated: str) -> dict[st
         "list_on_CSAF_aggregators": True,
         "metadata_version": "2.0",
         "mirror_on_CSAF_aggregators": True,
-        "publisher": publisher(ctx.settings),
-        "role": "csaf_provider",
     }
-
-
-def rolie_feed(
-    ctx: SiteContext, files: Sequence[CsafFile], white_url: str, updated: str
-) -> dict[str, Any]:
-    """The ROLIE feed (JSON) of the TLP:WHITE documents, newest first."""
-    entries = []
-    for f in _newest_first(files):
-        url = white_url + f.path
-        entries.append(
-            {
-                "id": f.adv.id,
-                "title": f.adv.title,
-                "link": [
-                    {"rel": "self", "href": url},
-                    {"rel": "hash", "href": url + ".sha256"},
-                    {"rel": "hash", "href": url + ".sha512"},
-                ],
-                "published": f.initial,
-                "updated": f.current,
-                "summary": {"content": f.adv.summary.strip()},
-                "content": {"type": "application/json", "src": url},
-                "format": {"schema": CSAF_SCHEMA_URL, "version": "2.0"},
-            }
-        )
-    return {
-        "feed": {
-            "id": ROLIE_FEED.removesuffix(".json"),
-            "title": f"{ctx.settings.publisher.name} CSAF feed (TLP:WHITE)",
-            "link": [{"rel": "self", "href": white_url + ROLIE_FEED}],
-            "category": [
-                {"scheme": "urn:ietf:params:rolie:category:information-type", "term": "csaf"}
-            ],
-            "updated": updated,
-            "entry": entries,
-        }
-    }
+    if key is not None:
+        metadata["public_openpgp_keys"] = [
+            {"fingerprint": key.fingerprint, "url": ctx.absolute_url(key_path(key.fingerprint))}
+        ]
+    metadata["publisher"] = publisher(ctx.settings)
+    metadata["role"] = "csaf_trusted_provider" if key is not None else "csaf_provider"
+    return metadata
 
 
 def export_outputs(ctx: SiteContext) -> Iterable[Output]:

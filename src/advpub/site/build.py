@@ -46,15 +46,23 @@ class _MkdocsLog(logging.Handler):
             sys.stderr.write(f"advpub: warning: {message.removeprefix('advpub: ')}\n")
 
 
+# Warnings of the exports (CSAF configuration, security.txt expiry) are logged outside the
+# "mkdocs" logger: they concern the configuration, not a page, so they must not keep the page
+# cache from storing the build (see advpub.site.cache) nor fail `--strict`.
+EXPORTS_LOGGER = "advpub.exports"
+
+
 @contextmanager
 def _mkdocs_logging() -> Iterator[_MkdocsLog]:
-    logger = logging.getLogger("mkdocs")
+    loggers = [logging.getLogger("mkdocs"), logging.getLogger(EXPORTS_LOGGER)]
     handler = _MkdocsLog()
-    logger.addHandler(handler)
+    for logger in loggers:
+        logger.addHandler(handler)
     try:
         yield handler
     finally:
-        logger.removeHandler(handler)
+        for logger in loggers:
+            logger.removeHandler(handler)
 
 
 def _load(root: Path | None, logged: _MkdocsLog, **overrides: Any) -> tuple[Any, Settings]:

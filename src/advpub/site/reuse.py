@@ -35,8 +35,9 @@ from advpub.fsutil import atomic_write_text
 
 FORMAT = "advpub-output-manifest-1"
 MANIFEST = (".cache", "advpub", "output-manifest.json")
-# MkDocs never cleans hidden folders of the output; the exports' folder is cleaned here.
-CSAF_FOLDER = ".well-known/csaf"
+# MkDocs never cleans hidden folders of the output; the exports' folder (the CSAF
+# distribution and security.txt) is cleaned here.
+CSAF_FOLDER = ".well-known"
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,7 @@ class OutputReuse:
 def _top_entries(site_dir: Path) -> list[Path]:
     """The entries of the output folder advpub manages: like MkDocs' clean, hidden ones
     (a ``.git`` of a deployment checkout) are left alone, except the exports' own
-    ``.well-known/csaf``."""
+    ``.well-known``."""
     with os.scandir(site_dir) as entries:
         listed = [Path(e.path) for e in entries]
     managed = [p for p in listed if not p.name.startswith(".")]
