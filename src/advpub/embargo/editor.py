@@ -175,17 +175,16 @@ def private_workspace(base: Path | None = None) -> Iterator[Workspace]:
 
 def process_start_time() -> float:
     """When this process started (epoch seconds); the module's import time where ``/proc``
-    cannot tell (always later than the start, so never sweeps more)."""
+    cannot tell (always later than the start, so never sweeps more).
+
+    Computed from the uptime (hundredths of a second) rather than ``btime`` (whole seconds:
+    up to a second off)."""
     try:
         fields = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
         ticks = int(fields[19])  # field 22, starttime, counted after the ")" of the name
-        boot = next(
-            float(line.split()[1])
-            for line in Path("/proc/stat").read_text().splitlines()
-            if line.startswith("btime ")
-        )
-        return boot + ticks / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError, StopIteration):
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        return time.time() - (uptime - ticks / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
         return _IMPORTED
 
 
