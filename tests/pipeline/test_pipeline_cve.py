@@ -178,11 +178,11 @@ def test_cve_records_are_published_retried_and_idempotent(
     assert first.returncode == 0, output  # a CVE failure never blocks the site
     assert API_KEY not in output
     lines = first.stdout.splitlines()
-    # After the push, before the site build.
+    # After the site was built and scanned and the push made the advisory public.
     push = next(i for i, line in enumerate(lines) if line.startswith("push: "))
     cve = lines.index("cve (test): 1 published, 0 updated, 0 unchanged, 1 failed")
     site = next(i for i, line in enumerate(lines) if line.startswith("site: "))
-    assert push < cve < site
+    assert site < push < cve
     assert lines[cve + 1] == "  CVE-2026-10001 (ADV-2026-0001): published"
     assert first.stderr.splitlines() == [
         "advpub: warning: cve: CVE-2026-10002 (ADV-2026-0001): HTTP 500: try later; "

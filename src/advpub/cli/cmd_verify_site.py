@@ -93,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     source = source_for(args.target, args.site_url)
     print(f"advpub verify-site {source.site_url} (read from {args.target})")
-    report = verify_site(source, resolve_now(args))
+    # Read-only: it may look ahead (will security.txt have expired by then?).
+    report = verify_site(source, resolve_now(args, look_ahead=True))
     print_report(report)
     return 0 if report.is_ok else 1
