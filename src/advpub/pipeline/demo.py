@@ -17,8 +17,8 @@ from advpub.embargo.drafts import load_drafts
 from advpub.embargo.identity import Identity, generate_identity, parse_identities
 from advpub.embargo.store import EmbargoStore
 from advpub.errors import AdvpubError
-from advpub.gate.release import ReleaseOptions, ReleaseOutcome, release
-from advpub.gate.status import DraftStatus, draft_statuses
+from advpub.pipeline.release import ReleaseOptions, ReleaseOutcome, release
+from advpub.pipeline.status import DraftStatus, draft_statuses
 from advpub.gate.timefmt import format_iso_local, to_second
 from advpub.git.command import git_ok
 from advpub.git.hooks import install

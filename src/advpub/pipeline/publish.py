@@ -26,7 +26,7 @@ from advpub.clock import NOW_ENV
 from advpub.config import Settings
 from advpub.embargo.identity import IDENTITY_ENV, IDENTITY_FILE_ENV, Identity
 from advpub.errors import GitError
-from advpub.gate.release import Action, ReleaseOptions, ReleaseOutcome, release
+from advpub.pipeline.release import Action, ReleaseOptions, ReleaseOutcome, release
 from advpub.git.repo import GitRepo
 from advpub.leaks import LeakTerms
 from advpub.model import parse_advisory_file

@@ -53,8 +53,9 @@ def release_problems(corpus: Corpus, now: datetime, settings: Settings) -> list[
     from advpub.gate import evaluate_published
 
     problems = [str(v) for v in corpus.violations]
+    options = settings.gate_options
     for adv in corpus.advisories:
-        decision = evaluate_published(adv, now, settings)
+        decision = evaluate_published(adv, now, options)
         if decision.releasable:
             continue
         shown = adv.path or adv.id
