@@ -18,6 +18,7 @@ from advpub.clock import resolve_now
 from advpub.config import Settings
 from advpub.corpus import Corpus
 from advpub.embargo.drafts import Draft
+from advpub.embargo.identity import Identity
 from advpub.errors import SiteError
 from advpub.leaks import LeakHit
 
@@ -39,7 +40,9 @@ def preview_clock() -> Iterator[None]:
 
 
 def build_now() -> datetime:
-    """The instant the gate compares against: ``ADVPUB_NOW`` (ISO 8601 with offset) or the clock.
+    """The instant the gate compares against when MkDocs itself runs the plugin (``mkdocs
+    build``/``serve``, ``advpub serve``): ``ADVPUB_NOW`` (ISO 8601 with offset) or the clock.
+    ``advpub build`` and ``publish`` pass their instant to :func:`advpub.site.build.build_site`.
 
     A build publishes, so ``ADVPUB_NOW`` may only look back (see :mod:`advpub.clock`), except
     in the preview of :func:`preview_clock`.
@@ -95,6 +98,8 @@ def scan_site(
     salt: str = "",
     skip: Callable[[str], frozenset[str]] | None = None,
     known_public: Sequence[str] = (),
+    *,
+    identities: Sequence[Identity] | None = None,
 ) -> LeakScan:
     """Scan every file of the built site (contents and names) for the ids, CVEs, aliases,
     titles and secrets the leak guard knows.
@@ -102,17 +107,21 @@ def scan_site(
     ``skip(fingerprint)`` may name files (relative to ``site_dir``) already scanned clean for
     the same drafts; ``salt`` goes into the fingerprint. ``known_public``: text the site
     publishes anyway (released titles, products), so a title phrase it holds is no term.
+    ``identities`` decrypt the drafts; None: found as a separate ``mkdocs build`` finds them
+    (``ADVPUB_IDENTITY``, ``ADVPUB_IDENTITY_FILE``, the default file); none: no scan.
     """
     from advpub.embargo.drafts import load_drafts
     from advpub.embargo.identity import try_load_identities
     from advpub.embargo.store import EmbargoStore
     from advpub.leaks import scan_folder, terms_from_drafts
 
-    loaded = try_load_identities()
-    if loaded is None:
+    if identities is None:
+        loaded = try_load_identities()
+        identities = loaded.identities if loaded is not None else ()
+    if not identities:
         return LeakScan(ran=False)
     store = EmbargoStore(settings.embargo_path, settings.root)
-    drafts = load_drafts(store, loaded.identities, settings.model_options)
+    drafts = load_drafts(store, identities, settings.model_options)
     # Public text decides which title phrases are terms: a scan is valid for the same text.
     public_digest = hashlib.sha256("\0".join(known_public).encode()).hexdigest()
     fingerprint = drafts_fingerprint(drafts, f"{salt}\0{public_digest}")
