@@ -18,6 +18,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 from advpub.errors import ConfigError
+from advpub.gate.options import GateOptions
 from advpub.model.options import DEFAULT_ID_PATTERN, ModelOptions
 
 CONFIG_FILE = "mkdocs.yml"
@@ -161,6 +162,15 @@ class Settings:
         """The subset of settings the model needs to parse advisories."""
         return ModelOptions(
             timezone=self.timezone, id_pattern=self.id_pattern, default_lang=self.language
+        )
+
+    @property
+    def gate_options(self) -> GateOptions:
+        """The subset of settings the release gate needs."""
+        return GateOptions(
+            timezone=self.timezone,
+            early_release_approvals=self.early_release_approvals,
+            required_approvals=self.required_approvals,
         )
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from tests.conftest import CliResult, Key, advisory_text, random_seed, run_advpub
 from tests.gate.gate_helpers import Site
-from tests.gate.test_release_crash import (
+from tests.pipeline.test_release_crash import (
     IDS,
     assert_each_published_once,
     drafted_site,

@@ -39,7 +39,7 @@ def gate_violations(
     advisory: Advisory, now: datetime, settings: Settings, shown: str
 ) -> list[Violation]:
     """One violation per reason the gate holds ``advisory`` back at ``now`` (none when open)."""
-    decision = evaluate_published(advisory, now, settings)
+    decision = evaluate_published(advisory, now, settings.gate_options)
     if decision.releasable:
         return []
     reasons = [str(reason) for reason in decision.reasons] or ["the release gate refused it"]

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 from advpub.cli.common import add_now_argument, resolve_now
-from advpub.clock import NOW_ENV
 from advpub.site.build import build_site
 
 
@@ -29,12 +27,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build; exit 0 with a summary, or 1 with every problem (the output is then deleted)."""
-    # Refuse a bad or future override here, before MkDocs starts; the plugin decides again.
-    resolve_now(args)
-    if args.now:
-        # The plugin reads the gate's clock from the environment, as under `mkdocs build`.
-        os.environ[NOW_ENV] = args.now
-    built = build_site(site_dir=args.site_dir, strict=args.strict, clean=args.clean)
+    # Refuse a bad or future override here, before MkDocs starts; the plugin judges at it.
+    now = resolve_now(args)
+    # The identity for the leak scan is found as `mkdocs build` finds it, and only when the
+    # scan runs (a build with `leak_scan: false` needs none).
+    built = build_site(site_dir=args.site_dir, strict=args.strict, clean=args.clean, now=now)
     scan = {
         "passed": "leak scan passed",
         "no-identity": "leak scan skipped: no identity configured",

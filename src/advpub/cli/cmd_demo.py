@@ -13,7 +13,7 @@ from pathlib import Path
 from advpub.cli.cmd_release import describe
 from advpub.gate.timefmt import format_both, relative
 from advpub.pipeline import demo as steps
-from advpub.pipeline.publish import build_public_site, scoped_environment
+from advpub.pipeline.publish import build_public_site
 from advpub.site.build import serve_site
 
 
@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"  latest commit: {steps.head_log(demo)[0]}")
 
     _step(6, "`advpub build`: the public site, then a scan for embargoed content.")
-    site = build_public_site(demo.settings, now, None, demo.keys["ci"].file)
+    site = build_public_site(demo.settings, now, None, demo.identities("ci"))
     print(f"  {site.advisories} advisory published in {site.site_dir} (leak scan {site.leak_scan})")
     print(
         "\nTry it yourself:\n"
@@ -92,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     if args.no_serve:
         return 0
     print(f"\nServing the site on http://{args.dev_addr}/ (Ctrl-C to stop)")
-    with scoped_environment(steps.environment(demo)):
+    with steps.serving_environment(demo):
         serve_site(demo.root, args.dev_addr)
     return 0
 

@@ -60,7 +60,7 @@ def find_advisory(config: Settings, ident: str, now: datetime) -> Advisory:
         if adv.id == ident:
             # The one gate decides, as for the site: not only the date, also TLP, scope,
             # fix verification and approvals.
-            decision = evaluate_published(adv, now, config)
+            decision = evaluate_published(adv, now, config.gate_options)
             if not decision.releasable:
                 raise ExportError(
                     "\n".join(

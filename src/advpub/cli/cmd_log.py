@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
 
     def shows_title(advisory: Advisory) -> bool:
         # The one gate decides; a title is shown only where the site would show it.
-        return evaluate_published(advisory, now, cfg).releasable
+        return evaluate_published(advisory, now, cfg.gate_options).releasable
 
     audit = AuditLog(
         cfg.root,

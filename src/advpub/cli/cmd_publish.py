@@ -100,9 +100,8 @@ def _publish(
     summary = release_due(cfg, now, identities)
     redactor.update(summary.embargoed)
     _report_release(summary, now, cfg.timezone)
-    identity_file = Path(args.identity) if args.identity else None
     try:
-        built = build_public_site(cfg, now, args.site_dir, identity_file)
+        built = build_public_site(cfg, now, args.site_dir, identities)
     except AdvpubError as exc:
         if upstream is None:
             raise

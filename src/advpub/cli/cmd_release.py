@@ -8,8 +8,8 @@ from typing import assert_never
 from advpub.cli._embargo import add_identity_argument
 from advpub.cli.common import add_now_argument, print_json, resolve_now, settings
 from advpub.embargo.identity import load_identities
-from advpub.gate.release import Action, ReleaseOptions, ReleaseOutcome, release
 from advpub.model.timeutil import format_iso_utc
+from advpub.pipeline.release import Action, ReleaseOptions, ReleaseOutcome, release
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -11,9 +11,9 @@ from advpub.cli.common import add_now_argument, is_ci, print_json, resolve_now, 
 from advpub.embargo.drafts import load_drafts
 from advpub.embargo.identity import load_identities
 from advpub.embargo.store import EmbargoStore
-from advpub.gate.status import DraftStatus, draft_statuses
 from advpub.gate.timefmt import format_both, relative
 from advpub.model.timeutil import format_iso_utc
+from advpub.pipeline.status import DraftStatus, draft_statuses
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -1,14 +1,23 @@
-"""The release gate: the policy deciding when an advisory may be public."""
+"""The release gate: pure policy deciding whether an advisory may be public at an instant.
+
+Rules (:mod:`~advpub.gate.rules`) combined into policies, the verdicts
+(:mod:`~advpub.gate.decision`: :func:`evaluate` for drafts, :func:`evaluate_published` for
+``advisories/``), the few options they need (:class:`GateOptions`) and how instants are shown
+(:mod:`~advpub.gate.timefmt`). It reads no file, runs no git and decrypts nothing: it sees
+only parsed :class:`advpub.model.Advisory` objects (releasing drafts is
+:mod:`advpub.pipeline.release`).
+"""
 
 from advpub.gate.decision import (
     ReleaseDecision,
     decide,
     evaluate,
-    evaluate_draft,
     evaluate_published,
     published_policy,
     release_policy,
+    require_aware,
 )
+from advpub.gate.options import GateOptions
 from advpub.gate.rules import (
     AllOf,
     Approvals,
@@ -28,6 +37,7 @@ __all__ = [
     "Approvals",
     "DraftNotWithdrawn",
     "FixVerifiedOrEarlyRelease",
+    "GateOptions",
     "GateRefusal",
     "GateRule",
     "NotWebsiteScope",
@@ -38,8 +48,8 @@ __all__ = [
     "TlpClear",
     "decide",
     "evaluate",
-    "evaluate_draft",
     "evaluate_published",
     "published_policy",
     "release_policy",
+    "require_aware",
 ]

@@ -1,13 +1,12 @@
-"""The release gate's verdicts for drafts and for advisories already published."""
+"""The release gate's verdicts for draft advisories and for advisories already published."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from advpub.config import Settings
-from advpub.embargo.drafts import Draft
 from advpub.errors import GateError
+from advpub.gate.options import GateOptions
 from advpub.gate.rules import (
     AllOf,
     Approvals,
@@ -45,22 +44,22 @@ class ReleaseDecision:
         return cls(False, reasons or ("held",))
 
 
-def _common_rules(settings: Settings) -> list[GateRule]:
+def _common_rules(options: GateOptions) -> list[GateRule]:
     return [
-        FixVerifiedOrEarlyRelease(settings.early_release_approvals),
-        ReleaseDateReached(settings.timezone),
+        FixVerifiedOrEarlyRelease(options.early_release_approvals),
+        ReleaseDateReached(options.timezone),
         NotWebsiteScope(),
         TlpClear(),
-        Approvals(settings.required_approvals),
+        Approvals(options.required_approvals),
     ]
 
 
-def release_policy(settings: Settings) -> AllOf:
+def release_policy(options: GateOptions) -> AllOf:
     """The policy a draft must meet to leave the embargo."""
-    return AllOf([*_common_rules(settings), DraftNotWithdrawn()])
+    return AllOf([*_common_rules(options), DraftNotWithdrawn()])
 
 
-def published_policy(settings: Settings) -> AllOf:
+def published_policy(options: GateOptions) -> AllOf:
     """The policy a file already under ``advisories/`` must meet to stay public.
 
     The same as for drafts, except a withdrawal is allowed when dated after the release
@@ -69,14 +68,15 @@ def published_policy(settings: Settings) -> AllOf:
     """
     return AllOf(
         [
-            *_common_rules(settings),
-            NotWithdrawnBeforeRelease(settings.timezone),
-            PublishedNotBeforeRelease(settings.timezone),
+            *_common_rules(options),
+            NotWithdrawnBeforeRelease(options.timezone),
+            PublishedNotBeforeRelease(options.timezone),
         ]
     )
 
 
-def _require_aware(now: datetime) -> None:
+def require_aware(now: datetime) -> None:
+    """Raise GateError for a naive ``now``: the gate compares instants, never wall times."""
     if now.tzinfo is None or now.utcoffset() is None:
         # A naive "now" would be read in whatever zone the machine is in: never guess.
         raise GateError("the gate needs a timezone-aware `now` (add an offset such as Z)")
@@ -84,7 +84,7 @@ def _require_aware(now: datetime) -> None:
 
 def decide(policy: AllOf, advisory: Advisory, now: datetime) -> ReleaseDecision:
     """Run ``policy`` and turn a refusal into a held decision."""
-    _require_aware(now)
+    require_aware(now)
     try:
         policy.verify(advisory, now)
     except GateRefusal as refusal:
@@ -92,26 +92,11 @@ def decide(policy: AllOf, advisory: Advisory, now: datetime) -> ReleaseDecision:
     return ReleaseDecision.allow()
 
 
-def evaluate(advisory: Advisory, now: datetime, settings: Settings) -> ReleaseDecision:
+def evaluate(advisory: Advisory, now: datetime, options: GateOptions) -> ReleaseDecision:
     """May this (valid, parsed) draft advisory leave the embargo at ``now``?"""
-    return decide(release_policy(settings), advisory, now)
+    return decide(release_policy(options), advisory, now)
 
 
-def evaluate_draft(draft: Draft, now: datetime, settings: Settings) -> ReleaseDecision:
-    """The verdict for a loaded draft; unreadable or invalid drafts are held.
-
-    Validation problems are reported redacted (``Violation.redacted()``): their details
-    could echo embargoed text.
-    """
-    _require_aware(now)
-    if draft.error is not None:
-        return ReleaseDecision.hold(f"cannot be read: {draft.error}")
-    if draft.advisory is None:
-        reasons = [f"invalid: {v.redacted()}" for v in draft.violations]
-        return ReleaseDecision.hold(*(reasons or [f"{draft.shown}: invalid draft"]))
-    return evaluate(draft.advisory, now, settings)
-
-
-def evaluate_published(advisory: Advisory, now: datetime, settings: Settings) -> ReleaseDecision:
+def evaluate_published(advisory: Advisory, now: datetime, options: GateOptions) -> ReleaseDecision:
     """May this advisory, already under ``advisories/``, be public at ``now``?"""
-    return decide(published_policy(settings), advisory, now)
+    return decide(published_policy(options), advisory, now)

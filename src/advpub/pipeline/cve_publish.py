@@ -173,7 +173,7 @@ def candidates(settings: Settings, now: datetime) -> list[Advisory]:
             continue
         if account is not None and account.since is not None and adv.published_at < account.since:
             continue
-        if not evaluate_published(adv, now, settings).releasable:
+        if not evaluate_published(adv, now, settings.gate_options).releasable:
             continue
         found.append(adv)
     return sorted(found, key=lambda a: (a.published_at, a.id))

@@ -7,21 +7,30 @@ site. Each step is a function; ``advpub.cli.cmd_demo`` narrates between them.
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from advpub.config import Settings, load_settings
 from advpub.embargo.drafts import load_drafts
-from advpub.embargo.identity import Identity, generate_identity, parse_identities
+from advpub.embargo.identity import (
+    IDENTITY_ENV,
+    IDENTITY_FILE_ENV,
+    Identity,
+    generate_identity,
+    parse_identities,
+)
 from advpub.embargo.store import EmbargoStore
 from advpub.errors import AdvpubError
-from advpub.gate.release import ReleaseOptions, ReleaseOutcome, release
-from advpub.gate.status import DraftStatus, draft_statuses
 from advpub.gate.timefmt import format_iso_local, to_second
 from advpub.git.command import git_ok
 from advpub.git.hooks import install
+from advpub.pipeline.release import ReleaseOptions, ReleaseOutcome, release
+from advpub.pipeline.status import DraftStatus, draft_statuses
 from advpub.scaffold import ScaffoldOptions, init_files, write_new_file
 
 DEMO_TIMEZONE = "Asia/Tokyo"
@@ -189,10 +198,22 @@ def release_due(demo: Demo, now: datetime) -> list[ReleaseOutcome]:
     return release(demo.settings, now, demo.identities("ci"), ReleaseOptions(commit=True))
 
 
-def environment(demo: Demo) -> dict[str, str]:
-    """Environment for building or serving the demo site with the CI key (never the
-    user's own identity)."""
-    return {"ADVPUB_IDENTITY": "", "ADVPUB_IDENTITY_FILE": str(demo.keys["ci"].file)}
+@contextmanager
+def serving_environment(demo: Demo) -> Iterator[None]:
+    """While serving the demo site, the CI key (never the user's own identity) for the leak
+    scan: MkDocs runs the plugin on each rebuild, and the plugin then reads the identity
+    from the environment, as under ``mkdocs serve``."""
+    values = {IDENTITY_ENV: "", IDENTITY_FILE_ENV: str(demo.keys["ci"].file)}
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def head_log(demo: Demo) -> list[str]:
@@ -205,11 +226,11 @@ __all__ = [
     "DemoDraft",
     "DemoKey",
     "create_repository",
-    "environment",
     "generate_keys",
     "head_log",
     "prepare_folder",
     "release_due",
+    "serving_environment",
     "statuses",
     "write_drafts",
 ]

@@ -14,22 +14,19 @@ command also redacts every printed line (:mod:`advpub.pipeline.redact`).
 
 from __future__ import annotations
 
-import os
-from collections.abc import Collection, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from advpub.checks.leaks import embargoed_terms, worktree_drafts
-from advpub.clock import NOW_ENV
 from advpub.config import Settings
-from advpub.embargo.identity import IDENTITY_ENV, IDENTITY_FILE_ENV, Identity
+from advpub.embargo.identity import Identity
 from advpub.errors import GitError
-from advpub.gate.release import Action, ReleaseOptions, ReleaseOutcome, release
 from advpub.git.repo import GitRepo
 from advpub.leaks import LeakTerms
 from advpub.model import parse_advisory_file
+from advpub.pipeline.release import Action, ReleaseOptions, ReleaseOutcome, release
 from advpub.pipeline.sync import Upstream, current_upstream, outgoing_text
 from advpub.pipeline.worktree import describe_dirty, dirty_paths
 from advpub.site.build import BuiltSite, build_site
@@ -128,32 +125,12 @@ def _released(outcome: ReleaseOutcome, settings: Settings) -> Released:
     return Released(outcome.id, title, outcome.path, outcome.commit)
 
 
-@contextmanager
-def scoped_environment(values: dict[str, str]) -> Iterator[None]:
-    """Set environment variables for the duration (the MkDocs plugin reads them)."""
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
 def build_public_site(
-    settings: Settings, now: datetime, site_dir: Path | None, identity_file: Path | None
+    settings: Settings, now: datetime, site_dir: Path | None, identities: Sequence[Identity]
 ) -> BuiltSite:
     """Build the site judging the gate at ``now`` (the release's instant), with the leak scan
-    using the same identity as the release."""
-    values = {NOW_ENV: now.isoformat()}
-    if identity_file is not None:
-        values[IDENTITY_FILE_ENV] = str(identity_file.resolve())
-        values[IDENTITY_ENV] = ""  # else the key text in the environment would win
-    with scoped_environment(values):
-        return build_site(settings.root, site_dir=site_dir)
+    decrypting with the same identities as the release."""
+    return build_site(settings.root, site_dir=site_dir, now=now, identities=identities)
 
 
 def guard_outgoing(

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from advpub.config import CONFIG_FILE, PLUGIN_NAME, Settings, find_root, settings_from_mkdocs
+from advpub.embargo.identity import Identity
 from advpub.errors import ConfigError, SiteError
 from advpub.site.build_checks import leak_message, preview_clock, remove_site, scan_site
 from advpub.site.marker import MARKER_FILE, read_marker
@@ -112,11 +114,16 @@ def build_site(
     *,
     strict: bool = False,
     clean: bool = False,
+    now: datetime | None = None,
+    identities: Sequence[Identity] | None = None,
 ) -> BuiltSite:
     """Build the site of the repository at (or above) ``root``; SiteError on any failure.
 
     Unless ``clean``, files of the last build whose content is unchanged are kept rather
     than written again (:mod:`advpub.site.reuse`); the result is the same as a clean build.
+    ``now`` is the instant the gate judges at (the caller resolved it with
+    :func:`advpub.clock.resolve_now`) and ``identities`` decrypt the drafts for the leak
+    scan; either left None is found as a plain ``mkdocs build`` finds it (the environment).
     """
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
@@ -131,6 +138,8 @@ def build_site(
         target = Path(config["site_dir"])
         plugin = config["plugins"][PLUGIN_NAME]
         plugin.keep_output = not clean
+        plugin.now_override = now
+        plugin.identities_override = identities
         if clean:
             # (Otherwise the plugin checks the marker against its manifest, then deletes it.)
             (target / MARKER_FILE).unlink(missing_ok=True)
@@ -156,7 +165,7 @@ def build_site(
         )
     status = marker.leak_scan
     if status != "passed" and settings.leak_scan:
-        scan = scan_site(target, settings)
+        scan = scan_site(target, settings, identities=identities)
         if scan.hits:
             remove_site(target)
             raise SiteError(leak_message(target, scan.hits))

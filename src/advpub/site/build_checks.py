@@ -18,6 +18,7 @@ from advpub.clock import resolve_now
 from advpub.config import Settings
 from advpub.corpus import Corpus
 from advpub.embargo.drafts import Draft
+from advpub.embargo.identity import Identity
 from advpub.errors import SiteError
 from advpub.leaks import LeakHit
 
@@ -39,7 +40,9 @@ def preview_clock() -> Iterator[None]:
 
 
 def build_now() -> datetime:
-    """The instant the gate compares against: ``ADVPUB_NOW`` (ISO 8601 with offset) or the clock.
+    """The instant the gate compares against when MkDocs itself runs the plugin (``mkdocs
+    build``/``serve``, ``advpub serve``): ``ADVPUB_NOW`` (ISO 8601 with offset) or the clock.
+    ``advpub build`` and ``publish`` pass their instant to :func:`advpub.site.build.build_site`.
 
     A build publishes, so ``ADVPUB_NOW`` may only look back (see :mod:`advpub.clock`), except
     in the preview of :func:`preview_clock`.
@@ -53,8 +56,9 @@ def release_problems(corpus: Corpus, now: datetime, settings: Settings) -> list[
     from advpub.gate import evaluate_published
 
     problems = [str(v) for v in corpus.violations]
+    options = settings.gate_options
     for adv in corpus.advisories:
-        decision = evaluate_published(adv, now, settings)
+        decision = evaluate_published(adv, now, options)
         if decision.releasable:
             continue
         shown = adv.path or adv.id
@@ -94,6 +98,8 @@ def scan_site(
     salt: str = "",
     skip: Callable[[str], frozenset[str]] | None = None,
     known_public: Sequence[str] = (),
+    *,
+    identities: Sequence[Identity] | None = None,
 ) -> LeakScan:
     """Scan every file of the built site (contents and names) for the ids, CVEs, aliases,
     titles and secrets the leak guard knows.
@@ -101,30 +107,34 @@ def scan_site(
     ``skip(fingerprint)`` may name files (relative to ``site_dir``) already scanned clean for
     the same drafts; ``salt`` goes into the fingerprint. ``known_public``: text the site
     publishes anyway (released titles, products), so a title phrase it holds is no term.
+    ``identities`` decrypt the drafts; None: found as a separate ``mkdocs build`` finds them
+    (``ADVPUB_IDENTITY``, ``ADVPUB_IDENTITY_FILE``, the default file); none: no scan.
     """
     from advpub.embargo.drafts import load_drafts
     from advpub.embargo.identity import try_load_identities
     from advpub.embargo.store import EmbargoStore
     from advpub.leaks import scan_folder, terms_from_drafts
 
-    loaded = try_load_identities()
+    if identities is None:
+        loaded = try_load_identities()
+        identities = loaded.identities if loaded is not None else ()
     drafts: list[Draft] = []
-    if loaded is not None:
+    if identities:
         store = EmbargoStore(settings.embargo_path, settings.root)
-        drafts = load_drafts(store, loaded.identities, settings.model_options)
+        drafts = load_drafts(store, identities, settings.model_options)
     terms = terms_from_drafts(drafts, known_public)
     # The scan is valid for the same drafts, public text and secrets (their hashes only).
     digest = hashlib.sha256("\0".join(known_public).encode())
     for term in terms.terms:
         if term.kind == "secret":
             digest.update(b"\0" + term.text.encode())
-    fingerprint = drafts_fingerprint(drafts, f"{salt}\0{digest.hexdigest()}\0{loaded is None}")
+    fingerprint = drafts_fingerprint(drafts, f"{salt}\0{digest.hexdigest()}\0{bool(identities)}")
     known_clean = skip(fingerprint) if skip is not None else frozenset()
     # Without an identity the drafts' terms are unknown, but secrets (tokens in the
     # environment, private keys by shape) are still looked for.
     hits = tuple(scan_folder(site_dir, terms, known_clean))
     unreadable = tuple(d.shown for d in drafts if not d.is_readable)
-    if loaded is None:
+    if not identities:
         return LeakScan(ran=False, hits=hits, fingerprint=fingerprint)
     return LeakScan(ran=True, hits=hits, unreadable=unreadable, fingerprint=fingerprint)
 

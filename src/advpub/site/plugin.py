@@ -22,7 +22,7 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from html import escape
 from importlib import resources
@@ -38,6 +38,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 import advpub
 from advpub.config import AdvpubConfig, Settings, settings_from_mkdocs
 from advpub.corpus import load_corpus
+from advpub.embargo.identity import Identity
 from advpub.errors import AdvpubError
 from advpub.leaks import public_text
 from advpub.model import Advisory
@@ -216,6 +217,9 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         self.search_entries: dict[str, dict[str, Any]] = {}
         # Set by `advpub build` (which then runs MkDocs without cleaning site/ first).
         self.keep_output = False
+        # Set by `advpub build`/`publish`: their instant and identities (else the environment).
+        self.now_override: datetime | None = None
+        self.identities_override: Sequence[Identity] | None = None
         self.reuse: OutputReuse | None = None
         self.reused_pages: set[str] = set()
         self.page_tags: dict[str, tuple[str, str]] = {}
@@ -304,7 +308,7 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         serves excluded `draft_docs` pages live, and a page it reads skips the plugin)."""
         settings = self._settings()
         try:
-            now = build_now()
+            now = build_now() if self.now_override is None else self.now_override
             corpus = load_corpus(settings)
             problems = release_problems(corpus, now, settings)
         except AdvpubError as exc:
@@ -618,7 +622,14 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
             salt = self.cache.fingerprint if self.cache is not None else ""
             skip = reuse.scanned_clean if reuse is not None else None
             try:
-                scan = scan_site(site_dir, settings, salt, skip, public_text(self.advisories))
+                scan = scan_site(
+                    site_dir,
+                    settings,
+                    salt,
+                    skip,
+                    public_text(self.advisories),
+                    identities=self.identities_override,
+                )
             except AdvpubError as exc:
                 remove_site(site_dir)
                 raise PluginError(f"advpub: leak scan failed, deleted {site_dir}: {exc}") from None

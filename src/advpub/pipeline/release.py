@@ -35,13 +35,14 @@ from advpub.embargo.identity import Identity
 from advpub.embargo.store import DRAFT_SUFFIX, EmbargoStore
 from advpub.errors import AdvpubError, GitError
 from advpub.fsutil import atomic_write_text
-from advpub.gate.decision import evaluate_draft, evaluate_published
-from advpub.gate.published_text import set_published, without_published
+from advpub.gate import evaluate_published
 from advpub.gate.timefmt import ceil_to_second, format_iso_local
 from advpub.git.lock import exclusive_lock
 from advpub.git.repo import GitRepo
 from advpub.leaks import LeakTerms, kind_label, terms_from_drafts
 from advpub.model import Advisory, parse_advisory
+from advpub.pipeline.published_text import set_published, without_published
+from advpub.pipeline.status import evaluate_draft
 
 LOCK_NAME = "advpub-release.lock"
 
@@ -443,7 +444,7 @@ class Releaser:
                 shown,
                 reasons=(f"{shown} is not committed and does not validate; run `advpub check`",),
             )
-        decision = evaluate_published(result.advisory, self.now, self.settings)
+        decision = evaluate_published(result.advisory, self.now, self.settings.gate_options)
         if not decision.releasable:
             return ReleaseOutcome(ident, Action.FAILED, shown, reasons=decision.reasons)
         text = data.decode("utf-8", errors="ignore")

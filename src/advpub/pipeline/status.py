@@ -1,4 +1,4 @@
-"""What ``advpub status`` shows for each draft: the verdict plus the facts behind it."""
+"""The gate's verdict on each loaded draft, and what ``advpub status`` shows for it."""
 
 from __future__ import annotations
 
@@ -8,8 +8,23 @@ from datetime import datetime
 
 from advpub.config import Settings
 from advpub.embargo.drafts import Draft
-from advpub.gate.decision import ReleaseDecision, evaluate_draft
+from advpub.gate import ReleaseDecision, evaluate, require_aware
 from advpub.model import Advisory
+
+
+def evaluate_draft(draft: Draft, now: datetime, settings: Settings) -> ReleaseDecision:
+    """The gate's verdict for a loaded draft; unreadable or invalid drafts are held.
+
+    Validation problems are reported redacted (``Violation.redacted()``): their details
+    could echo embargoed text.
+    """
+    require_aware(now)
+    if draft.error is not None:
+        return ReleaseDecision.hold(f"cannot be read: {draft.error}")
+    if draft.advisory is None:
+        reasons = [f"invalid: {v.redacted()}" for v in draft.violations]
+        return ReleaseDecision.hold(*(reasons or [f"{draft.shown}: invalid draft"]))
+    return evaluate(draft.advisory, now, settings.gate_options)
 
 
 @dataclass(frozen=True)

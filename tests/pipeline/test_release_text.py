@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from advpub.errors import GateError
-from advpub.gate.published_text import set_published, without_published
+from advpub.pipeline.published_text import set_published, without_published
 
 VALUE = "2026-12-01T09:00:00+09:00"
 
