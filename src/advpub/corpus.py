@@ -5,13 +5,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from advpub.config import Settings
+from advpub.layout import is_advisory_name
 from advpub.model import Advisory, Violation, parse_advisory
 from advpub.model.parse import unreadable
-
-NON_ADVISORY_NAMES = frozenset({"README.md", "index.md"})
 
 
 @dataclass(frozen=True)
@@ -33,8 +32,7 @@ def advisory_files(settings: Settings) -> Iterator[Path]:
     if not folder.is_dir():
         return
     for file in sorted(folder.rglob("*.md")):
-        rel = file.relative_to(folder)
-        if file.name in NON_ADVISORY_NAMES or any(p.startswith((".", "_")) for p in rel.parts):
+        if not is_advisory_name(PurePosixPath(file.relative_to(folder).as_posix())):
             continue
         if file.is_file():
             yield file

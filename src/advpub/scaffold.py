@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 from advpub.errors import AdvpubError
-from advpub.site.sources import SENTINEL_BYTES, SENTINEL_NAME
+from advpub.layout import SENTINEL_BYTES, SENTINEL_NAME
 
 RECIPIENTS_TEMPLATE = """\
 # Recipients of the encrypted drafts under this folder, one per line:

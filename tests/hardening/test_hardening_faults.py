@@ -27,7 +27,7 @@ from tests.pipeline.test_release_crash import (
 
 from advpub.embargo.store import EmbargoStore
 from advpub.errors import EmbargoError
-from advpub.site.sources import SENTINEL_NAME
+from advpub.layout import SENTINEL_NAME
 
 Cli = Callable[..., CliResult]
 NOW = "2026-06-01T00:00:00Z"

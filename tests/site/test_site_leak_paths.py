@@ -18,11 +18,13 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, get_files
 
+from advpub.checks.site_files import sentinel_problem
 from advpub.config import load_settings
 from advpub.corpus import load_corpus
+from advpub.layout import SENTINEL_BYTES, SENTINEL_NAME
 from advpub.scaffold import ScaffoldOptions, scaffold_files
 from advpub.site.search import merge_entries, search_entry
-from advpub.site.sources import SENTINEL_BYTES, SENTINEL_NAME, config_problems, sentinel_problem
+from advpub.site.sources import config_problems
 from tests.conftest import CliResult, Repo
 from tests.site.site_support import NOW, Sample, run_tool, sample_repo
 

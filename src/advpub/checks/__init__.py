@@ -1,4 +1,15 @@
-"""``advpub check``: a list of rules, each reporting violations over the repository."""
+"""Inspecting an advisory repository without changing it: what is wrong, and what happened.
+
+- ``advpub check``: a list of rules, each reporting violations over the work tree and its
+  history (this module runs them);
+- the git hooks (:mod:`advpub.checks.hooks`): the same rules applied to what a commit or a
+  push would publish, read from git;
+- the audit trail (:mod:`advpub.checks.audit`, ``advpub log``): what git history shows
+  happened to each advisory.
+
+Checks use the gate, the model, the leak guard and the git layer; none of those imports
+checks.
+"""
 
 from __future__ import annotations
 

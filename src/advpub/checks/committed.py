@@ -19,7 +19,7 @@ from advpub.checks.secrets import private_key_violations
 from advpub.config import Settings
 from advpub.embargo.store import is_age_ciphertext
 from advpub.errors import GitError
-from advpub.git.history import annotated_tags, local_refs
+from advpub.git.refs import annotated_tags, local_refs
 from advpub.git.staged import tracked_files
 from advpub.leaks import LeakTerms
 from advpub.model import Violation

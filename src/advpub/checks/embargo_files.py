@@ -11,7 +11,8 @@ from pathlib import PurePosixPath
 
 from advpub.checks.base import CheckContext
 from advpub.config import Settings
-from advpub.embargo.store import ALLOWED_PLAIN_FILES, is_age_ciphertext
+from advpub.embargo.store import is_age_ciphertext
+from advpub.layout import ALLOWED_PLAIN_FILES
 from advpub.model import Violation
 
 RULE = "embargo-plaintext"

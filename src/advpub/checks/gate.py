@@ -13,26 +13,10 @@ from pathlib import PurePosixPath
 from advpub.checks.advisories import corpus_of
 from advpub.checks.base import CheckContext
 from advpub.config import Settings
-from advpub.corpus import NON_ADVISORY_NAMES
 from advpub.gate import evaluate_published
 from advpub.model import Advisory, ParseResult, Violation, parse_advisory
 
 RULE = "gate"
-
-
-def is_advisory_path(path: str, settings: Settings) -> bool:
-    """True when the repository-relative ``path`` is an advisory file (as the corpus sees it)."""
-    pure = PurePosixPath(path)
-    folder = PurePosixPath(settings.advisories_dir)
-    try:
-        rel = pure.relative_to(folder)
-    except ValueError:
-        return False
-    return (
-        pure.suffix == ".md"
-        and pure.name not in NON_ADVISORY_NAMES
-        and not any(part.startswith((".", "_")) for part in rel.parts)
-    )
 
 
 def gate_violations(

@@ -13,8 +13,8 @@ from pathlib import PurePosixPath
 from advpub.checks.base import CheckContext
 from advpub.embargo.recipients import parse_recipients
 from advpub.embargo.stanzas import drift_message, expected_recipients, header_recipients
-from advpub.embargo.store import DRAFT_SUFFIX, RECIPIENTS_FILE
 from advpub.errors import EmbargoError
+from advpub.layout import DRAFT_SUFFIX, RECIPIENTS_FILE
 from advpub.model import Violation
 
 RULE = "recipients"

@@ -75,7 +75,7 @@ def _uninstall() -> int:
 
 
 def _run_hook(hook: str, hook_args: list[str]) -> int:
-    from advpub.git import hook_checks
+    from advpub.checks import hooks as hook_checks
     from advpub.git.history import parse_push_lines
 
     config = settings()

@@ -9,7 +9,6 @@ what it kept, so it is safe on a repository that already exists.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -17,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from advpub.config import load_settings
 from advpub.errors import AdvpubError
 from advpub.git.hooks import attributes_line, install
+from advpub.git.staged import init_repository, is_repository_top
 from advpub.scaffold import ScaffoldOptions, init_files, write_new_file
 
 
@@ -45,8 +45,8 @@ def run(args: argparse.Namespace) -> int:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise AdvpubError(f"{target}: cannot create the folder: {exc.strerror}") from None
-    if not _is_git_repository(target):
-        subprocess.run(["git", "init", "-q", str(target)], check=True)
+    if not is_repository_top(target):
+        init_repository(target)
         print(f"initialised a git repository in {target}")
     options = ScaffoldOptions(
         timezone=args.timezone,
@@ -93,13 +93,3 @@ def _install_hooks(target: Path) -> None:
             "kept-legacy": f"installed; the existing hook runs first as {action.hook}.legacy",
         }.get(action.action, action.action)
         print(f"hook {action.hook}: {note}")
-
-
-def _is_git_repository(folder: Path) -> bool:
-    result = subprocess.run(
-        ["git", "-C", str(folder), "rev-parse", "--show-toplevel"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return result.returncode == 0 and Path(result.stdout.strip()).resolve() == folder.resolve()

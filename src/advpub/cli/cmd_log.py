@@ -11,10 +11,10 @@ import sys
 from datetime import tzinfo
 from typing import Any
 
+from advpub.checks.audit import AuditLog, Commit, Event, EventKind, Person, Timeline
 from advpub.cli.common import add_now_argument, print_json, resolve_now, settings
 from advpub.gate.decision import evaluate_published
 from advpub.gate.timefmt import format_both
-from advpub.git.audit import AuditLog, Commit, Event, EventKind, Person, Timeline
 from advpub.model import Advisory
 from advpub.model.timeutil import format_iso_utc
 

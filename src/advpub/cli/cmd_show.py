@@ -8,8 +8,9 @@ from pathlib import Path
 
 from advpub.cli._embargo import add_identity_argument, identities, open_store
 from advpub.embargo.identity import load_identities
-from advpub.embargo.store import DRAFT_SUFFIX, decrypt_bytes
+from advpub.embargo.store import decrypt_bytes
 from advpub.errors import AdvpubError
+from advpub.layout import DRAFT_SUFFIX
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from advpub.embargo.identity import Identity
-from advpub.embargo.store import DRAFT_SUFFIX, EmbargoStore
+from advpub.embargo.store import EmbargoStore
 from advpub.errors import EmbargoError
+from advpub.layout import DRAFT_SUFFIX
 from advpub.model import Advisory, ModelOptions, Violation, parse_advisory
 
 

@@ -15,9 +15,10 @@ from pathlib import Path
 from advpub.embargo.identity import Identity
 from advpub.embargo.recipients import SSH_TYPES, RecipientEntry, parse_recipient_line
 from advpub.embargo.recipients import parse_recipients as _parse
-from advpub.embargo.store import DRAFT_SUFFIX, EmbargoStore, encrypt_text
+from advpub.embargo.store import EmbargoStore, encrypt_text
 from advpub.errors import EmbargoError
 from advpub.fsutil import atomic_write_text
+from advpub.layout import DRAFT_SUFFIX
 
 IdentityLoader = Callable[[], Sequence[Identity]]
 

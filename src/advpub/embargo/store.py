@@ -15,12 +15,13 @@ from advpub.embargo.recipients import RecipientEntry, read_recipients
 from advpub.errors import EmbargoError
 from advpub.fsutil import atomic_write_bytes
 
-DRAFT_SUFFIX = ".md.age"
-RECIPIENTS_FILE = "recipients.txt"
+# Re-exported for older imports; the layout module is their one home.
+from advpub.layout import ALLOWED_PLAIN_FILES as ALLOWED_PLAIN_FILES
+from advpub.layout import DRAFT_SUFFIX as DRAFT_SUFFIX
+from advpub.layout import RECIPIENTS_FILE as RECIPIENTS_FILE
+
 ARMOR_HEADER = b"-----BEGIN AGE ENCRYPTED FILE-----"
 BINARY_HEADER = b"age-encryption.org/v1\n"
-# Files allowed in the embargo folder besides drafts (they hold no advisory content).
-ALLOWED_PLAIN_FILES = frozenset({RECIPIENTS_FILE, "README.md", ".gitkeep", ".gitattributes"})
 # A draft has one header stanza per recipient. A header with far more is hostile: each
 # stanza costs an X25519 operation, so refuse before decrypting.
 MAX_RECIPIENT_STANZAS = 256

@@ -1,20 +1,127 @@
-"""Commits: what they changed, their messages, and which of them a push would send."""
+"""Commits and what they changed: the one parser of git's ``--raw -z`` output.
+
+``git log --raw -z`` (and ``git diff --raw -z``) is read by :func:`parse_raw_log` only:
+the hooks, ``advpub check --history`` and the audit trail all build on it. Each commit's
+header is requested as ``%x01`` followed by its fields separated by ``%x00``, so commit
+metadata and file names (spaces, quotes, newlines) survive intact.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from advpub.errors import GitError
-from advpub.git.staged import (
-    ZERO_SHA,
-    BlobChange,
-    has_commits,
-    parse_raw_z,
-    read_blobs,
-    run_git,
-)
+from advpub.git.command import git, git_bytes
+
+ZERO_SHA = "0" * 40
+GITLINK_MODE = "160000"  # a submodule commit, not a blob
+
+
+@dataclass(frozen=True)
+class RawChange:
+    """One ``--raw`` record: status letter, modes and blob ids before and after, the path
+    (the new one for renames and copies) and, for renames and copies, the old path."""
+
+    status: str
+    old_mode: str
+    new_mode: str
+    old_blob: str
+    new_blob: str
+    path: str
+    old_path: str | None = None
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One commit header (its fields in format order; empty for a plain diff) and the
+    changes listed under it."""
+
+    header: tuple[str, ...]
+    changes: list[RawChange] = field(default_factory=list)
+
+    @property
+    def sha(self) -> str | None:
+        """The first header field (the commit id, when the format starts with ``%H``)."""
+        return self.header[0] if self.header else None
+
+
+def parse_raw_log(data: bytes, header_fields: int = 0) -> list[LogEntry]:
+    """Parse ``--raw -z`` output whose commit headers are ``\\x01`` + ``header_fields``
+    NUL-separated fields (``header_fields`` 0: no headers, e.g. ``git diff``).
+
+    Each record is ``:<old mode> <new mode> <old sha> <new sha> <status>\\0<path>\\0``;
+    renames and copies carry a second path (the new one).
+    """
+    entries: list[LogEntry] = []
+    current: LogEntry | None = None
+    tokens = data.split(b"\0")
+    index = 0
+    while index < len(tokens):
+        token = tokens[index].lstrip(b"\n")
+        index += 1
+        if token.startswith(b"\x01") and header_fields:
+            extra = header_fields - 1
+            fields = [token[1:], *tokens[index : index + extra]]
+            index += extra
+            decoded = [f.decode("utf-8", errors="replace") for f in fields]
+            current = LogEntry((decoded[0].strip(), *decoded[1:]))
+            entries.append(current)
+            continue
+        if not token.startswith(b":"):
+            continue
+        meta = token[1:].decode("ascii").split()
+        status = meta[4][:1]
+        count = 2 if status in ("R", "C") else 1
+        names = [n.decode("utf-8", errors="surrogateescape") for n in tokens[index : index + count]]
+        index += count
+        if len(names) != count:
+            break
+        if current is None:
+            current = LogEntry(())
+            entries.append(current)
+        current.changes.append(
+            RawChange(
+                status,
+                meta[0],
+                meta[1],
+                meta[2],
+                meta[3],
+                names[-1],
+                names[0] if count == 2 else None,
+            )
+        )
+    return entries
+
+
+@dataclass(frozen=True)
+class BlobChange:
+    """A file added or changed: its path, new blob id and mode; ``commit`` when from a log."""
+
+    path: str
+    blob: str
+    mode: str
+    commit: str | None = None
+
+    @property
+    def is_file(self) -> bool:
+        """False for submodule entries (their "blob" is a commit of another repository)."""
+        return self.mode != GITLINK_MODE and self.blob != ZERO_SHA
+
+
+def parse_raw_z(data: bytes) -> list[BlobChange]:
+    """The new version of each change in ``--raw -z`` output, optionally interleaved with
+    ``\\x01<sha>`` commit headers (which set ``commit``)."""
+    return [
+        BlobChange(change.path, change.new_blob, change.new_mode, entry.sha)
+        for entry in parse_raw_log(data, header_fields=1)
+        for change in entry.changes
+    ]
+
+
+def has_commits(root: Path) -> bool:
+    """True when HEAD points at a commit (False on an unborn branch)."""
+    return git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").ok
 
 
 @dataclass(frozen=True)
@@ -42,12 +149,8 @@ def parse_push_lines(text: str) -> list[PushUpdate]:
     return updates
 
 
-def _object_exists(root: Path, sha: str) -> bool:
-    try:
-        run_git(root, "cat-file", "-e", f"{sha}^{{commit}}")
-    except GitError:
-        return False
-    return True
+def _commit_exists(root: Path, sha: str) -> bool:
+    return git(root, "cat-file", "-e", f"{sha}^{{commit}}").ok
 
 
 def commits_to_push(root: Path, updates: Sequence[PushUpdate]) -> list[str]:
@@ -60,11 +163,11 @@ def commits_to_push(root: Path, updates: Sequence[PushUpdate]) -> list[str]:
     for update in updates:
         if update.is_delete:
             continue
-        if update.remote_sha != ZERO_SHA and _object_exists(root, update.remote_sha):
+        if update.remote_sha != ZERO_SHA and _commit_exists(root, update.remote_sha):
             args = [update.local_sha, f"^{update.remote_sha}"]
         else:
             args = [update.local_sha, "--not", "--remotes"]
-        out = run_git(root, "rev-list", "--reverse", *args)
+        out = git_bytes(root, "rev-list", "--reverse", *args)
         for sha in out.decode("ascii").split():
             found.setdefault(sha, None)
     return list(found)
@@ -90,7 +193,7 @@ def changed_in_commits(
     """Files added or modified by each of ``commits`` (merges against every parent)."""
     if not commits:
         return []
-    out = run_git(
+    out = git_bytes(
         root,
         *_LOG_RAW,
         "--stdin",
@@ -108,15 +211,27 @@ def changed_in_history(
     """Files added or modified by any commit reachable from ``rev`` (merges included)."""
     if rev == "HEAD" and not has_commits(root):
         return []
-    out = run_git(root, *_LOG_RAW, rev, "--", *paths)
+    out = git_bytes(root, *_LOG_RAW, rev, "--", *paths)
     return [c for c in parse_raw_z(out) if c.is_file]
+
+
+# The metadata of a commit, never its message: %H %an %ae %aI %cn %ce %cI.
+COMMIT_FORMAT = "%x01%H%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00"
+COMMIT_FIELDS = 7
+
+
+def log_with_metadata(root: Path, *args: str) -> list[LogEntry]:
+    """``git log --raw -z --no-abbrev ARGS`` with :data:`COMMIT_FORMAT` headers, parsed
+    (``ARGS`` choose the order, the renames, the revision and the paths)."""
+    out = git_bytes(root, "log", "--raw", "-z", "--no-abbrev", f"--format={COMMIT_FORMAT}", *args)
+    return parse_raw_log(out, header_fields=COMMIT_FIELDS)
 
 
 def commit_messages(root: Path, commits: Sequence[str]) -> dict[str, str]:
     """The full message of each commit, keyed by its id."""
     if not commits:
         return {}
-    out = run_git(
+    out = git_bytes(
         root,
         "log",
         "--stdin",
@@ -132,67 +247,3 @@ def commit_messages(root: Path, commits: Sequence[str]) -> dict[str, str]:
         sha, _, body = record.decode("utf-8", errors="replace").lstrip("\n").partition("\n")
         messages[sha.strip()] = body
     return messages
-
-
-@dataclass(frozen=True)
-class AnnotatedTag:
-    """An annotated tag object: the name written in it and its message."""
-
-    sha: str
-    name: str
-    message: str
-
-
-def parse_tag_object(sha: str, raw: bytes) -> AnnotatedTag:
-    """An annotated tag from the raw bytes of its object (``git cat-file tag``)."""
-    header, _, message = raw.decode("utf-8", errors="replace").partition("\n\n")
-    name = ""
-    for line in header.splitlines():
-        if line.startswith("tag "):
-            name = line[len("tag ") :]
-    return AnnotatedTag(sha, name, message)
-
-
-def annotated_tag(root: Path, sha: str) -> AnnotatedTag | None:
-    """The tag object ``sha`` (None when ``sha`` is not an annotated tag, e.g. a commit)."""
-    try:
-        kind = run_git(root, "cat-file", "-t", sha).decode("ascii").strip()
-    except GitError:
-        return None
-    if kind != "tag":
-        return None
-    return parse_tag_object(sha, run_git(root, "cat-file", "tag", sha))
-
-
-@dataclass(frozen=True)
-class LocalRef:
-    """A local branch or tag: its full name, the object it points to and that object's type."""
-
-    name: str
-    sha: str
-    kind: str
-
-
-def local_refs(root: Path) -> list[LocalRef]:
-    """Every local branch and tag."""
-    out = run_git(
-        root,
-        "for-each-ref",
-        "--format=%(objectname) %(objecttype) %(refname)",
-        "refs/heads",
-        "refs/tags",
-    )
-    refs: list[LocalRef] = []
-    for line in out.decode("utf-8", errors="surrogateescape").splitlines():
-        sha, _, rest = line.partition(" ")
-        kind, _, name = rest.partition(" ")
-        if name:
-            refs.append(LocalRef(name, sha, kind))
-    return refs
-
-
-def annotated_tags(root: Path, refs: Sequence[LocalRef]) -> list[AnnotatedTag]:
-    """The tag objects of the annotated tags among ``refs``, read in one git call."""
-    shas = [r.sha for r in refs if r.kind == "tag"]
-    raw = read_blobs(root, shas)
-    return [parse_tag_object(sha, raw[sha]) for sha in dict.fromkeys(shas) if sha in raw]

@@ -8,7 +8,6 @@ and run first by the shim, never overwritten.
 
 from __future__ import annotations
 
-import contextlib
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,8 @@ from pathlib import Path
 from advpub.config import Settings
 from advpub.errors import GitError
 from advpub.fsutil import atomic_write_text
-from advpub.git.staged import repo_toplevel, root_prefix, run_git
+from advpub.git.command import git, git_ok
+from advpub.git.staged import repo_toplevel, root_prefix
 
 HOOK_NAMES = ("pre-commit", "commit-msg", "pre-push")
 MARKER = "# advpub-hook: managed by `advpub hooks install`; `advpub hooks uninstall` removes it"
@@ -81,11 +81,10 @@ def _refuse_shared_hooks_path(root: Path) -> None:
     """A ``core.hooksPath`` from the global or system config serves every repository:
     advpub's hooks there would refuse commits in repositories that are not advisory
     repositories, so ask for a repository-local setting instead."""
-    try:
-        out = run_git(root, "config", "--show-scope", "--show-origin", "--get", "core.hooksPath")
-    except GitError:
+    found = git(root, "config", "--show-scope", "--show-origin", "--get", "core.hooksPath")
+    if not found.ok:
         return  # not set
-    scope, _, rest = out.decode("utf-8", errors="replace").strip().partition("\t")
+    scope, _, rest = found.stdout.strip().partition("\t")
     if scope in ("local", "worktree"):
         return
     origin = rest.partition("\t")[0]
@@ -98,8 +97,7 @@ def _refuse_shared_hooks_path(root: Path) -> None:
 
 def hooks_dir(root: Path) -> Path:
     """Where git looks for hooks: ``core.hooksPath`` if set, else ``.git/hooks``."""
-    out = run_git(root, "rev-parse", "--git-path", "hooks").decode("utf-8").strip()
-    folder = Path(out)
+    folder = Path(git_ok(root, "rev-parse", "--git-path", "hooks").strip())
     return folder if folder.is_absolute() else (root / folder).resolve()
 
 
@@ -188,14 +186,13 @@ def textconv_command(python: str) -> str:
 
 def configure_diff_driver(root: Path, python: str) -> None:
     """Set ``diff.advpub.textconv`` in the repository's own config (not the global one)."""
-    run_git(root, "config", "--local", f"diff.{DIFF_DRIVER}.textconv", textconv_command(python))
+    git_ok(root, "config", "--local", f"diff.{DIFF_DRIVER}.textconv", textconv_command(python))
 
 
 def unconfigure_diff_driver(root: Path) -> None:
     """Remove the ``diff.advpub`` section (``.gitattributes`` is left: it is shared)."""
     # Failing here only means the section was never configured.
-    with contextlib.suppress(GitError):
-        run_git(root, "config", "--local", "--remove-section", f"diff.{DIFF_DRIVER}")
+    git(root, "config", "--local", "--remove-section", f"diff.{DIFF_DRIVER}")
 
 
 @dataclass(frozen=True)

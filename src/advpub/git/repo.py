@@ -1,4 +1,9 @@
-"""The repository operations ``advpub release`` needs, through GitPython.
+"""The repository operations ``advpub release`` and ``advpub publish`` need.
+
+Built on GitPython's object model for what it reads well (finding the repository, HEAD,
+its commit and tree); commands that change the repository, and the index (which only git
+reads exactly as git does, see :mod:`advpub.git.staged`), go through the one runner
+:mod:`advpub.git.command`, so their errors have its format and hide tokens.
 
 Commits touch only the paths they are given: other staged changes stay staged and are
 never swept into a publication commit (``git commit --only -- PATHS``).
@@ -12,6 +17,8 @@ from pathlib import Path
 
 import git
 from advpub.errors import GitError
+from advpub.git.command import GitResult, git_ok
+from advpub.git.command import git as run
 
 
 @dataclass(frozen=True)
@@ -34,9 +41,8 @@ class GitRepo:
 
     @property
     def common_dir(self) -> Path:
-        """``git rev-parse --git-common-dir`` (shared by every worktree of the repository)."""
-        text = self.repo.git.rev_parse("--git-common-dir")
-        path = Path(text)
+        """The folder shared by every worktree of the repository (``--git-common-dir``)."""
+        path = Path(self.repo.common_dir)
         return path if path.is_absolute() else (self.root / path).resolve()
 
     def relative(self, path: Path) -> str:
@@ -48,24 +54,34 @@ class GitRepo:
         return bool(self.repo.head.is_valid())
 
     def head_files(self, folder: str) -> list[str]:
-        """Paths of the files under ``folder`` in HEAD (empty without commits)."""
+        """Paths of the files under ``folder`` (or the file ``folder``) in HEAD, sorted
+        (empty without commits)."""
         if not self.has_head():
             return []
-        out = self.repo.git.ls_tree("-r", "-z", "--name-only", "HEAD", "--", folder)
-        return [p for p in out.split("\0") if p]
+        tree = self.repo.head.commit.tree
+        name = folder.strip("/")
+        try:
+            item = tree if name in ("", ".") else tree / name
+        except KeyError:
+            return []
+        if isinstance(item, git.Blob):
+            return [str(item.path)]
+        if not isinstance(item, git.Tree):
+            return []  # a submodule: not a file of this repository
+        # Symbolic links are blobs too, as in `git ls-tree`; submodules are left out.
+        return sorted(str(obj.path) for obj in item.traverse() if isinstance(obj, git.Blob))
 
     def index_files(self, folder: str) -> list[str]:
         """Paths of the files under ``folder`` in the index."""
-        out = self.repo.git.ls_files("-z", "--cached", "--", folder)
+        out = git_ok(self.root, "ls-files", "-z", "--cached", "--", folder)
         return [p for p in out.split("\0") if p]
 
     def unstage(self, paths: Sequence[str]) -> None:
         """Make the index match HEAD for ``paths`` (the work tree is not touched)."""
         if paths and self.has_head():
-            try:
-                self.repo.git.reset("-q", "HEAD", "--", *paths)
-            except git.GitCommandError as exc:
-                raise GitError(f"git reset of {', '.join(paths)} failed: {_stderr(exc)}") from None
+            result = run(self.root, "reset", "-q", "HEAD", "--", *paths)
+            if not result.ok:
+                raise GitError(f"git reset of {', '.join(paths)} failed: {result.detail()}")
 
     def in_head(self, rel: str) -> bool:
         """True when ``rel`` is a file in HEAD."""
@@ -73,7 +89,7 @@ class GitRepo:
 
     def in_index(self, rel: str) -> bool:
         """True when ``rel`` is in the index (staged or committed)."""
-        return bool(self.repo.git.ls_files("-z", "--cached", "--", rel))
+        return bool(git_ok(self.root, "ls-files", "-z", "--cached", "--", rel))
 
     def head_sha(self) -> str | None:
         """The commit HEAD points at, or None before the first commit."""
@@ -94,46 +110,25 @@ class GitRepo:
         """
         removed_known = [p for p in removed if self.in_index(p)]
         paths = [*added, *removed_known]
-        try:
-            if added:
-                self.repo.git.add("--", *added)
-            if not self._changed(paths):
-                return None
-            self.repo.git.commit(
-                "--only", "--quiet", "-m", message, "--", *paths, env=dict(env or {})
-            )
-        except git.GitCommandError as exc:
-            detail = _stderr(exc)
-            raise GitError(
-                f"git commit of {', '.join(paths)} failed: {detail}; fix the cause and run "
-                "`advpub release --commit` again (it completes the publication)"
-            ) from None
-        return self.repo.head.commit.hexsha
 
-    def _changed(self, paths: Sequence[str]) -> bool:
+        def step(*args: str, env: Mapping[str, str] | None = None) -> GitResult:
+            result = run(self.root, *args, env=env)
+            if not result.ok:
+                raise GitError(
+                    f"git commit of {', '.join(paths)} failed: {result.detail()}; fix the "
+                    "cause and run `advpub release --commit` again (it completes the "
+                    "publication)"
+                )
+            return result
+
+        if added:
+            step("add", "--", *added)
         if not paths:
-            return False
-        if not self.has_head():
-            return True
-        # Compare HEAD with the work tree for those paths only (the index may hold others).
-        out = self.repo.git.status("--porcelain", "-z", "--untracked-files=all", "--", *paths)
-        return bool(out.strip("\0"))
-
-
-def _stderr(exc: git.GitCommandError) -> str:
-    text = exc.stderr if isinstance(exc.stderr, str) else str(exc.stderr or "")
-    # GitPython shows stderr as "stderr: '...'": keep the text, not the decoration.
-    lines = [
-        line.strip().removeprefix("stderr:").strip().strip("'").strip()
-        for line in text.splitlines()
-    ]
-    lines = [line for line in lines if line]
-    # git's own verdict ("fatal: Unable to create '.../index.lock'") names the file to act
-    # on: keep those lines first, then the last context lines.
-    verdicts = [line for line in lines if line.startswith(("fatal:", "error:"))][:3]
-    context = [line for line in lines if line not in verdicts]
-    room = 3 - len(verdicts)
-    kept = verdicts + (context[-room:] if room > 0 else [])
-    if any("index.lock" in line for line in verdicts):
-        kept.append("if no git command is running, remove that index.lock and run again")
-    return " / ".join(kept) or f"exit status {exc.status}"
+            return None
+        if self.has_head():
+            # Compare HEAD with the work tree for those paths only (the index may hold others).
+            status = step("status", "--porcelain", "-z", "--untracked-files=all", "--", *paths)
+            if not status.stdout.strip("\0"):
+                return None
+        step("commit", "--only", "--quiet", "-m", message, "--", *paths, env=env)
+        return self.repo.head.commit.hexsha

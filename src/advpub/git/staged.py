@@ -1,46 +1,54 @@
-"""Reading what git holds: the index (staged content), blobs, and ``--raw -z`` diffs.
+"""Reading what git holds: the work tree's location, the index (staged content), trees
+and blobs.
 
 Hooks must judge what will be committed, not the work tree, so everything here reads
-blobs from git's object store. Output is always requested with ``-z`` so that file names
-with spaces, quotes or newlines survive.
+blobs from git's object store. The index is read by git itself (``git ls-files``/``git
+diff --cached``), not by a library: inside a hook git points ``GIT_INDEX_FILE`` at a
+temporary index (``git commit -a``, ``git commit PATHS``), which only git honours, and
+git also reads every index version. Output is always requested with ``-z`` so that file
+names with spaces, quotes or newlines survive.
 """
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from advpub.errors import GitError
+from advpub.git.command import git, git_bytes, git_ok
+from advpub.git.history import BlobChange, parse_raw_z
 
-ZERO_SHA = "0" * 40
-GITLINK_MODE = "160000"  # a submodule commit, not a blob
-
-
-def run_git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
-    """Run ``git args`` in ``root`` and return stdout; a failure raises GitError."""
-    try:
-        done = subprocess.run(
-            ["git", *args],
-            cwd=root,
-            input=stdin,
-            capture_output=True,
-            check=False,
-        )
-    except FileNotFoundError:
-        raise GitError("git is not installed or not on PATH") from None
-    if done.returncode != 0:
-        detail = done.stderr.decode("utf-8", errors="replace").strip().splitlines()
-        first = detail[0] if detail else f"exit status {done.returncode}"
-        raise GitError(f"`git {args[0]}` failed in {root}: {first}")
-    return done.stdout
+__all__ = [
+    "BlobChange",
+    "enclosing_work_tree",
+    "index_entries",
+    "init_repository",
+    "is_repository_top",
+    "parse_raw_z",
+    "read_blob_texts",
+    "read_blobs",
+    "repo_toplevel",
+    "root_prefix",
+    "staged_changes",
+    "strip_prefix",
+    "tracked_files",
+    "tree_entries",
+]
 
 
 def repo_toplevel(start: Path) -> Path:
     """The top folder of the work tree containing ``start``."""
-    out = run_git(start, "rev-parse", "--show-toplevel")
-    return Path(out.decode("utf-8").strip())
+    return Path(git_ok(start, "rev-parse", "--show-toplevel").strip())
+
+
+def is_repository_top(folder: Path) -> bool:
+    """True when ``folder`` is the top of a git work tree (not merely inside one)."""
+    result = git(folder, "rev-parse", "--show-toplevel")
+    return result.ok and Path(result.stdout.strip()).resolve() == folder.resolve()
+
+
+def init_repository(folder: Path) -> None:
+    """``git init`` in ``folder`` (an existing folder)."""
+    git_ok(folder, "init", "-q")
 
 
 def enclosing_work_tree(path: Path) -> Path | None:
@@ -65,7 +73,7 @@ def root_prefix(root: Path) -> str:
 
     git prints paths relative to the top; advpub's settings are relative to ``root``.
     """
-    return run_git(root, "rev-parse", "--show-prefix").decode("utf-8").strip()
+    return git_ok(root, "rev-parse", "--show-prefix").strip()
 
 
 def strip_prefix(path: str, prefix: str) -> str:
@@ -76,70 +84,12 @@ def strip_prefix(path: str, prefix: str) -> str:
     return path[len(prefix) :] if prefix and path.startswith(prefix) else path
 
 
-def has_commits(root: Path) -> bool:
-    """True when HEAD points at a commit (False on an unborn branch)."""
-    done = subprocess.run(
-        ["git", "rev-parse", "--verify", "--quiet", "HEAD^{commit}"],
-        cwd=root,
-        capture_output=True,
-        check=False,
-    )
-    return done.returncode == 0
-
-
-@dataclass(frozen=True)
-class BlobChange:
-    """A file added or changed: its path, new blob id and mode; ``commit`` when from a log."""
-
-    path: str
-    blob: str
-    mode: str
-    commit: str | None = None
-
-    @property
-    def is_file(self) -> bool:
-        """False for submodule entries (their "blob" is a commit of another repository)."""
-        return self.mode != GITLINK_MODE and self.blob != ZERO_SHA
-
-
-def parse_raw_z(data: bytes) -> list[BlobChange]:
-    """Parse ``--raw -z`` output, optionally interleaved with ``\\x01<sha>`` commit headers.
-
-    Each record is ``:<old mode> <new mode> <old sha> <new sha> <status>\\0<path>\\0`` and
-    renames/copies carry a second path (the new one).
-    """
-    changes: list[BlobChange] = []
-    tokens = data.split(b"\0")
-    commit: str | None = None
-    index = 0
-    while index < len(tokens):
-        token = tokens[index].lstrip(b"\n")
-        index += 1
-        if not token:
-            continue
-        if token.startswith(b"\x01"):
-            commit = token[1:].decode("ascii").strip()
-            continue
-        if not token.startswith(b":"):
-            continue
-        meta = token[1:].decode("ascii").split()
-        status = meta[-1]
-        paths = 2 if status[:1] in ("R", "C") else 1
-        names = tokens[index : index + paths]
-        index += paths
-        if not names:
-            break
-        path = names[-1].decode("utf-8", errors="surrogateescape")
-        changes.append(BlobChange(path=path, blob=meta[3], mode=meta[1], commit=commit))
-    return changes
-
-
 def staged_changes(root: Path) -> list[BlobChange]:
     """Files added, copied, modified, renamed or retyped in the index (what will be committed).
 
     Deletions are left out: a removed file cannot leak anything.
     """
-    out = run_git(
+    out = git_bytes(
         root,
         "diff",
         "--cached",
@@ -154,7 +104,7 @@ def staged_changes(root: Path) -> list[BlobChange]:
 
 def index_entries(root: Path, pathspec: str) -> list[BlobChange]:
     """Every file in the index under ``pathspec`` (``git ls-files -s -z``)."""
-    out = run_git(root, "ls-files", "-s", "-z", "--", pathspec)
+    out = git_bytes(root, "ls-files", "-s", "-z", "--", pathspec)
     entries: list[BlobChange] = []
     for record in out.split(b"\0"):
         if not record:
@@ -167,7 +117,7 @@ def index_entries(root: Path, pathspec: str) -> list[BlobChange]:
 
 def tracked_files(root: Path) -> list[str]:
     """Tracked files plus untracked ones that are not ignored (what a commit could take)."""
-    out = run_git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    out = git_bytes(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
     seen: dict[str, None] = {}
     for name in out.split(b"\0"):
         if name:
@@ -180,7 +130,7 @@ def read_blobs(root: Path, blobs: Iterable[str]) -> dict[str, bytes]:
     wanted = list(dict.fromkeys(blobs))
     if not wanted:
         return {}
-    out = run_git(root, "cat-file", "--batch", stdin=("\n".join(wanted) + "\n").encode())
+    out = git_bytes(root, "cat-file", "--batch", stdin=("\n".join(wanted) + "\n").encode())
     found: dict[str, bytes] = {}
     position = 0
     for blob in wanted:
@@ -201,10 +151,10 @@ def read_blob_texts(root: Path, changes: Sequence[BlobChange]) -> dict[BlobChang
     return {c: data[c.blob] for c in changes if c.blob in data}
 
 
-def tree_entries(root: Path, treeish: str, pathspec: str) -> list[BlobChange]:
-    """Every file under ``pathspec`` in the tree of ``treeish`` (a commit or tag), with its
+def tree_entries(root: Path, treeish: str, *pathspecs: str) -> list[BlobChange]:
+    """Every file under ``pathspecs`` in the tree of ``treeish`` (a commit or tag), with its
     mode (``git ls-tree -r -z``); ``commit`` is set to ``treeish``."""
-    out = run_git(root, "ls-tree", "-r", "-z", "--full-tree", treeish, "--", pathspec)
+    out = git_bytes(root, "ls-tree", "-r", "-z", "--full-tree", treeish, "--", *pathspecs)
     entries: list[BlobChange] = []
     for record in out.split(b"\0"):
         if not record:

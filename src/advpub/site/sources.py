@@ -26,22 +26,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-# A file name the corpus, the hooks and the gate skip (leading underscore), which MkDocs
-# nevertheless reads as a page.
-SENTINEL_NAME = "_advpub-plugin-required.md"
-# ASCII explanation, then bytes that are not UTF-8 (MkDocs reads pages as strict UTF-8)
-# and a NUL byte (git then treats the file as binary: no diff, no line-ending conversion).
-SENTINEL_BYTES = (
-    b"This file stops MkDocs from building advisories/ without the advpub plugin, which\n"
-    b"applies the release gate: MkDocs reads every page before it writes any, and it\n"
-    b"cannot read this one (the last line is not UTF-8), so such a build fails before it\n"
-    b"publishes anything. The advpub plugin leaves it out of the site. Keep it unchanged;\n"
-    b"`advpub init .` restores it if it is lost.\n"
-    b"\x00\xff\xfe advpub-plugin-required \xff\n"
-)
-RESTORE_HINT = (
-    "run `advpub init .` in the folder of mkdocs.yml to restore it (it only adds missing files)"
-)
+# The check of the sentinel lives with the other checks; the plugin uses it from here too.
+from advpub.checks.site_files import RESTORE_HINT as RESTORE_HINT
+from advpub.checks.site_files import sentinel_problem as sentinel_problem
+
+# Re-exported for older imports; the layout module is their one home.
+from advpub.layout import SENTINEL_BYTES as SENTINEL_BYTES
+from advpub.layout import SENTINEL_NAME as SENTINEL_NAME
 
 # Markdown extensions that copy other files into pages or into the HTML (matched on the
 # lowercased dotted name, so markdown_include.include, mdx_include, pymdownx.snippets...).
@@ -104,29 +95,6 @@ def link_problems(folder: Path, shown: str) -> list[str]:
         # os.walk does not enter linked folders (reported above); sorted for stable output.
         dirs.sort()
     return sorted(problems)
-
-
-def sentinel_problem(folder: Path) -> str | None:
-    """Why the sentinel page under ``folder`` no longer stops a build without the plugin
-    (missing, not a regular file, or readable as text); None when it is in place. The
-    message does not name the file (callers do)."""
-    path = folder / SENTINEL_NAME
-    weakened = "a build without the advpub plugin (and its release gate) would not fail"
-    try:
-        st = path.lstat()
-    except FileNotFoundError:
-        return f"missing, so {weakened}; {RESTORE_HINT}"
-    except OSError as exc:
-        return f"cannot be read ({exc.strerror}); {RESTORE_HINT}"
-    if not stat.S_ISREG(st.st_mode):
-        return f"not a regular file, so {weakened}; delete it and {RESTORE_HINT}"
-    try:
-        path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None
-    except OSError as exc:
-        return f"cannot be read ({exc.strerror}); {RESTORE_HINT}"
-    return f"readable as text, so {weakened}; delete it and {RESTORE_HINT}"
 
 
 def _plugin_word(name: str) -> str:

@@ -27,24 +27,26 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from advpub.errors import AdvpubError, GitError
-from advpub.git.staged import ZERO_SHA, has_commits, root_prefix, run_git, strip_prefix
+from advpub.git.command import git, git_bytes
+from advpub.git.history import (
+    COMMIT_FIELDS,
+    ZERO_SHA,
+    LogEntry,
+    has_commits,
+    log_with_metadata,
+)
+from advpub.git.staged import root_prefix, strip_prefix, tree_entries
+from advpub.layout import DRAFT_SUFFIX, PUBLIC_SUFFIX, advisory_id
+from advpub.layout import draft_id as draft_file_id
 from advpub.model import Advisory, ModelOptions, parse_advisory
 from advpub.model.frontmatter import load_front_matter
 
-DRAFT_SUFFIX = ".md.age"
-PUBLIC_SUFFIX = ".md"
-# Same exclusions as the corpus: these are pages, not advisories.
-NON_ADVISORY_NAMES = frozenset({"README.md", "index.md"})
 # A public file larger than this is not parsed for revisions (it is still listed).
 MAX_PUBLIC_BYTES = 1024 * 1024
-_HEADER_FIELDS = 7  # %H %an %ae %aI %cn %ce %cI
 
 
 def _never(_advisory: Advisory) -> bool:
     return False
-
-
-_LOG_FORMAT = "%x01%H%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00"
 
 
 class EventKind(enum.StrEnum):
@@ -171,9 +173,7 @@ class AuditLog:
         self.embargo_dir = embargo_dir.strip("/")
         self.advisories_dir = advisories_dir.strip("/")
         self._blobs: dict[str, bytes | None] = {}
-        try:
-            run_git(root, "rev-parse", "--is-inside-work-tree")
-        except GitError:
+        if not git(root, "rev-parse", "--is-inside-work-tree").ok:
             raise GitError(
                 f"{root} is not in a git repository; `advpub log` reads the audit trail from "
                 "git history (run it in a clone of the advisory repository)"
@@ -184,7 +184,7 @@ class AuditLog:
     @property
     def is_shallow(self) -> bool:
         """True in a shallow clone (CI's default): history, and so the trail, is cut short."""
-        out = run_git(self.root, "rev-parse", "--is-shallow-repository")
+        out = git_bytes(self.root, "rev-parse", "--is-shallow-repository")
         return out.strip() == b"true"
 
     def timelines(self) -> list[Timeline]:
@@ -208,27 +208,13 @@ class AuditLog:
     def draft_id(self, path: str) -> str | None:
         """The id of a draft path (``embargo/<ID>.md.age``, directly in the folder)."""
         pure = PurePosixPath(path)
-        if str(pure.parent) != (self.embargo_dir or ".") or not pure.name.endswith(DRAFT_SUFFIX):
+        if str(pure.parent) != (self.embargo_dir or "."):
             return None
-        ident = pure.name[: -len(DRAFT_SUFFIX)]
-        return ident or None
+        return draft_file_id(pure.name)
 
     def public_id(self, path: str) -> str | None:
         """The id of a public advisory path (``advisories/**/<ID>.md``)."""
-        pure = PurePosixPath(path)
-        folder = PurePosixPath(self.advisories_dir) if self.advisories_dir else None
-        if folder is not None:
-            try:
-                rel = pure.relative_to(folder)
-            except ValueError:
-                return None
-        else:
-            rel = pure
-        if pure.suffix != PUBLIC_SUFFIX or pure.name in NON_ADVISORY_NAMES:
-            return None
-        if any(part.startswith((".", "_")) for part in rel.parts):
-            return None
-        return pure.stem or None
+        return advisory_id(path, self.advisories_dir)
 
     # -- history -------------------------------------------------------------------------
     def _replay(self) -> dict[str, _Builder]:
@@ -324,21 +310,20 @@ class AuditLog:
         if not has_commits(self.root):
             return []
         paths = [self._top(self.embargo_dir), self._top(self.advisories_dir)]
-        out = run_git(
+        entries = log_with_metadata(
             self.root,
-            "log",
             "--reverse",
             "--topo-order",
             "-M",
-            "--raw",
-            "-z",
-            "--no-abbrev",
-            f"--format={_LOG_FORMAT}",
             "HEAD",
             "--",
             *(f":(top,literal){p}" if p else ":(top)." for p in paths),
         )
-        return _parse_log(out, self.prefix)
+        return [
+            _commit_changes(entry, self.prefix)
+            for entry in entries
+            if len(entry.header) == COMMIT_FIELDS
+        ]
 
     def _top(self, rel: str) -> str:
         return f"{self.prefix}{rel}".rstrip("/")
@@ -348,28 +333,13 @@ class AuditLog:
         """Every file under the two folders in HEAD (root-relative path -> blob id)."""
         if not has_commits(self.root):
             return {}
-        out = run_git(
+        entries = tree_entries(
             self.root,
-            "ls-tree",
-            "-r",
-            "-z",
-            "--full-tree",
             "HEAD",
-            "--",
             self._top(self.embargo_dir) or ".",
             self._top(self.advisories_dir) or ".",
         )
-        found: dict[str, str] = {}
-        for record in out.split(b"\0"):
-            meta, sep, name = record.partition(b"\t")
-            if not sep:
-                continue
-            parts = meta.decode("ascii").split()
-            if len(parts) != 3 or parts[1] != "blob":
-                continue
-            path = strip_prefix(name.decode("utf-8", errors="surrogateescape"), self.prefix)
-            found[path] = parts[2]
-        return found
+        return {strip_prefix(e.path, self.prefix): e.blob for e in entries}
 
     def _timeline(self, ident: str, builder: _Builder, head: dict[str, str]) -> Timeline:
         drafts = [p for p in head if self.draft_id(p) == ident]
@@ -415,9 +385,9 @@ class AuditLog:
             return None
         if blob not in self._blobs:
             try:
-                size = int(run_git(self.root, "cat-file", "-s", blob).strip() or b"0")
+                size = int(git_bytes(self.root, "cat-file", "-s", blob).strip() or b"0")
                 data = (
-                    run_git(self.root, "cat-file", "blob", blob)
+                    git_bytes(self.root, "cat-file", "blob", blob)
                     if size <= MAX_PUBLIC_BYTES
                     else None
                 )
@@ -427,55 +397,27 @@ class AuditLog:
         return self._blobs[blob]
 
 
-def _parse_log(out: bytes, prefix: str) -> list[tuple[Commit, list[_Change]]]:
-    """Parse ``git log --raw -z`` with :data:`_LOG_FORMAT` headers."""
-    result: list[tuple[Commit, list[_Change]]] = []
-    tokens = out.split(b"\0")
-    index = 0
+def _commit_changes(entry: LogEntry, prefix: str) -> tuple[Commit, list[_Change]]:
+    """A commit's metadata (:data:`advpub.git.history.COMMIT_FORMAT`) and its changes with
+    root-relative paths: a copy is an addition, a type change a modification."""
+    sha, an, ae, ad, cn, ce, cd = entry.header
+    commit = Commit(
+        sha,
+        Person(an, ae),
+        datetime.fromisoformat(ad),
+        Person(cn, ce),
+        datetime.fromisoformat(cd),
+    )
     changes: list[_Change] = []
-    while index < len(tokens):
-        token = tokens[index].lstrip(b"\n")
-        index += 1
-        if token.startswith(b"\x01"):
-            fields = [token[1:], *tokens[index : index + _HEADER_FIELDS - 1]]
-            index += _HEADER_FIELDS - 1
-            sha, an, ae, ad, cn, ce, cd = (f.decode("utf-8", errors="replace") for f in fields)
-            changes = []
-            result.append(
-                (
-                    Commit(
-                        sha.strip(),
-                        Person(an, ae),
-                        datetime.fromisoformat(ad),
-                        Person(cn, ce),
-                        datetime.fromisoformat(cd),
-                    ),
-                    changes,
-                )
-            )
+    for raw in entry.changes:
+        path = strip_prefix(raw.path, prefix)
+        if raw.status == "C":
+            # A copy adds the new path; the old one is untouched.
+            changes.append(_Change("A", raw.old_blob, raw.new_blob, path, None))
             continue
-        if not token.startswith(b":") or not result:
-            continue
-        meta = token[1:].decode("ascii").split()
-        status = meta[4][:1]
-        count = 2 if status in ("R", "C") else 1
-        names = [
-            strip_prefix(n.decode("utf-8", errors="surrogateescape"), prefix)
-            for n in tokens[index : index + count]
-        ]
-        index += count
-        if len(names) != count:
-            break
-        if status == "C":
-            status = "A"  # a copy adds the new path; the old one is untouched
-            names = names[1:]
-        changes.append(
-            _Change(
-                "M" if status == "T" else status,
-                meta[2],
-                meta[3],
-                names[-1],
-                names[0] if status == "R" else None,
-            )
+        old_path = (
+            strip_prefix(raw.old_path, prefix) if raw.status == "R" and raw.old_path else None
         )
-    return result
+        status = "M" if raw.status == "T" else raw.status
+        changes.append(_Change(status, raw.old_blob, raw.new_blob, path, old_path))
+    return commit, changes

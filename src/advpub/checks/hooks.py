@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from advpub.checks.committed import RETAG
 from advpub.checks.embargo_files import is_under, plaintext_violation
-from advpub.checks.gate import gate_violations, is_advisory_path, parse_published
+from advpub.checks.gate import gate_violations, parse_published
 from advpub.checks.leaks import (
     NO_IDENTITY_NOTICE,
     draft_from_bytes,
@@ -37,17 +37,17 @@ from advpub.checks.secrets import private_key_violations
 from advpub.config import Settings
 from advpub.embargo.drafts import Draft
 from advpub.embargo.identity import Identity, try_load_identities
-from advpub.embargo.store import DRAFT_SUFFIX, RECIPIENTS_FILE, is_age_ciphertext
+from advpub.embargo.store import is_age_ciphertext
 from advpub.errors import GitError
 from advpub.git.history import (
+    BlobChange,
     PushUpdate,
-    annotated_tag,
     changed_in_commits,
     commit_messages,
     commits_to_push,
 )
+from advpub.git.refs import annotated_tag
 from advpub.git.staged import (
-    BlobChange,
     index_entries,
     read_blobs,
     root_prefix,
@@ -55,6 +55,7 @@ from advpub.git.staged import (
     strip_prefix,
     tree_entries,
 )
+from advpub.layout import DRAFT_SUFFIX, RECIPIENTS_FILE, is_advisory_path
 from advpub.leaks import LeakTerms
 from advpub.model import Violation
 
@@ -141,7 +142,7 @@ def _published_ids(scan: _Scan) -> set[str]:
     return {
         PurePosixPath(scan.rel(e.path)).stem
         for e in index_entries(scan.root, scan.settings.advisories_dir + "/")
-        if is_advisory_path(scan.rel(e.path), scan.settings)
+        if is_advisory_path(scan.rel(e.path), scan.settings.advisories_dir)
     }
 
 
@@ -192,7 +193,7 @@ def _blob_violations(
         # README.md, recipients.txt and the like are committed plaintext: public files.
         return [*names, *leaks, *keys]
     found: list[Violation] = []
-    if is_advisory_path(path, settings):
+    if is_advisory_path(path, settings.advisories_dir):
         result = parse_published(data, path, settings)
         if result.advisory is not None and not result.violations:
             found.extend(gate_violations(result.advisory, now, settings, path))
