@@ -29,6 +29,7 @@ from advpub.errors import AdvpubError
 from advpub.gate.timefmt import format_iso_local, to_second
 from advpub.git.command import git_ok
 from advpub.git.hooks import install
+from advpub.layout import RECIPIENTS_FILE
 from advpub.pipeline.release import ReleaseOptions, ReleaseOutcome, release
 from advpub.pipeline.status import DraftStatus, draft_statuses
 from advpub.scaffold import ScaffoldOptions, init_files, write_new_file
@@ -106,7 +107,7 @@ def create_repository(folder: Path, keys: dict[str, DemoKey]) -> Demo:
     options = ScaffoldOptions(timezone=DEMO_TIMEZONE, site_name="advpub demo advisories")
     for rel, content in init_files(options).items():
         write_new_file(root / rel, content)
-    with (root / "embargo" / "recipients.txt").open("a", encoding="utf-8") as handle:
+    with (root / "embargo" / RECIPIENTS_FILE).open("a", encoding="utf-8") as handle:
         handle.writelines(f"{key.public} {key.name}\n" for key in keys.values())
     settings = load_settings(root)
     install(settings, sys.executable)
