@@ -1,6 +1,7 @@
 """The exports written into the built site: OSV files and the CSAF provider distribution.
 
-Registered in :func:`advpub.site.outputs.default_generators`. Only ever sees
+A generator over :class:`advpub.outputs.SiteContext` (the site's plugin registers
+:func:`export_outputs`; nothing here imports the site). Only ever sees
 ``ctx.advisories`` (published, gate-approved); it never reads ``embargo/``.
 
 Layout::
@@ -36,7 +37,7 @@ from advpub.exports.csaf import (
 )
 from advpub.exports.osv import osv_bytes, osv_document, osv_zip
 from advpub.model import Advisory
-from advpub.site.outputs import Output, SiteContext
+from advpub.outputs import Output, SiteContext
 
 OSV_DIR = "osv"
 CSAF_DIR = ".well-known/csaf"

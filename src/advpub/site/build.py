@@ -18,6 +18,7 @@ from typing import Any
 from advpub.config import CONFIG_FILE, PLUGIN_NAME, Settings, find_root, settings_from_mkdocs
 from advpub.errors import ConfigError, SiteError
 from advpub.site.build_checks import leak_message, preview_clock, remove_site, scan_site
+from advpub.site.incremental import Reuse
 from advpub.site.marker import MARKER_FILE, read_marker
 
 
@@ -81,7 +82,7 @@ def _load(root: Path | None, logged: _MkdocsLog, **overrides: Any) -> tuple[Any,
 
 class _DropDirtyWarning(logging.Filter):
     """MkDocs warns that a build without cleaning may leave stale links; advpub's own
-    bookkeeping (:mod:`advpub.site.reuse`) makes that build equal to a clean one."""
+    bookkeeping (:mod:`advpub.site.incremental`) makes that build equal to a clean one."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not record.getMessage().startswith("A 'dirty' build is being performed")
@@ -108,7 +109,7 @@ def build_site(
     """Build the site of the repository at (or above) ``root``; SiteError on any failure.
 
     Unless ``clean``, files of the last build whose content is unchanged are kept rather
-    than written again (:mod:`advpub.site.reuse`); the result is the same as a clean build.
+    than written again (:mod:`advpub.site.incremental`); the result is the same as a clean build.
     """
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
@@ -122,7 +123,7 @@ def build_site(
         config, settings = _load(root, logged, **overrides)
         target = Path(config["site_dir"])
         plugin = config["plugins"][PLUGIN_NAME]
-        plugin.keep_output = not clean
+        plugin.incremental = Reuse.STORED if clean else Reuse.OUTPUT
         if clean:
             # (Otherwise the plugin checks the marker against its manifest, then deletes it.)
             (target / MARKER_FILE).unlink(missing_ok=True)
