@@ -366,20 +366,28 @@ def test_a_damaged_store_reads_as_empty(tmp_path: Path) -> None:
     again.close()
 
 
-def test_advpub_build_writes_what_plain_mkdocs_build_writes(tmp_path: Path, cli: Cli) -> None:
-    """`advpub build` keeps files and leaves unchanged ones unwritten; plain `mkdocs build`
-    lets MkDocs clean and write everything. Both give the same site."""
-    repo = sample_repo(tmp_path / "repo")
-    build(cli, repo)
-    write_sample(repo, NEW)
-    ours = build(cli, repo)
-    plain = subprocess.run(
-        [str(VENV_BIN / "mkdocs"), "build", "-q", "-d", str(tmp_path / "plain")],
+def plain_mkdocs_build(repo: Repo, site: Path) -> None:
+    """``mkdocs build`` of ``repo`` into ``site`` (checked)."""
+    done = subprocess.run(
+        [str(VENV_BIN / "mkdocs"), "build", "-q", "-d", str(site)],
         cwd=repo.path,
         capture_output=True,
         text=True,
         check=False,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
-    assert plain.returncode == 0, plain.stderr
+    assert done.returncode == 0, done.stderr
+
+
+def test_advpub_build_writes_what_plain_mkdocs_build_writes(tmp_path: Path, cli: Cli) -> None:
+    """`advpub build` keeps files and leaves unchanged ones unwritten; plain `mkdocs build`
+    lets MkDocs clean and write everything. Both give the same site."""
+    repo = sample_repo(tmp_path / "repo")
+    plain_mkdocs_build(repo, tmp_path / "first")
+    # Plain MkDocs keeps nothing between builds: no build store.
+    assert not (repo.path / ".cache").exists()
+    assert build(cli, repo) == tree(tmp_path / "first")
+    write_sample(repo, NEW)
+    ours = build(cli, repo)
+    plain_mkdocs_build(repo, tmp_path / "plain")
     assert tree(tmp_path / "plain") == ours

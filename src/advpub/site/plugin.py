@@ -194,10 +194,10 @@ class AdvisoryPage(Page):
         self.links_to_anchors = {}
 
 
-@dataclass
+@dataclass(frozen=True)
 class PublishedSite:
     """What ``on_files`` decided for one build: the released advisories, their pages, the
-    generated pages and files; the later hooks only read it (search entries are collected)."""
+    generated pages and files; the later hooks only read it (and collect search entries)."""
 
     now: datetime
     advisories: tuple[Advisory, ...]
@@ -205,7 +205,7 @@ class PublishedSite:
     pages: dict[str, SitePage]
     renderer: Renderer
     sources: set[str]  # src_uri of every docs-folder file kept (advisories, linked media)
-    outputs: list[Output] = field(default_factory=list)
+    outputs: list[Output]
     search_entries: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
@@ -260,27 +260,14 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         Every file of the docs folder leaves the build unless it is a released advisory
         or a media file one links to: README, drafts and excluded files included (MkDocs
         serves excluded `draft_docs` pages live, and a page it reads skips the plugin)."""
-        settings = self._settings()
-        now, corpus = self._gate(settings)
+        now, corpus = self._gate(self._settings())
         files, by_src, advisory_urls, media = self._place_sources(files, config, corpus)
         pages: dict[str, SitePage] = {}
         renderer = self._add_generated_pages(files, config, corpus, advisory_urls, pages)
-        self.site = PublishedSite(
-            now, corpus.advisories, by_src, pages, renderer, {*by_src, *media}
-        )
         self.build.start(corpus.digests, advisory_urls)
-        ctx = SiteContext(
-            settings=settings,
-            advisories=corpus.advisories,
-            page_url=lambda ident: advisory_urls[ident],
-            absolute_url=lambda rel: (settings.site_url or "/") + rel.lstrip("/"),
-            build_time=now,
-            memo=self.build.memo,
-        )
-        try:
-            self.site.outputs = generate_all(ctx, self.generators)
-        except AdvpubError as exc:
-            raise PluginError(str(exc)) from None
+        outputs = self._generate_outputs(now, corpus, advisory_urls)
+        sources = {*by_src, *media}
+        self.site = PublishedSite(now, corpus.advisories, by_src, pages, renderer, sources, outputs)
         return files
 
     @event_priority(-100)  # after other plugins: nothing may add docs files after on_files
@@ -535,6 +522,24 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         css = resources.files("advpub.site").joinpath("assets", "advpub.css")
         files.append(File.generated(config, CSS_URI, content=css.read_bytes()))
         return renderer
+
+    def _generate_outputs(
+        self, now: datetime, corpus: Corpus, advisory_urls: dict[str, str]
+    ) -> list[Output]:
+        """Every file of the registered generators (:attr:`generators`)."""
+        settings = self._settings()
+        ctx = SiteContext(
+            settings=settings,
+            advisories=corpus.advisories,
+            page_url=lambda ident: advisory_urls[ident],
+            absolute_url=lambda rel: (settings.site_url or "/") + rel.lstrip("/"),
+            build_time=now,
+            memo=self.build.memo,
+        )
+        try:
+            return generate_all(ctx, self.generators)
+        except AdvpubError as exc:
+            raise PluginError(str(exc)) from None
 
     def _advisory_content(self, adv: Advisory, html: str, page: Any, current: str) -> str:
         """An advisory page's content: stored, or Markdown's sanitised output wrapped by the

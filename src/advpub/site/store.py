@@ -79,7 +79,10 @@ def _is_busy(exc: sqlite3.Error) -> bool:
 def remove_store(path: Path) -> None:
     """Delete the store and SQLite's side files."""
     for suffix in ("", "-wal", "-shm", "-journal"):
-        path.with_name(path.name + suffix).unlink(missing_ok=True)
+        # Whatever is in the way (a folder, no permission): opening fails next, and the build
+        # goes on without the store.
+        with suppress(OSError):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
 class BuildStore:
