@@ -27,13 +27,14 @@ def run_variant(variant: str) -> None:
     shutil.rmtree("site", ignore_errors=True)
     shutil.rmtree(".cache", ignore_errors=True)
     os.sync()
-    from advpub.site import cache, outputs
+    from advpub.site import pagecache
     from advpub.site.feeds import feed_outputs
+    from advpub.site.plugin import AdvpubPlugin
 
     if "noexports" in variant:
-        outputs.default_generators = lambda: [feed_outputs]
+        AdvpubPlugin.generators = (feed_outputs,)
     if "nocache" in variant:
-        cache.PageCache.put_page_html = lambda self, key, page_html: None  # type: ignore[method-assign]
+        pagecache.PageCache.put_page_html = lambda self, key, page_html: None  # type: ignore[method-assign]
     if "noscan" in variant:
         os.environ.pop("ADVPUB_IDENTITY_FILE", None)
     from advpub.site.build import build_site

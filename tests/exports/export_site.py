@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from advpub.config import Settings
 from advpub.model import Advisory
-from advpub.site.outputs import SiteContext
+from advpub.outputs import SiteContext
 
 BUILD_TIME = datetime(2026, 11, 1, tzinfo=UTC)
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from advpub.config import Settings, settings_from_options
 from advpub.model import Advisory, parse_advisory
+from advpub.outputs import SiteContext
 from advpub.site.feeds import feed_outputs
-from advpub.site.outputs import SiteContext
 from tests.conftest import advisory_text
 
 SITE_URL = "https://advisories.example.org/"

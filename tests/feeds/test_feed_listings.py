@@ -9,7 +9,7 @@ import feedparser
 import pytest
 
 from advpub.site.feeds import FeedLink, feed_links, feed_outputs
-from advpub.site.outputs import default_generators
+from advpub.site.plugin import AdvpubPlugin
 from advpub.site.slugs import product_slug
 from tests.feeds.feed_support import (
     CVSS_CRITICAL,
@@ -161,5 +161,5 @@ def test_without_site_url_pages_advertise_no_feeds() -> None:
     assert feed_links(make_settings(site_url=None), "severity/high") == []
 
 
-def test_feeds_are_a_default_generator() -> None:
-    assert feed_outputs in default_generators()
+def test_feeds_are_registered_by_the_plugin() -> None:
+    assert feed_outputs in AdvpubPlugin.generators

@@ -7,8 +7,10 @@ import json
 import logging
 import posixpath
 import shutil
+import sqlite3
 import uuid
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,8 @@ from mkdocs.structure.toc import TableOfContents
 from advpub.embargo.recipients import RecipientEntry
 from advpub.embargo.store import EmbargoStore
 from advpub.site import render
-from advpub.site.cache import CACHE_DIR, ENTRY_SUFFIX, CachedPage, PageCache
+from advpub.site.pagecache import CachedPage, PageCache
+from advpub.site.store import STORE_FILE, BuildStore, remove_store
 from tests.conftest import CliResult, Key, Repo, advisory_text
 from tests.site.site_support import NOW, SAMPLES, Sample, sample_repo, write_sample
 
@@ -67,15 +70,22 @@ def cold(cli: Cli, repo: Repo) -> dict[str, bytes]:
             aside.rename(cache)
 
 
-def entries(repo: Repo) -> list[Path]:
-    return sorted(repo.path.joinpath(*CACHE_DIR).rglob(f"*{ENTRY_SUFFIX}"))
+def store_path(repo: Repo) -> Path:
+    return repo.path.joinpath(*STORE_FILE)
+
+
+def entries(repo: Repo) -> list[str]:
+    """The keys of the stored pages."""
+    with closing(sqlite3.connect(store_path(repo))) as db:
+        return sorted(str(row[0]) for row in db.execute("SELECT key FROM pages"))
 
 
 def poison(repo: Repo, marker: str) -> None:
     """Mark every cached page, so output shows which pages came from the cache."""
-    for entry in entries(repo):
-        text = entry.read_text(encoding="utf-8")
-        entry.write_text(text.replace("</article>", f"{marker}</article>"), encoding="utf-8")
+    with closing(sqlite3.connect(store_path(repo))) as db, db:
+        db.execute(
+            "UPDATE pages SET html = replace(html, '</article>', ? || '</article>')", (marker,)
+        )
 
 
 def pages_with(site: dict[str, bytes], marker: str) -> list[str]:
@@ -122,7 +132,7 @@ def test_changed_advisory_is_rendered_again_and_the_others_are_not(
     page = f"2026/{changed.ident}/index.html"
     assert "Edited body." in site[page].decode()
     assert pages_with(site, "CACHED-MARK") == [p for p in advisory_pages(site) if p != page]
-    shutil.rmtree(repo.path.joinpath(*CACHE_DIR))
+    remove_store(store_path(repo))
     assert clean_build(cli, repo) == cold(cli, repo)
     # The unpoisoned cache now gives exactly the cold output.
     assert clean_build(cli, repo) == cold(cli, repo)
@@ -202,23 +212,35 @@ def test_no_draft_ever_reaches_the_cache(
 
 
 def test_nothing_is_cached_from_a_build_with_warnings(tmp_path: Path) -> None:
-    def one_build(warn: bool) -> list[Path]:
-        cache = PageCache(tmp_path / "pages", "fingerprint")
+    path = tmp_path / "build.sqlite"
+    page = CachedPage("<p>x</p>", TableOfContents([]), frozenset(), {"location": "x"}, {})
+
+    def one_build(warn: bool) -> str:
+        store = BuildStore.open(path)
+        store.begin()
+        cache = PageCache(store, "fingerprint")
         cache.start()
         key = cache.key(b"source", "2026/ADV-2026-0001.md", "2026/ADV-2026-0001/")
         assert cache.get(key, lambda _lookup: None) is None
-        page = CachedPage("<p>x</p>", TableOfContents([]), frozenset(), {"location": "x"}, {})
         cache.put(key, page)
         if warn:
             logging.getLogger("mkdocs.plugins.test").warning("something to fix")
         cache.put_page_html(key, "<html>x</html>")
-        cache.commit()
-        return sorted((tmp_path / "pages").rglob("*.*"))
+        cache.finish()
+        assert store.commit()
+        store.close()
+        return key
 
-    assert [p.suffix for p in one_build(warn=True)] == []
-    stored = one_build(warn=False)
-    assert [p.suffix for p in stored] == [ENTRY_SUFFIX]
-    head, _, page_html = stored[0].read_text().partition("\n")
+    key = one_build(warn=True)
+    store = BuildStore.open(path)
+    assert store.page(key) is None
+    store.close()
+    one_build(warn=False)
+    store = BuildStore.open(path)
+    stored = store.page(key)
+    store.close()
+    assert stored is not None
+    head, page_html = stored
     assert page_html == "<html>x</html>"
     assert json.loads(head)["has_page"] is True
 

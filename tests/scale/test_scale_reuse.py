@@ -4,21 +4,23 @@ every file a new draft could be mentioned in."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
+import sqlite3
 import subprocess
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from advpub.embargo.recipients import RecipientEntry
 from advpub.embargo.store import EmbargoStore
-from advpub.site.cache import MEMO_FILE, MemoFile
-from advpub.site.reuse import MANIFEST, OutputReuse
+from advpub.site.pagecache import Memo
+from advpub.site.reuse import OutputReuse
+from advpub.site.store import BuildStore, Manifest
 from tests.conftest import CliResult, Key, Repo, advisory_text
-from tests.scale.test_scale_cache import NEW, build, cold, tree
+from tests.scale.test_scale_cache import NEW, build, cold, store_path, tree
 from tests.site.site_support import NOW, SAMPLES, VENV_BIN, Sample, sample_repo, write_sample
 
 Cli = Callable[..., CliResult]
@@ -38,6 +40,15 @@ def stamps(site: Path) -> dict[str, tuple[int, int]]:
             st = path.stat()
             out[path.relative_to(site).as_posix()] = (st.st_ino, st.st_mtime_ns)
     return out
+
+
+def manifest(repo: Repo) -> Manifest | None:
+    """The output manifest in the build store."""
+    store = BuildStore.open(store_path(repo))
+    try:
+        return store.manifest()
+    finally:
+        store.close()
 
 
 def page(sample: Sample) -> str:
@@ -142,11 +153,11 @@ def test_a_site_built_by_something_else_is_not_trusted(tmp_path: Path, cli: Cli)
 def test_a_failed_build_leaves_no_manifest(tmp_path: Path, cli: Cli) -> None:
     repo = sample_repo(tmp_path / "repo")
     build(cli, repo)
-    manifest = repo.path.joinpath(*MANIFEST)
-    assert manifest.is_file()
+    before = manifest(repo)
+    assert before is not None and page(SAMPLES[0]) in before.files
     broken = repo.write("advisories/2026/ADV-2026-0003.md", "---\ntitle: [unclosed\n---\n")
     assert cli("build", cwd=repo.path).code != 0
-    assert not manifest.exists()
+    assert manifest(repo) is None
     assert not (repo.path / "site").exists()
     broken.unlink()
     assert build(cli, repo) == cold(cli, repo)
@@ -221,14 +232,19 @@ def test_new_draft_is_found_in_a_kept_page(
 def test_scan_skips_only_reused_files_with_the_same_drafts(tmp_path: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()
-    manifest = tmp_path / "manifest.json"
-    first = OutputReuse(site, manifest)
+    path = tmp_path / "build.sqlite"
+    store = BuildStore.open(path)
+    first = OutputReuse(site, store)
     first.prepare("marker.json")
+    store.begin()
     (site / "a.html").write_text("a", encoding="utf-8")
     (site / "marker.json").write_text("{}", encoding="utf-8")
     first.wrote("a.html", "sha256:1")
     first.commit("marker.json", "drafts-1")
-    second = OutputReuse(site, manifest)
+    assert store.commit()
+    store.close()
+    store = BuildStore.open(path)
+    second = OutputReuse(site, store)
     second.prepare("marker.json")
     assert second.can_reuse("a.html", "sha256:1")
     assert not second.can_reuse("a.html", "sha256:2")
@@ -239,22 +255,28 @@ def test_scan_skips_only_reused_files_with_the_same_drafts(tmp_path: Path) -> No
     # The marker is not kept (every build writes its own) and the manifest is gone until
     # this build commits.
     assert not (site / "marker.json").exists()
-    assert not manifest.exists()
-    data = json.dumps({"format": "other"})
-    manifest.write_text(data, encoding="utf-8")
-    third = OutputReuse(site, manifest)
+    assert store.manifest() is None
+    store.close()
+    # A damaged store vouches for nothing.
+    (site / "marker.json").write_text("{}", encoding="utf-8")
+    path.write_bytes(b"not a store" * 100)
+    store = BuildStore.open(path)
+    third = OutputReuse(site, store)
     third.prepare("marker.json")
+    store.close()
     assert not (site / "a.html").exists()
 
 
 def poisoned_memo_build(cli: Cli, repo: Repo, old: bytes, new: bytes) -> dict[str, bytes]:
-    """Build, replace ``old`` by ``new`` in the memo file, build again writing every file."""
-    assert len(old) == len(new)  # so the memo file stays well-formed
+    """Build, replace ``old`` by ``new`` in the stored memo, build again writing every file."""
     build(cli, repo)
-    memo = repo.path.joinpath(*MEMO_FILE)
-    data = memo.read_bytes()
-    assert old in data
-    memo.write_bytes(data.replace(old, new))
+    with closing(sqlite3.connect(store_path(repo))) as db, db:
+        rows = db.execute("SELECT key, value FROM memo").fetchall()
+        assert any(old in value for _key, value in rows)
+        db.executemany(
+            "UPDATE memo SET value = ? WHERE key = ?",
+            [(value.replace(old, new), key) for key, value in rows],
+        )
     return build(cli, repo, "--clean")
 
 
@@ -308,36 +330,64 @@ def test_strict_rebuilds_keep_files_without_a_warning(tmp_path: Path, cli: Cli) 
 @pytest.mark.parametrize(
     "damage",
     [
-        b"not a memo",
-        b"advpub-memo-1\n" + b"a" * 64 + b" 99\nshort",
-        b"advpub-memo-1\n" + b"a" * 64 + b" x\nbytes",
-        b"advpub-memo-1\nkey-without-length\n",
+        lambda data: b"not a store",
+        lambda data: data[: len(data) // 2],
+        lambda data: data[:100] + b"\xff" * (len(data) - 100),
     ],
+    ids=["not-sqlite", "truncated", "overwritten"],
 )
-def test_a_damaged_memo_file_is_computed_again(tmp_path: Path, damage: bytes) -> None:
-    path = tmp_path / "memo.bin"
-    path.write_bytes(damage)
-    memo = MemoFile(path)
-    assert memo.get("a" * 64, lambda: b"fresh") == b"fresh"
-    memo.commit()
-    again = MemoFile(path)
-    assert again.get("a" * 64, lambda: b"other") == b"fresh"
-
-
-def test_advpub_build_writes_what_plain_mkdocs_build_writes(tmp_path: Path, cli: Cli) -> None:
-    """`advpub build` keeps files and leaves unchanged ones unwritten; plain `mkdocs build`
-    lets MkDocs clean and write everything. Both give the same site."""
+def test_a_damaged_store_is_computed_again(
+    tmp_path: Path, cli: Cli, damage: Callable[[bytes], bytes]
+) -> None:
     repo = sample_repo(tmp_path / "repo")
-    build(cli, repo)
-    write_sample(repo, NEW)
-    ours = build(cli, repo)
-    plain = subprocess.run(
-        [str(VENV_BIN / "mkdocs"), "build", "-q", "-d", str(tmp_path / "plain")],
+    poisoned = poisoned_memo_build(cli, repo, b"CVE-2026-20001", b"CVE-2026-99999")
+    assert b"CVE-2026-99999" in poisoned[OSV.format(SAMPLES[1].ident)]
+    path = store_path(repo)
+    path.write_bytes(damage(path.read_bytes()))
+    again = build(cli, repo)
+    # Nothing of the damaged store was used: not the poisoned export, not the kept files.
+    assert b"CVE-2026-99999" not in again[OSV.format(SAMPLES[1].ident)]
+    assert again == cold(cli, repo)
+    assert build(cli, repo) == again
+
+
+def test_a_damaged_store_reads_as_empty(tmp_path: Path) -> None:
+    path = tmp_path / "build.sqlite"
+    path.write_bytes(b"not a memo")
+    store = BuildStore.open(path)
+    store.begin()
+    memo = Memo(store)
+    assert memo.get("a" * 64, lambda: b"fresh") == b"fresh"
+    memo.finish()
+    assert store.commit()
+    store.close()
+    again = BuildStore.open(path)
+    assert Memo(again).get("a" * 64, lambda: b"other") == b"fresh"
+    again.close()
+
+
+def plain_mkdocs_build(repo: Repo, site: Path) -> None:
+    """``mkdocs build`` of ``repo`` into ``site`` (checked)."""
+    done = subprocess.run(
+        [str(VENV_BIN / "mkdocs"), "build", "-q", "-d", str(site)],
         cwd=repo.path,
         capture_output=True,
         text=True,
         check=False,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
-    assert plain.returncode == 0, plain.stderr
+    assert done.returncode == 0, done.stderr
+
+
+def test_advpub_build_writes_what_plain_mkdocs_build_writes(tmp_path: Path, cli: Cli) -> None:
+    """`advpub build` keeps files and leaves unchanged ones unwritten; plain `mkdocs build`
+    lets MkDocs clean and write everything. Both give the same site."""
+    repo = sample_repo(tmp_path / "repo")
+    plain_mkdocs_build(repo, tmp_path / "first")
+    # Plain MkDocs keeps nothing between builds: no build store.
+    assert not (repo.path / ".cache").exists()
+    assert build(cli, repo) == tree(tmp_path / "first")
+    write_sample(repo, NEW)
+    ours = build(cli, repo)
+    plain_mkdocs_build(repo, tmp_path / "plain")
     assert tree(tmp_path / "plain") == ours

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from html import escape
 
-from advpub.site.outputs import Output
+from advpub.outputs import Output
 
 
 def listing_html(title: str, names: Iterable[str]) -> bytes:

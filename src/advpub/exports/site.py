@@ -1,6 +1,7 @@
 """The exports written into the built site: OSV files and the CSAF provider distribution.
 
-Registered in :func:`advpub.site.outputs.default_generators`. Only ever sees
+A generator over :class:`advpub.outputs.SiteContext` (the site's plugin registers
+:func:`export_outputs`; nothing here imports the site). Only ever sees
 ``ctx.advisories`` (published, gate-approved); it never reads ``embargo/``.
 
 Layout::
@@ -53,7 +54,7 @@ from advpub.exports.security_txt import PATH as SECURITY_TXT
 from advpub.exports.security_txt import security_txt
 from advpub.exports.signing import PublicKey, Signer, open_signer
 from advpub.model import Advisory
-from advpub.site.outputs import Output, SiteContext
+from advpub.outputs import Output, SiteContext
 
 log = logging.getLogger("advpub.exports")
 

@@ -20,6 +20,7 @@ from advpub.config import CONFIG_FILE, PLUGIN_NAME, Settings, find_root, setting
 from advpub.embargo.identity import Identity
 from advpub.errors import ConfigError, SiteError
 from advpub.site.build_checks import leak_message, preview_clock, remove_site, scan_site
+from advpub.site.incremental import Reuse
 from advpub.site.marker import MARKER_FILE, read_marker
 
 
@@ -91,7 +92,7 @@ def _load(root: Path | None, logged: _MkdocsLog, **overrides: Any) -> tuple[Any,
 
 class _DropDirtyWarning(logging.Filter):
     """MkDocs warns that a build without cleaning may leave stale links; advpub's own
-    bookkeeping (:mod:`advpub.site.reuse`) makes that build equal to a clean one."""
+    bookkeeping (:mod:`advpub.site.incremental`) makes that build equal to a clean one."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not record.getMessage().startswith("A 'dirty' build is being performed")
@@ -120,7 +121,7 @@ def build_site(
     """Build the site of the repository at (or above) ``root``; SiteError on any failure.
 
     Unless ``clean``, files of the last build whose content is unchanged are kept rather
-    than written again (:mod:`advpub.site.reuse`); the result is the same as a clean build.
+    than written again (:mod:`advpub.site.incremental`); the result is the same as a clean build.
     ``now`` is the instant the gate judges at (the caller resolved it with
     :func:`advpub.clock.resolve_now`) and ``identities`` decrypt the drafts for the leak
     scan; either left None is found as a plain ``mkdocs build`` finds it (the environment).
@@ -137,7 +138,7 @@ def build_site(
         config, settings = _load(root, logged, **overrides)
         target = Path(config["site_dir"])
         plugin = config["plugins"][PLUGIN_NAME]
-        plugin.keep_output = not clean
+        plugin.incremental = Reuse.STORED if clean else Reuse.OUTPUT
         plugin.now_override = now
         plugin.identities_override = identities
         if clean:

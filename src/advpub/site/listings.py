@@ -27,6 +27,7 @@ OVERVIEWS: tuple[tuple[GroupKind, str], ...] = (
     ("severity", "severity"),
     ("cwe", "cwe"),
 )
+# The severity listings (and their feeds), most severe first.
 SEVERITY_LEVELS = tuple(level.lower() for level in reversed(SEVERITY_ORDER))
 # The severity listing of advisories without a CVSS score (it has no feed).
 UNSCORED = "unscored"
@@ -148,6 +149,14 @@ def group_by_cwe(advisories: Sequence[Advisory]) -> list[Group]:
         Group("cwe", key, title, f"cwe/{key}/", tuple(items))
         for key, (title, items) in sorted(found.items(), key=lambda kv: _cwe_order(kv[1][0]))
     ]
+
+
+def feed_listing(group: Group) -> str | None:
+    """The feed listing of a group (``products/<slug>``, ``severity/<level>``), or None when
+    the group has no feeds (years, CWEs and unscored advisories)."""
+    if group.kind == "product" or (group.kind == "severity" and group.key != UNSCORED):
+        return group.base.rstrip("/")
+    return None
 
 
 def groups_of(kind: GroupKind, advisories: Sequence[Advisory], zone: tzinfo) -> list[Group]:

@@ -14,8 +14,9 @@ be the same:
 A file is only kept when its size, mtime and ctime are exactly what the previous build
 recorded (a file edited by hand is deleted and written again). After the build, a kept file
 that was neither reused nor rewritten is stale (a removed advisory) and is deleted. The
-manifest lives in ``.cache/advpub/`` and is deleted before the build starts, so a build that
-fails or is killed leaves none: the next build then starts from an empty folder.
+manifest lives in the build store (:mod:`advpub.site.store`) and is deleted before the build
+changes the folder, so a build that fails or is killed leaves none: the next build then
+starts from an empty folder.
 
 The manifest also carries the fingerprint of the leak scan that passed over every listed file
 (hashes of the drafts' ciphertext, never of their content), so a rebuild scans only the files
@@ -24,52 +25,39 @@ it wrote unless the drafts changed.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 
-from advpub.fsutil import atomic_write_text
+from advpub.site.store import BuildStore, FileStatus, Manifest
 
-FORMAT = "advpub-output-manifest-1"
-MANIFEST = (".cache", "advpub", "output-manifest.json")
 # MkDocs never cleans hidden folders of the output; the exports' folder (the CSAF
 # distribution and security.txt) is cleaned here.
 CSAF_FOLDER = ".well-known"
 
 
-@dataclass(frozen=True)
-class Kept:
-    """A file of the previous build: what it holds (its tag) and its exact file status."""
-
-    tag: str
-    size: int
-    mtime_ns: int
-    ctime_ns: int
-
-    def matches(self, st: os.stat_result) -> bool:
-        """True when ``st`` is the unchanged regular file this entry describes."""
-        return (
-            stat.S_ISREG(st.st_mode)
-            and st.st_size == self.size
-            and st.st_mtime_ns == self.mtime_ns
-            and st.st_ctime_ns == self.ctime_ns
-        )
+def matches(kept: FileStatus, st: os.stat_result) -> bool:
+    """True when ``st`` is the unchanged regular file ``kept`` describes."""
+    return (
+        stat.S_ISREG(st.st_mode)
+        and st.st_size == kept.size
+        and st.st_mtime_ns == kept.mtime_ns
+        and st.st_ctime_ns == kept.ctime_ns
+    )
 
 
-def _entry(tag: str, st: os.stat_result) -> Kept:
-    return Kept(tag, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+def _entry(tag: str, st: os.stat_result) -> FileStatus:
+    return FileStatus(tag, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 class OutputReuse:
     """The kept files of one build (see the module docstring)."""
 
-    def __init__(self, site_dir: Path, manifest: Path) -> None:
+    def __init__(self, site_dir: Path, store: BuildStore) -> None:
         self.site_dir = site_dir.resolve()
-        self.manifest = manifest
-        self.kept: dict[str, Kept] = {}
+        self.store = store
+        self.kept: dict[str, FileStatus] = {}
         self.reused: set[str] = set()
         self.tags: dict[str, str] = {}
         self.previous_scan: str | None = None
@@ -83,7 +71,7 @@ class OutputReuse:
         trusted when the marker is still the one the previous build wrote.
         """
         previous = self._load(marker)
-        self.manifest.unlink(missing_ok=True)
+        self.store.clear_manifest()
         if not self.site_dir.is_dir():
             return
         if previous is None:
@@ -97,7 +85,7 @@ class OutputReuse:
             elif not self._vouched(path.name, path.lstat(), files):
                 path.unlink()
 
-    def _sweep(self, folder: Path, files: dict[str, Kept]) -> bool:
+    def _sweep(self, folder: Path, files: dict[str, FileStatus]) -> bool:
         """Delete what is not vouched for under ``folder``; True when it is left empty."""
         empty = True
         prefix = folder.relative_to(self.site_dir).as_posix() + "/"
@@ -115,30 +103,29 @@ class OutputReuse:
                 Path(entry.path).unlink()
         return empty
 
-    def _vouched(self, rel: str, st: os.stat_result, files: dict[str, Kept]) -> bool:
+    def _vouched(self, rel: str, st: os.stat_result, files: dict[str, FileStatus]) -> bool:
         """Keep ``rel`` when the manifest lists it with exactly this file status."""
         kept = files.get(rel)
-        if kept is None or not kept.matches(st):
+        if kept is None or not matches(kept, st):
             return False
         self.kept[rel] = kept
         return True
 
-    def _load(self, marker: str) -> tuple[dict[str, Kept], str | None] | None:
-        try:
-            data = json.loads(self.manifest.read_text(encoding="utf-8"))
-            if data.get("format") != FORMAT or data.get("site_dir") != str(self.site_dir):
-                return None
-            files = {rel: Kept(*entry) for rel, entry in data["files"].items()}
-            scan = data.get("scan")
-            stamp = (self.site_dir / marker).stat()
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+    def _load(self, marker: str) -> tuple[dict[str, FileStatus], str | None] | None:
+        manifest = self.store.manifest()
+        if manifest is None or manifest.site_dir != str(self.site_dir):
             return None
+        files = dict(manifest.files)
         recorded = files.pop(marker, None)
-        if recorded is None or not recorded.matches(stamp):
+        try:
+            stamp = (self.site_dir / marker).stat()
+        except OSError:
+            return None
+        if recorded is None or not matches(recorded, stamp):
             # The folder was built by something else since (plain `mkdocs build`, a failed
             # build): nothing in it is vouched for.
             return None
-        return files, scan if isinstance(scan, str) else None
+        return files, manifest.scan
 
     # -- during the build ----------------------------------------------------------------
 
@@ -176,7 +163,7 @@ class OutputReuse:
                 st = path.lstat()
             except FileNotFoundError:
                 continue
-            if kept.matches(st):
+            if matches(kept, st):
                 path.unlink()
                 stale.append(rel)
         for rel in stale:
@@ -184,8 +171,9 @@ class OutputReuse:
         return stale
 
     def commit(self, marker: str, scan: str | None) -> None:
-        """Write the manifest: every tagged file and the marker, with their file status."""
-        files: dict[str, list[object]] = {}
+        """Store the manifest: every tagged file and the marker, with their file status (in
+        the build store's transaction, so it is kept only when the whole build commits)."""
+        files: dict[str, FileStatus] = {}
         for rel, tag in sorted(self.tags.items()):
             kept = self.kept.get(rel) if rel in self.reused else None
             if kept is None or kept.tag != tag:
@@ -194,11 +182,9 @@ class OutputReuse:
                     kept = _entry(tag, (self.site_dir / rel).lstat())
                 except FileNotFoundError:
                     continue
-            files[rel] = [kept.tag, kept.size, kept.mtime_ns, kept.ctime_ns]
-        st = (self.site_dir / marker).lstat()
-        files[marker] = ["marker", st.st_size, st.st_mtime_ns, st.st_ctime_ns]
-        data = {"format": FORMAT, "site_dir": str(self.site_dir), "scan": scan, "files": files}
-        atomic_write_text(self.manifest, json.dumps(data, separators=(",", ":")) + "\n")
+            files[rel] = kept
+        files[marker] = _entry("marker", (self.site_dir / marker).lstat())
+        self.store.put_manifest(Manifest(str(self.site_dir), scan, files))
 
 
 def _top_entries(site_dir: Path) -> list[Path]:

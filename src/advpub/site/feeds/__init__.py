@@ -5,6 +5,6 @@ advertise with ``<link rel="alternate">``.
 """
 
 from advpub.site.feeds.generate import feed_outputs
-from advpub.site.feeds.listings import FeedLink, feed_links, feeds_enabled
+from advpub.site.feeds.links import FeedLink, feed_links, feeds_enabled
 
 __all__ = ["FeedLink", "feed_links", "feed_outputs", "feeds_enabled"]

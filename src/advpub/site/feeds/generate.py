@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 
 from advpub.model import Advisory
+from advpub.outputs import Output, SiteContext
 from advpub.site.feeds.atom import render_atom
 from advpub.site.feeds.entries import Feed, make_entry, ordered, select
 from advpub.site.feeds.jsonfeed import render_json_feed
 from advpub.site.feeds.jvnrss import render_jvnrss
-from advpub.site.feeds.listings import (
+from advpub.site.feeds.links import (
     ATOM_TYPE,
     JSON_TYPE,
     RDF_TYPE,
@@ -25,42 +25,7 @@ from advpub.site.feeds.listings import (
     site_description,
 )
 from advpub.site.feeds.rss import render_rss
-from advpub.site.outputs import Output, SiteContext
-from advpub.site.slugs import product_slug
-
-
-@dataclass(frozen=True)
-class _Listing:
-    key: str  # "products/<slug>" or "severity/<level>"
-    label: str
-    advisories: tuple[Advisory, ...]
-
-
-def product_listings(advisories: Sequence[Advisory]) -> list[_Listing]:
-    """One listing per vendor/product slug; the label is the newest advisory's spelling."""
-    labels: dict[str, str] = {}
-    members: dict[str, dict[str, Advisory]] = {}
-    for advisory in ordered(advisories):
-        for affected in advisory.affected:
-            slug = product_slug(affected.vendor, affected.product)
-            labels.setdefault(slug, affected.label)
-            members.setdefault(slug, {})[advisory.id] = advisory
-    return [
-        _Listing(f"products/{slug}", labels[slug], tuple(members[slug].values()))
-        for slug in sorted(members)
-    ]
-
-
-def severity_listings(advisories: Sequence[Advisory]) -> list[_Listing]:
-    """One feed listing per severity level present (highest CVSS level; unscored: no feed)."""
-    members: dict[str, list[Advisory]] = {}
-    for advisory in advisories:
-        if advisory.severity is not None:
-            members.setdefault(advisory.severity, []).append(advisory)
-    return [
-        _Listing(f"severity/{level.lower()}", level, tuple(found))
-        for level, found in sorted(members.items())
-    ]
+from advpub.site.listings import feed_listing, group_by_product, group_by_severity
 
 
 def _feed(
@@ -118,16 +83,19 @@ def feed_outputs(ctx: SiteContext) -> Iterable[Output]:
     for path, media_type, render in site_formats:
         feed = _feed(ctx, ctx.advisories, title=settings.site_name, feed_path=path, home_path="")
         outputs.append(Output(path, render(feed), media_type))
-    advisories = ctx.advisories
-    for listing in (*product_listings(advisories), *severity_listings(advisories)):
-        title = listing_title(settings, listing.key, listing.label)
+    # The listing pages' own grouping; newest first (as the feeds order their entries), so a
+    # product's label is the newest advisory's spelling.
+    newest = ordered(ctx.advisories)
+    for group in (*group_by_product(newest), *group_by_severity(newest)):
+        key = feed_listing(group)
+        if key is None:
+            continue  # unscored advisories have a listing page but no feed
+        title = listing_title(settings, key, group.title)
         for extension, media_type, render in (
             ("xml", ATOM_TYPE, render_atom),
             ("json", JSON_TYPE, render_json_feed),
         ):
-            path = listing_feed_path(listing.key, extension)
-            feed = _feed(
-                ctx, listing.advisories, title=title, feed_path=path, home_path=f"{listing.key}/"
-            )
+            path = listing_feed_path(key, extension)
+            feed = _feed(ctx, group.advisories, title=title, feed_path=path, home_path=group.base)
             outputs.append(Output(path, render(feed), media_type))
     return outputs

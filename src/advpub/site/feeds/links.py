@@ -1,4 +1,5 @@
-"""Which feeds exist, where they live, and how pages advertise them.
+"""Which feeds exist, where they live, and how pages advertise them (the listings they
+belong to are those of :mod:`advpub.site.listings`).
 
 Paths follow the contract in :mod:`advpub.site.slugs`: site-wide ``feed.xml``, ``rss.xml``,
 ``feed.json`` and ``jvnrss.rdf``; per listing ``feeds/products/<slug>.xml|.json`` and
@@ -10,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from advpub.config import Settings
-from advpub.model.advisory import SEVERITY_ORDER
 from advpub.site.i18n import labels_for
+from advpub.site.listings import SEVERITY_LEVELS
 
 ATOM_TYPE = "application/atom+xml"
 RSS_TYPE = "application/rss+xml"
@@ -23,7 +24,6 @@ SITE_RSS = "rss.xml"
 SITE_JSON = "feed.json"
 SITE_JVNRSS = "jvnrss.rdf"
 
-SEVERITY_LEVELS = tuple(level.lower() for level in SEVERITY_ORDER)
 LISTING_KINDS = ("products", "severity")
 
 

@@ -1,8 +1,12 @@
-"""Extra build outputs (feeds, exports): plain functions over the published advisories.
+"""What build outputs are, independent of who makes or writes them.
 
-The plugin builds a :class:`SiteContext` once, calls every generator of ``default_generators()`` and
-writes what they return into the site folder. Generators never read ``embargo/`` and only
-ever see advisories that passed the release gate.
+A generator is a plain function from a :class:`SiteContext` (the published advisories and
+how to link to them) to :class:`Output` files. The site's plugin builds the context once,
+runs the generators it registers (feeds in :mod:`advpub.site.feeds`, exports in
+:mod:`advpub.exports.site`) and writes what they return into the site folder. This module
+imports neither side, so the exports never import the site and the site never needs to be
+imported by an export. Generators never read ``embargo/`` and only ever see advisories that
+passed the release gate.
 """
 
 from __future__ import annotations
@@ -17,6 +21,11 @@ from advpub.model import Advisory
 Memo = Callable[[str, Advisory, Callable[[], bytes]], bytes]
 
 
+def compute_now(_kind: str, _adv: Advisory, compute: Callable[[], bytes]) -> bytes:
+    """The memo of a build that keeps nothing: always ``compute()``."""
+    return compute()
+
+
 @dataclass(frozen=True)
 class SiteContext:
     """What a generator may use.
@@ -28,7 +37,7 @@ class SiteContext:
     ``build_time`` is the instant of the build (used for feed ``updated`` when empty).
     ``memo(kind, adv, compute)`` returns ``compute()``, or the bytes an earlier build
     computed for the same ``kind`` and the same advisory file, URL, code and settings (the
-    plugin keeps them in its cache); ``compute`` must depend on nothing else.
+    plugin keeps them in its build store); ``compute`` must depend on nothing else.
     """
 
     settings: Settings
@@ -36,7 +45,7 @@ class SiteContext:
     page_url: Callable[[str], str]
     absolute_url: Callable[[str], str]
     build_time: datetime
-    memo: Memo = field(default=lambda _kind, _adv, compute: compute())
+    memo: Memo = field(default=compute_now)
 
 
 @dataclass(frozen=True)
@@ -51,22 +60,9 @@ class Output:
 Generator = Callable[[SiteContext], Iterable[Output]]
 
 
-def default_generators() -> list[Generator]:
-    """The generators every build runs (imported lazily to keep the import graph acyclic)."""
-    generators: list[Generator] = []
-    # Feeds and exports add one line each here, e.g.:
-    #   from advpub.site.feeds import feed_outputs; generators.append(feed_outputs)
-    from advpub.exports.site import export_outputs
-    from advpub.site.feeds import feed_outputs
-
-    generators.append(feed_outputs)
-    generators.append(export_outputs)
-    return generators
-
-
-def generate_all(ctx: SiteContext, generators: Sequence[Generator] | None = None) -> list[Output]:
-    """Every output of every generator."""
+def generate_all(ctx: SiteContext, generators: Sequence[Generator]) -> list[Output]:
+    """Every output of every generator, in the order of ``generators``."""
     outputs: list[Output] = []
-    for generator in default_generators() if generators is None else generators:
+    for generator in generators:
         outputs.extend(generator(ctx))
     return outputs
