@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import stat
 from collections.abc import Iterator
 from dataclasses import replace
@@ -21,6 +20,7 @@ import pytest
 from advpub.config import SecurityTxt, Settings, Signing
 from advpub.errors import ExportError
 from advpub.exports.site import csaf_outputs, csaf_skipped_reason
+from tests.conftest import SCHEMAS
 from tests.exports.export_cases import SITE_URL, all_cases, case, make_settings
 from tests.exports.export_schemas import errors as schema_errors
 from tests.exports.export_schemas import load, provider_errors, rolie_errors
@@ -333,8 +333,5 @@ def test_provider_metadata_schema_with_key(
 ) -> None:
     monkeypatch.setenv("ADVPUB_OPENPGP_KEY", key.secret)
     files = _files(make_settings(tmp_path))
-    schema = load(
-        Path(os.path.dirname(__file__)).parents[2]
-        / "shared/schemas/csaf/2.0/json_schema/provider_json_schema.json"
-    )
+    schema = load(SCHEMAS / "csaf/2.0/json_schema/provider_json_schema.json")
     assert schema_errors(json.loads(files[f"{CSAF}/provider-metadata.json"]), schema) == []
