@@ -31,12 +31,15 @@ def _imports_subprocess(path: Path) -> bool:
     return False
 
 
-def test_only_the_git_runner_and_the_editor_start_processes() -> None:
+def test_only_the_git_runner_the_editor_and_the_signer_start_processes() -> None:
     starters = sorted(
         path.relative_to(SRC).as_posix() for path in SRC.rglob("*.py") if _imports_subprocess(path)
     )
-    # git/command.py runs git; embargo/editor.py runs the person's editor (not git).
-    assert starters == ["embargo/editor.py", "git/command.py"]
+    # git/command.py runs git; embargo/editor.py runs the person's editor and
+    # exports/signing.py runs gpg or the configured signing command (neither runs git).
+    assert starters == ["embargo/editor.py", "exports/signing.py", "git/command.py"]
+    for other in ("embargo/editor.py", "exports/signing.py"):
+        assert '"git"' not in (SRC / other).read_text(encoding="utf-8")
 
 
 @pytest.fixture
