@@ -27,6 +27,11 @@ def _real_clock() -> datetime:
     return datetime.now(UTC)
 
 
+def real_now() -> datetime:
+    """The real clock, never an override: what ``publish --until`` waits for."""
+    return _real_clock()
+
+
 def parse_override(text: str, source: str) -> datetime:
     """An aware instant from an override; ``source`` (``--now`` or ``ADVPUB_NOW``) names it."""
     try:

@@ -31,14 +31,20 @@ def _imports_subprocess(path: Path) -> bool:
     return False
 
 
-def test_only_the_git_runner_the_editor_and_the_signer_start_processes() -> None:
+def test_only_the_git_runner_editor_signer_and_deploy_step_start_processes() -> None:
     starters = sorted(
         path.relative_to(SRC).as_posix() for path in SRC.rglob("*.py") if _imports_subprocess(path)
     )
-    # git/command.py runs git; embargo/editor.py runs the person's editor and
-    # exports/signing.py runs gpg or the configured signing command (neither runs git).
-    assert starters == ["embargo/editor.py", "exports/signing.py", "git/command.py"]
-    for other in ("embargo/editor.py", "exports/signing.py"):
+    # git/command.py runs git; embargo/editor.py runs the person's editor,
+    # exports/signing.py runs gpg or the configured signing command and
+    # pipeline/deploy.py the `publish --deploy-command` (none of them runs git).
+    assert starters == [
+        "embargo/editor.py",
+        "exports/signing.py",
+        "git/command.py",
+        "pipeline/deploy.py",
+    ]
+    for other in ("embargo/editor.py", "exports/signing.py", "pipeline/deploy.py"):
         assert '"git"' not in (SRC / other).read_text(encoding="utf-8")
 
 

@@ -89,10 +89,16 @@ def check_ready(settings: Settings, *, push: bool) -> Upstream | None:
 
 
 def release_due(
-    settings: Settings, now: datetime, identities: Sequence[Identity]
+    settings: Settings,
+    now: datetime,
+    identities: Sequence[Identity],
+    *,
+    scheduled: bool = False,
 ) -> ReleaseSummary:
-    """Release (and commit) every draft due at ``now``; the summary of what happened."""
-    outcomes = release(settings, now, identities, ReleaseOptions(dry_run=False, commit=True))
+    """Release (and commit) every draft due at ``now``; the summary of what happened.
+    ``scheduled``: prepared ahead of ``now`` (see :class:`ReleaseOptions`)."""
+    options = ReleaseOptions(dry_run=False, commit=True, scheduled=scheduled)
+    outcomes = release(settings, now, identities, options)
     released = tuple(_released(o, settings) for o in outcomes if o.action in RELEASED_ACTIONS)
     failed = tuple(o for o in outcomes if o.is_failure)
     held_ids = {o.id: o for o in outcomes if o.action is Action.HELD}

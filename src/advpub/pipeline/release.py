@@ -89,10 +89,17 @@ class ReleaseOutcome:
 
 @dataclass(frozen=True)
 class ReleaseOptions:
-    """How to release: only report (``dry_run``) and/or commit each advisory."""
+    """How to release: only report (``dry_run``) and/or commit each advisory.
+
+    ``scheduled``: the release is prepared ahead of its instant (``publish --until``) in a
+    scratch work tree: each commit is dated at the instant and git hooks do not run (they
+    refuse an ``ADVPUB_NOW`` later than the real clock; the commit leaves the machine only
+    at the instant, through ``git push`` and its pre-push hook, judged by the real clock).
+    """
 
     dry_run: bool = False
     commit: bool = False
+    scheduled: bool = False
 
 
 def _remove_stale_temp_files(target: Path) -> None:
@@ -388,6 +395,16 @@ class Releaser:
         _crash_point("before-commit")
         # Hooks run by `git commit` judge the gate at the same instant as this release.
         env = {NOW_ENV: self.now.isoformat()}
+        if self.options.scheduled:
+            stamp = self.now.isoformat()
+            env |= {
+                "GIT_AUTHOR_DATE": stamp,
+                "GIT_COMMITTER_DATE": stamp,
+                # Configuration given in the environment outranks the repository's: no hooks.
+                "GIT_CONFIG_COUNT": "1",
+                "GIT_CONFIG_KEY_0": "core.hooksPath",
+                "GIT_CONFIG_VALUE_0": os.devnull,
+            }
         return self.git.commit_paths(
             commit_message(advisory),
             added=[self.git.relative(target)],
