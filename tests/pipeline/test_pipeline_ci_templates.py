@@ -80,6 +80,7 @@ def test_every_advpub_command_in_a_template_parses(name: str, scripts: Any) -> N
     publish = parser.parse_args(commands[1])
     assert publish.push is True
     assert publish.now is None  # the job must use the clock
+    assert publish.until == "$ADVPUB_WINDOW"  # 55m when scheduled (see below)
 
 
 def test_the_extractor_catches_an_unknown_command() -> None:
@@ -93,8 +94,9 @@ def test_github_workflow_schedule_permissions_concurrency_and_secret() -> None:
     data = _load("github-publish.yml")
     triggers = data[True]  # YAML 1.1 reads the key `on` as true
     cron = triggers["schedule"][0]["cron"]
-    minutes = [int(m) for m in cron.split()[0].split(",")]
-    assert len(minutes) == 6 and 0 not in minutes
+    # Hourly, off the hour; each scheduled run covers the next 55 minutes.
+    minute, *every = cron.split()
+    assert every == ["*", "*", "*", "*"] and 0 < int(minute) < 60
     assert "workflow_dispatch" in triggers
     assert triggers["push"] == {"branches": ["main"]}
     assert data["permissions"] == {}
@@ -109,12 +111,15 @@ def test_github_workflow_schedule_permissions_concurrency_and_secret() -> None:
                 "ADVPUB_IDENTITY": "${{ secrets.ADVPUB_IDENTITY }}",
                 "ADVPUB_OPENPGP_KEY": "${{ secrets.ADVPUB_OPENPGP_KEY }}",
                 "ADVPUB_CVE_API_KEY": "${{ secrets.ADVPUB_CVE_API_KEY }}",
+                "ADVPUB_WINDOW": "${{ github.event_name == 'schedule' && '55m' || '1s' }}",
             }
     # The consumer's check runs after the build, on what will be deployed.
     runs = [s.get("run", "") for s in publish["steps"]]
     assert runs.index("advpub verify-site site --allow-no-csaf") == (
-        runs.index("advpub publish --push -d site") + 1
+        runs.index('advpub publish --push -d site --until "$ADVPUB_WINDOW"') + 1
     )
+    # The window and the build fit in the job's time limit.
+    assert publish["timeout-minutes"] >= 55 + 15
     upload = [s for s in publish["steps"] if "upload-pages-artifact" in s.get("uses", "")]
     assert upload[0]["with"]["path"] == "site"  # what `advpub publish -d site` writes
     assert data["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
@@ -129,5 +134,15 @@ def test_gitlab_pipeline_schedule_pages_and_single_publisher() -> None:
     assert data["publish"]["artifacts"] == {"paths": ["public"]}
     assert data["pages"]["artifacts"] == {"paths": ["public"]}
     assert data["pages"]["needs"] == ["publish"]
-    assert "advpub publish --push -d public" in data["publish"]["script"]
+    assert 'advpub publish --push -d public --until "$ADVPUB_WINDOW"' in data["publish"]["script"]
+    rules = data["publish"]["rules"]
+    assert rules[0] == {
+        "if": '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $CI_PIPELINE_SOURCE == "schedule"',
+        "variables": {"ADVPUB_WINDOW": "55m"},
+    }
+    assert rules[1] == {
+        "if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH",
+        "variables": {"ADVPUB_WINDOW": "1s"},
+    }
+    assert data["publish"]["timeout"] == "80m"
     assert "ADVPUB_NOW" not in str(data)
