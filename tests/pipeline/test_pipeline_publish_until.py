@@ -6,6 +6,8 @@ each push arrives; drafts are released a few seconds after the test starts the j
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -220,3 +222,40 @@ def test_the_wait_reads_the_clock_again_after_each_wake_up() -> None:
     slept: list[float] = []
     assert wait_until(instant, clock=lambda: next(readings), sleep=slept.append) == instant
     assert slept == [30.0, 30.0, 1.0]
+
+
+def test_a_remote_that_moved_before_the_instant_is_released_the_normal_way(
+    world: World,
+) -> None:
+    instant = instant_ahead(timedelta(seconds=15))
+    add_draft(world, "ADV-2026-0002", LATER_CANARY, instant)
+    env = {**os.environ, **world.ci.env, "PYTHONUNBUFFERED": "1"}
+    job = subprocess.Popen(
+        [sys.executable, "-m", "advpub", "publish", "--push", "--until", "2m"],
+        cwd=world.ci.path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert job.stdout is not None
+    seen = []
+    for line in job.stdout:
+        seen.append(line)
+        if line.startswith("prepared 1 release(s)"):
+            break
+    # While the job waits, a coordinator pushes: the prepared commit is no longer on top.
+    assert datetime.now(UTC) < instant, "the preparation took the whole lead; raise it"
+    (world.alice.path / "NOTES.md").write_text("notes\n", encoding="utf-8")
+    world.alice.git("add", "NOTES.md")
+    world.alice.git("commit", "-q", "-m", "Add notes")
+    world.alice.git("push", "-q")
+    out, err = job.communicate(timeout=240)
+    output = "".join(seen) + out
+    assert job.returncode == 0, output + err
+    assert ": origin/main has new commits; releasing again from the current state" in output
+    assert "push: rejected at first (new commits on origin/main); rebased and pushed" in output
+    last = arrivals(world)[-1]
+    assert last[0] >= instant.timestamp()
+    log = git(world.origin, "log", "--format=%s", "-2", "main").splitlines()
+    assert log == [f"Publish ADV-2026-0002: {LATER_CANARY}", "Add notes"]
