@@ -170,16 +170,15 @@ def generate_corpus(root: Path, count: int, drafts: int, seed: int = 1) -> None:
     from advpub.embargo.identity import generate_identity
     from advpub.embargo.recipients import parse_recipients
     from advpub.embargo.store import EmbargoStore
-    from advpub.scaffold import ScaffoldOptions, scaffold_files
+    from advpub.scaffold import ScaffoldOptions, scaffold_files, write_scaffold_file
 
     rng = random.Random(seed)
     subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
     for rel, content in scaffold_files(
         ScaffoldOptions(timezone="Asia/Tokyo", site_url="https://bench.example/", language="ja")
     ).items():
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content, encoding="utf-8")
+        # Text or bytes (the sentinel page): the scaffold's own writer handles both.
+        write_scaffold_file(root / rel, content)
     start = datetime(2020, 1, 1, tzinfo=UTC)
     for index in range(1, count + 1):
         released = start + timedelta(hours=index * 5)
