@@ -47,7 +47,15 @@ def test_init_writes_the_full_scaffold_and_installs_hooks(tmp_path: Path, cli: C
     target = tmp_path / "advisories-repo"
     result = cli("init", str(target), "--timezone", "Asia/Tokyo")
     assert result.code == 0, result.err
-    assert result.out.splitlines() == [f"initialised a git repository in {target}", *FIRST_RUN]
+    assert result.out.splitlines() == [
+        f"initialised a git repository in {target}",
+        *FIRST_RUN[:-1],
+        "committed the scaffold: Start the advisory repository",
+        FIRST_RUN[-1],
+    ]
+    # The scaffold is committed: a later `advpub publish` finds a clean tree.
+    assert _git(target, "status", "--porcelain").stdout == ""
+    assert _git(target, "log", "--format=%s").stdout == "Start the advisory repository\n"
     assert (target / "advisories" / "README.md").read_text(encoding="utf-8") == ADVISORIES_README
     assert (target / "embargo" / "README.md").read_text(encoding="utf-8") == EMBARGO_README
     assert (target / ".github/workflows/publish.yml").read_text(encoding="utf-8") == ci_template(
@@ -138,7 +146,7 @@ def test_check_and_build_pass_after_init_and_readmes_are_not_pages(
     site = target / "site"
     assert (site / "index.html").is_file()
     assert not list(site.rglob("README*"))
-    assert grep_tree(site, "Security advisories")  # the grep does find what is there
+    assert grep_tree(site, "脆弱性情報")  # the grep does find what is there (the ja site name)
     # The README's words reach neither a page nor the search index.
     assert grep_tree(site, "Do not write advisories here by hand") == []
     assert grep_tree(site, "Embargoed drafts") == []

@@ -22,6 +22,7 @@ from advpub.checks.history import HistoryRule
 from advpub.checks.leaks import LeakRule
 from advpub.checks.links import LinkRule
 from advpub.checks.names import redact_paths
+from advpub.checks.publisher import PublisherRule
 from advpub.checks.recipients import RecipientsRule
 from advpub.checks.site_files import SiteSentinelRule
 from advpub.model import Violation
@@ -33,6 +34,7 @@ def default_rules() -> list[CheckRule]:
         AdvisoryValidationRule(),
         EmbargoPlaintextRule(),
         SiteSentinelRule(),
+        PublisherRule(),
         GateRule(),
         LinkRule(),
         LeakRule(),
