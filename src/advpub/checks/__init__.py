@@ -16,6 +16,7 @@ from __future__ import annotations
 from advpub.checks.advisories import AdvisoryValidationRule
 from advpub.checks.base import CheckContext, CheckRule
 from advpub.checks.committed import CommittedRule
+from advpub.checks.drafts import DraftValidationRule
 from advpub.checks.embargo_files import EmbargoPlaintextRule
 from advpub.checks.gate import GateRule
 from advpub.checks.history import HistoryRule
@@ -32,6 +33,7 @@ def default_rules() -> list[CheckRule]:
     """The rules ``advpub check`` runs, in reporting order."""
     return [
         AdvisoryValidationRule(),
+        DraftValidationRule(),
         EmbargoPlaintextRule(),
         SiteSentinelRule(),
         PublisherRule(),
