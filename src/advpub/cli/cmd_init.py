@@ -25,13 +25,6 @@ from advpub.git.hooks import attributes_line, install
 from advpub.git.staged import init_repository, is_repository_top
 from advpub.scaffold import DEFAULT_SITE_NAMES, ScaffoldOptions, init_files, write_new_file
 
-EXAMPLE = """\
-example:
-  advpub init my-advisories --timezone Asia/Tokyo --language ja \\
-      --site-url https://sec.example.jp/ --publisher-name "Example CSIRT" \\
-      --publisher-namespace https://www.example.jp --publisher-contact psirt@example.jp
-"""
-
 INITIAL_COMMIT = "Start the advisory repository"
 
 # (option, attribute, question) of the publisher, asked at a terminal when not given.
@@ -44,7 +37,6 @@ PUBLISHER_QUESTIONS = (
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """DIR, the site options and the publisher."""
-    parser.epilog = EXAMPLE
     parser.add_argument("dir", metavar="DIR", help="the folder to create or complete")
     parser.add_argument("--timezone", default="UTC", help="IANA time zone, e.g. Asia/Tokyo")
     parser.add_argument("--site-url", default=None, help="public URL of the site")
