@@ -75,10 +75,19 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
 }
 
 
+# Printed above the examples of the commands that judge or describe drafts.
+WAIVER_NOTE = (
+    "early_release (also spelt waive_fix_verification) waives the fix verification only:\n"
+    "a draft without a verified fix may be released, never before its release_date."
+)
+NOTES: dict[str, str] = {"status": WAIVER_NOTE, "release": WAIVER_NOTE, "schema": WAIVER_NOTE}
+
+
 def _epilog(name: str) -> str:
     lines = EXAMPLES.get(name, ())
     label = "example" if len(lines) == 1 else "examples"
-    return f"{label}:\n" + "\n".join(f"  {line}" for line in lines)
+    note = f"{NOTES[name]}\n\n" if name in NOTES else ""
+    return f"{note}{label}:\n" + "\n".join(f"  {line}" for line in lines)
 
 
 def _module(name: str) -> ModuleType:

@@ -44,7 +44,8 @@ class DraftStatus:
 
 
 def fix_state(advisory: Advisory) -> str:
-    """``verified``, ``not verified`` or ``not verified, early release (basis, N approvals)``."""
+    """``verified``, ``not verified`` or ``not verified, waived by early_release (basis, N
+    approvals)``: the waiver lifts the fix verification only, never the release date."""
     if advisory.fix.verified:
         return "verified"
     early = advisory.early_release
@@ -52,7 +53,8 @@ def fix_state(advisory: Advisory) -> str:
         return "not verified"
     count = len(early.approved_by)
     return (
-        f"not verified, early release ({early.basis}, {count} approval{'' if count == 1 else 's'})"
+        f"not verified, waived by early_release ({early.basis}, "
+        f"{count} approval{'' if count == 1 else 's'})"
     )
 
 
