@@ -7,10 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from advpub.cli.main import COMMANDS, EXAMPLES
 from tests.conftest import CliResult, Key, advisory_text, make_repo
 from tests.embargo.embargo_support import script, set_recipients
+
+from advpub.cli.main import COMMANDS, EXAMPLES
 
 Cli = Callable[..., CliResult]
 

@@ -32,7 +32,10 @@ def make_settings(
         "embargo_dir": "embargo",
         "feed_size": feed_size,
         # Feeds refuse the placeholder publisher (advpub.config.publisher_problems).
-        "publisher": {"name": "Sample Coordination Center", "namespace": "https://sample-cc.example.net"},
+        "publisher": {
+            "name": "Sample Coordination Center",
+            "namespace": "https://sample-cc.example.net",
+        },
     }
     return settings_from_options(
         Path("/nonexistent"),

@@ -111,7 +111,11 @@ def test_waive_fix_verification_is_early_release_under_a_clearer_name() -> None:
         advisory = parse_advisory(text, path="ADV-2026-0001.md", options=ModelOptions()).advisory
         assert advisory is not None and advisory.early_release is not None
         assert advisory.early_release.approved_by == ("Alice", "Bob")
-    both = {**unverified, "early_release": WAIVER, "waive_fix_verification": {"basis": "exploited", "approved_by": ["Carol", "Dan"]}}
+    both = {
+        **unverified,
+        "early_release": WAIVER,
+        "waive_fix_verification": {"basis": "exploited", "approved_by": ["Carol", "Dan"]},
+    }
     assert not _schema_accepts(both)
     text = "---\n" + yaml.safe_dump(both, sort_keys=False) + "---\nBody\n"
     result = parse_advisory(text, path="ADV-2026-0001.md", options=ModelOptions())

@@ -195,9 +195,8 @@ def test_init_without_a_publisher_then_check_and_build_refuse_to_publish(
     assert checked.out.splitlines() == PLACEHOLDER_PROBLEMS
     built = cli("build", cwd=target)
     assert built.code == 1
-    assert built.err.splitlines() == [f"advpub: error: {PLACEHOLDER_PROBLEMS[0]}"] + [
-        *PLACEHOLDER_PROBLEMS[1:]
-    ]
+    first, *rest = PLACEHOLDER_PROBLEMS
+    assert built.err.splitlines() == [f"advpub: error: {first}", *rest]
     assert not (target / "site" / "feed.xml").exists()
 
 

@@ -6,9 +6,9 @@ import argparse
 
 from advpub.cli._embargo import note, open_store, print_redacted
 from advpub.cli.common import add_now_argument, resolve_now
+from advpub.config import Settings
 from advpub.corpus import advisory_files
 from advpub.embargo.editor import EditStatus, edit_until_valid
-from advpub.config import Settings
 from advpub.embargo.template import default_body, draft_template, next_free_id, template_files
 from advpub.errors import EmbargoError
 from advpub.model import Violation, parse_advisory

@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 
 from advpub.cli._embargo import add_identity_argument, identities, open_store
-from advpub.embargo.identity import load_identities
-from advpub.embargo.store import decrypt_bytes
 from advpub.config import Settings
 from advpub.corpus import advisory_files
+from advpub.embargo.identity import load_identities
+from advpub.embargo.store import decrypt_bytes
 from advpub.errors import AdvpubError, EmbargoError
 from advpub.layout import DRAFT_SUFFIX
 
