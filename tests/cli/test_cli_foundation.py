@@ -84,8 +84,9 @@ def test_check_json(cli: Cli, repo: Repo) -> None:
                 "field": "bogus",
                 "rule": "unknown-key",
                 "message": "unknown key; allowed: id, title, summary, release_date, fix, cve, "
-                "cwe, aliases, cvss, affected, credits, references, early_release, scope, "
-                "tlp, lang, published, revisions, withdrawn, approvals",
+                "cwe, aliases, cvss, affected, credits, references, early_release, "
+                "waive_fix_verification, scope, tlp, lang, published, revisions, withdrawn, "
+                "approvals",
             }
         ]
     }
