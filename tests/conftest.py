@@ -137,10 +137,22 @@ class Repo:
         )
 
 
+# The publisher of every scaffolded test repository: real-looking values, since `check` and
+# `build` refuse the placeholder publisher once site_url is set.
+TEST_PUBLISHER = {
+    "publisher_name": "Kanto Test Coordination Center",
+    "publisher_namespace": "https://kanto-cc.example.net",
+    "publisher_contact": "psirt@kanto-cc.example.net",
+}
+
+
 def make_repo(path: Path, **options: Any) -> Repo:
-    """Scaffold a repository at ``path`` (git init, mkdocs.yml, folders)."""
+    """Scaffold a repository at ``path`` (git init, mkdocs.yml, folders) with the
+    :data:`TEST_PUBLISHER` unless the options name another."""
     path.mkdir(parents=True, exist_ok=True)
     subprocess.run(["git", "init", "-q", str(path)], check=True)
+    for key, value in TEST_PUBLISHER.items():
+        options.setdefault(key, value)
     for rel, content in scaffold_files(ScaffoldOptions(**options)).items():
         write_scaffold_file(path / rel, content)
     return Repo(path)

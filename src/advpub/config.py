@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from mkdocs.config import base
@@ -25,11 +26,17 @@ CONFIG_FILE = "mkdocs.yml"
 PLUGIN_NAME = "advpub"
 
 
+# What a repository without a `publisher:` publishes: placeholders, which feeds and CSAF
+# documents must never carry (see :func:`publisher_problems`).
+PLACEHOLDER_PUBLISHER_NAME = "Example Coordination Center"
+PLACEHOLDER_PUBLISHER_NAMESPACE = "https://example.org"
+
+
 class PublisherConfig(base.Config):
     """Who publishes the advisories (used by CSAF and the site footer)."""
 
-    name = c.Type(str, default="Example Coordination Center")
-    namespace = c.Type(str, default="https://example.org")
+    name = c.Type(str, default=PLACEHOLDER_PUBLISHER_NAME)
+    namespace = c.Type(str, default=PLACEHOLDER_PUBLISHER_NAMESPACE)
     category = c.Choice(
         ("coordinator", "vendor", "discoverer", "other", "translator", "user"),
         default="coordinator",
@@ -174,6 +181,48 @@ class Settings:
         )
 
 
+def publisher_problems(settings: Settings) -> list[str]:
+    """Why feeds and CSAF documents may not be published with this publisher: a missing or
+    placeholder name or namespace while ``site_url`` is set (empty when all is well).
+
+    A site without ``site_url`` publishes neither, and the ``http://127.0.0.1`` address of
+    ``advpub serve`` is a local preview, so neither needs a real publisher.
+    """
+    url = settings.site_url
+    if not url or is_loopback_url(url):
+        return []
+    pub = settings.publisher
+    problems: list[str] = []
+    if not pub.name.strip() or pub.name.strip() == PLACEHOLDER_PUBLISHER_NAME:
+        problems.append(
+            f"{CONFIG_FILE}: plugins.advpub.publisher.name: missing or the placeholder "
+            f'"{PLACEHOLDER_PUBLISHER_NAME}"; set the name of your organisation: feeds and '
+            "CSAF documents publish it (site_url is set)"
+        )
+    namespace = pub.namespace.strip().rstrip("/")
+    if not namespace or namespace == PLACEHOLDER_PUBLISHER_NAMESPACE:
+        problems.append(
+            f"{CONFIG_FILE}: plugins.advpub.publisher.namespace: missing or the placeholder "
+            f"{PLACEHOLDER_PUBLISHER_NAMESPACE}; set your organisation's web address "
+            "(https://...): feeds and CSAF documents publish it (site_url is set)"
+        )
+    return problems
+
+
+def require_publisher(settings: Settings) -> None:
+    """Raise :class:`ConfigError` with every :func:`publisher_problems` (feed and CSAF
+    generators call it before writing anything)."""
+    problems = publisher_problems(settings)
+    if problems:
+        raise ConfigError("\n".join(problems))
+
+
+def is_loopback_url(url: str) -> bool:
+    """True for the ``http://127.0.0.1`` / ``localhost`` addresses of a local preview."""
+    parts = urlsplit(url)
+    return parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1")
+
+
 def settings_from_options(
     root: Path,
     options: dict[str, Any] | AdvpubConfig,
@@ -232,8 +281,8 @@ def settings_from_options(
         page_size=int(options.get("page_size", 50)),
         leak_scan=bool(options.get("leak_scan", True)),
         publisher=Publisher(
-            name=str(pub.get("name", "Example Coordination Center")),
-            namespace=str(pub.get("namespace", "https://example.org")),
+            name=str(pub.get("name", PLACEHOLDER_PUBLISHER_NAME)),
+            namespace=str(pub.get("namespace", PLACEHOLDER_PUBLISHER_NAMESPACE)),
             category=str(pub.get("category", "coordinator")),
             contact=str(pub.get("contact", "")),
         ),

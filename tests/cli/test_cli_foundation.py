@@ -84,8 +84,9 @@ def test_check_json(cli: Cli, repo: Repo) -> None:
                 "field": "bogus",
                 "rule": "unknown-key",
                 "message": "unknown key; allowed: id, title, summary, release_date, fix, cve, "
-                "cwe, aliases, cvss, affected, credits, references, early_release, scope, "
-                "tlp, lang, published, revisions, withdrawn, approvals",
+                "cwe, aliases, cvss, affected, credits, references, early_release, "
+                "waive_fix_verification, scope, tlp, lang, published, revisions, withdrawn, "
+                "approvals",
             }
         ]
     }
@@ -165,6 +166,12 @@ def test_init_scaffolds_and_never_overwrites(cli: Cli, tmp_path: Path) -> None:
         "https://sec.example.jp/",
         "--site-name",
         "例のアドバイザリ",
+        "--publisher-name",
+        "例示 CSIRT",
+        "--publisher-namespace",
+        "https://www.example.jp",
+        "--publisher-contact",
+        "psirt@example.jp",
         cwd=tmp_path,
     )
     assert result.code == 0, result.err
@@ -175,6 +182,11 @@ def test_init_scaffolds_and_never_overwrites(cli: Cli, tmp_path: Path) -> None:
     assert settings.language == "ja"
     assert settings.site_url == "https://sec.example.jp/"
     assert settings.site_name == "例のアドバイザリ"
+    assert (settings.publisher.name, settings.publisher.namespace) == (
+        "例示 CSIRT",
+        "https://www.example.jp",
+    )
+    assert settings.publisher.contact == "psirt@example.jp"
     assert cli("check", cwd=target).code == 0
     (target / "mkdocs.yml").write_text("site_name: mine\n", encoding="utf-8")
     again = cli("init", str(target), cwd=tmp_path)

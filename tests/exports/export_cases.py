@@ -124,7 +124,7 @@ def make_settings(root: Path, *, site_url: str | None = SITE_URL) -> Settings:
             "advisories_dir": "advisories",
             "embargo_dir": "embargo",
             "publisher": {
-                "name": "Example Coordination Center",
+                "name": "Sample Coordination Center",
                 "namespace": "https://advisories.example.org",
                 "category": "coordinator",
                 "contact": "security@example.org",

@@ -141,7 +141,7 @@ def test_document_fields(tmp_path: Path) -> None:
     assert document["distribution"]["tlp"]["label"] == "WHITE"
     assert document["publisher"] == {
         "category": "coordinator",
-        "name": "Example Coordination Center",
+        "name": "Sample Coordination Center",
         "namespace": "https://advisories.example.org",
         "contact_details": "security@example.org",
     }

@@ -31,6 +31,11 @@ def make_settings(
         "advisories_dir": "advisories",
         "embargo_dir": "embargo",
         "feed_size": feed_size,
+        # Feeds refuse the placeholder publisher (advpub.config.publisher_problems).
+        "publisher": {
+            "name": "Sample Coordination Center",
+            "namespace": "https://sample-cc.example.net",
+        },
     }
     return settings_from_options(
         Path("/nonexistent"),

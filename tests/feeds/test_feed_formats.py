@@ -208,7 +208,7 @@ def test_json_feed_item_fields(outputs: dict[str, bytes]) -> None:
         "tags": ["Medium", "Example Corp Example NAS"],
     }
     assert document["authors"] == [
-        {"name": "Example Coordination Center", "url": "https://example.org"}
+        {"name": "Sample Coordination Center", "url": "https://sample-cc.example.net"}
     ]
 
 

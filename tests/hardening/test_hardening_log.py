@@ -192,12 +192,25 @@ def test_list_has_one_line_per_id_ever_seen(history: tuple[Site, dict[str, str]]
     site, shas = history
     result = cli("log", cwd=site.path)
     assert result.code == 0, result.err
+    # In the site time zone (Asia/Tokyo), as the detail view; UTC on request.
     assert result.out.splitlines() == [
-        f"{ADV1}  withdrawn  2026-06-01T00:00:05Z  commit {shas['released'][:12]}  "
+        f"{ADV1}  withdrawn  2026-06-01T09:00:05+09:00  commit {shas['released'][:12]}  "
         f"advisories/2025/{ADV1}.md",
         f"{HELD}  embargoed  drafted 2026-05-20  -  embargo/{HELD}.md.age",
         f"{DROPPED}  removed    drafted 2026-05-26  -  -",
     ]
+    utc = cli("log", "--utc", cwd=site.path)
+    assert utc.code == 0, utc.err
+    assert utc.out.splitlines()[0] == (
+        f"{ADV1}  withdrawn  2026-06-01T00:00:05Z  commit {shas['released'][:12]}  "
+        f"advisories/2025/{ADV1}.md"
+    )
+    detail = cli("log", ADV1, "--utc", cwd=site.path)
+    assert (
+        f"  2026-06-01T00:00:05Z released by commit {shas['released'][:12]}: "
+        "author and committer Carol Publisher <carol@example.org>; "
+        f"advisories/2026/{ADV1}.md; draft removed"
+    ) in detail.out.splitlines()
     listing = json.loads(cli("log", "--json", cwd=site.path).out)["advisories"]
     assert listing[0]["released_by"] == {"name": CAROL[0], "email": CAROL[1]}
     assert [a["release_commit"] for a in listing] == [shas["released"], None, None]

@@ -96,3 +96,42 @@ def test_a_missing_required_key_is_refused_by_both() -> None:
 
 def test_the_schema_itself_is_valid() -> None:
     jsonschema.Draft202012Validator.check_schema(front_matter_schema())
+
+
+WAIVER = {"basis": "already-public", "approved_by": ["Alice", "Bob"]}
+
+
+def test_waive_fix_verification_is_early_release_under_a_clearer_name() -> None:
+    unverified = {**BASE, "fix": {"verified": False}}
+    for key in ("early_release", "waive_fix_verification"):
+        data = {**unverified, key: WAIVER}
+        assert _parser_accepts(data)
+        assert _schema_accepts(data)
+        text = "---\n" + yaml.safe_dump(data, sort_keys=False) + "---\nBody\n"
+        advisory = parse_advisory(text, path="ADV-2026-0001.md", options=ModelOptions()).advisory
+        assert advisory is not None and advisory.early_release is not None
+        assert advisory.early_release.approved_by == ("Alice", "Bob")
+    both = {
+        **unverified,
+        "early_release": WAIVER,
+        "waive_fix_verification": {"basis": "exploited", "approved_by": ["Carol", "Dan"]},
+    }
+    assert not _schema_accepts(both)
+    text = "---\n" + yaml.safe_dump(both, sort_keys=False) + "---\nBody\n"
+    result = parse_advisory(text, path="ADV-2026-0001.md", options=ModelOptions())
+    assert [str(v) for v in result.violations] == [
+        "ADV-2026-0001.md:13: waive_fix_verification: early_release and waive_fix_verification "
+        "are the same key (a waiver of the fix verification); keep one"
+    ]
+
+
+def test_the_schema_says_the_waiver_is_of_the_fix_verification_only() -> None:
+    props = front_matter_schema()["properties"]
+    expected = (
+        "Waives the fix verification only: the advisory may be released without a verified "
+        "fix (fix.verified: false), and never before its release_date. Needs a basis and the "
+        "approvals the site requires (plugins.advpub.early_release_approvals). "
+        "`waive_fix_verification` and `early_release` are the same key; use one."
+    )
+    assert props["early_release"]["description"] == expected
+    assert props["waive_fix_verification"]["description"] == expected

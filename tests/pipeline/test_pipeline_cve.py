@@ -131,7 +131,8 @@ def world(tmp_path: Path, make_key: Callable[[str], Key]) -> World:
     text = text.replace(
         "  - advpub:\n",
         f"  - advpub:\n      cve:\n        org: {ORG}\n        user: {USER}\n"
-        "      publisher:\n        contact: psirt@example.org\n",
+        "      publisher:\n        name: Kanto Test Coordination Center\n"
+        "        namespace: https://kanto-cc.example.net\n        contact: psirt@example.org\n",
     )
     config.write_text(text, encoding="utf-8")
     alice.git("commit", "-q", "-am", "Configure CVE publication")

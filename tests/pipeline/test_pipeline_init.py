@@ -47,7 +47,15 @@ def test_init_writes_the_full_scaffold_and_installs_hooks(tmp_path: Path, cli: C
     target = tmp_path / "advisories-repo"
     result = cli("init", str(target), "--timezone", "Asia/Tokyo")
     assert result.code == 0, result.err
-    assert result.out.splitlines() == [f"initialised a git repository in {target}", *FIRST_RUN]
+    assert result.out.splitlines() == [
+        f"initialised a git repository in {target}",
+        *FIRST_RUN[:-1],
+        "committed the scaffold: Start the advisory repository",
+        FIRST_RUN[-1],
+    ]
+    # The scaffold is committed: a later `advpub publish` finds a clean tree.
+    assert _git(target, "status", "--porcelain").stdout == ""
+    assert _git(target, "log", "--format=%s").stdout == "Start the advisory repository\n"
     assert (target / "advisories" / "README.md").read_text(encoding="utf-8") == ADVISORIES_README
     assert (target / "embargo" / "README.md").read_text(encoding="utf-8") == EMBARGO_README
     assert (target / ".github/workflows/publish.yml").read_text(encoding="utf-8") == ci_template(
@@ -138,7 +146,7 @@ def test_check_and_build_pass_after_init_and_readmes_are_not_pages(
     site = target / "site"
     assert (site / "index.html").is_file()
     assert not list(site.rglob("README*"))
-    assert grep_tree(site, "Security advisories")  # the grep does find what is there
+    assert grep_tree(site, "脆弱性情報")  # the grep does find what is there (the ja site name)
     # The README's words reach neither a page nor the search index.
     assert grep_tree(site, "Do not write advisories here by hand") == []
     assert grep_tree(site, "Embargoed drafts") == []
@@ -158,3 +166,104 @@ def test_init_with_a_foreign_mkdocs_yml_keeps_it_and_leaves_hooks_for_later(
     assert result.err.endswith("; fix it, then run `advpub hooks install`\n")
     assert (target / "mkdocs.yml").read_text(encoding="utf-8") == "site_name: ours\n"
     assert not (target / ".git" / "hooks" / "pre-commit").exists()
+
+
+PLACEHOLDER_PROBLEMS = [
+    "mkdocs.yml: plugins.advpub.publisher.name: missing or the placeholder "
+    '"Example Coordination Center"; set the name of your organisation: feeds and CSAF '
+    "documents publish it (site_url is set)",
+    "mkdocs.yml: plugins.advpub.publisher.namespace: missing or the placeholder "
+    "https://example.org; set your organisation's web address (https://...): feeds and CSAF "
+    "documents publish it (site_url is set)",
+]
+
+
+def test_init_without_a_publisher_then_check_and_build_refuse_to_publish(
+    tmp_path: Path, cli: Cli
+) -> None:
+    require_tool("git")
+    target = tmp_path / "nopub"
+    result = cli("init", str(target), "--site-url", "https://sec.example.jp/")
+    assert result.code == 0, result.err
+    assert result.err == (
+        "advpub: note: no --publisher-name, --publisher-namespace, --publisher-contact: set "
+        "plugins.advpub.publisher in mkdocs.yml before publishing (with site_url set, "
+        "`advpub check` and `advpub build` refuse feeds and CSAF without a publisher)\n"
+    )
+    checked = cli("check", cwd=target)
+    assert checked.code == 1
+    assert checked.out.splitlines() == PLACEHOLDER_PROBLEMS
+    built = cli("build", cwd=target)
+    assert built.code == 1
+    first, *rest = PLACEHOLDER_PROBLEMS
+    assert built.err.splitlines() == [f"advpub: error: {first}", *rest]
+    assert not (target / "site" / "feed.xml").exists()
+
+
+def test_the_placeholder_written_by_hand_is_refused_too(tmp_path: Path, cli: Cli) -> None:
+    require_tool("git")
+    target = tmp_path / "handmade"
+    result = cli(
+        "init",
+        str(target),
+        "--site-url",
+        "https://sec.example.jp/",
+        "--publisher-name",
+        "Example Coordination Center",
+        "--publisher-namespace",
+        "https://example.org/",
+        "--publisher-contact",
+        "psirt@example.org",
+    )
+    assert result.code == 0, result.err
+    checked = cli("check", cwd=target)
+    assert checked.code == 1
+    assert checked.out.splitlines() == PLACEHOLDER_PROBLEMS
+
+
+def test_init_with_a_publisher_writes_it_and_a_localised_site_name(
+    tmp_path: Path, cli: Cli
+) -> None:
+    require_tool("git")
+    target = tmp_path / "ja"
+    result = cli(
+        "init",
+        str(target),
+        "--language",
+        "ja",
+        "--site-url",
+        "https://sec.example.jp/",
+        "--publisher-name",
+        "例示 CSIRT",
+        "--publisher-namespace",
+        "https://www.example.jp",
+        "--publisher-contact",
+        "psirt@example.jp",
+    )
+    assert result.code == 0, result.err
+    assert result.err == ""
+    text = (target / "mkdocs.yml").read_text(encoding="utf-8")
+    assert text.startswith('site_name: "脆弱性情報"\n')
+    assert (
+        "      publisher:\n"
+        '        name: "例示 CSIRT"\n'
+        '        namespace: "https://www.example.jp"\n'
+        '        contact: "psirt@example.jp"\n'
+    ) in text
+    checked = cli("check", cwd=target)
+    assert checked.code == 0, checked.out + checked.err
+    built = cli("build", cwd=target)
+    assert built.code == 0, built.err
+    feed = (target / "site" / "feed.xml").read_text(encoding="utf-8")
+    assert "<name>例示 CSIRT</name>" in feed
+    assert "脆弱性情報 のセキュリティアドバイザリ" in feed
+    assert "Example Coordination Center" not in feed
+
+
+def test_init_refuses_a_publisher_namespace_that_is_no_address(tmp_path: Path, cli: Cli) -> None:
+    result = cli("init", str(tmp_path / "x"), "--publisher-namespace", "example.jp")
+    assert result.code == 1
+    assert result.err == (
+        "advpub: error: --publisher-namespace: 'example.jp' must be a web address starting "
+        "with https://\n"
+    )

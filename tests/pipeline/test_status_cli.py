@@ -125,7 +125,7 @@ def test_status_shows_early_release_fix_state_and_releasable(
     assert result.out == (
         "ADV-2026-0001: Example Router: command injection in the web console\n"
         "  release 2026-01-01 00:00 UTC (2026-01-01T00:00:00Z), now\n"
-        "  fix not verified, early release (exploited, 2 approvals)\n"
+        "  fix not verified, waived by early_release (exploited, 2 approvals)\n"
         "  releasable\n"
     )
 

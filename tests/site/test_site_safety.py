@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Callable
 from html.parser import HTMLParser
@@ -86,9 +87,10 @@ def test_build_without_the_plugin_fails(tmp_path: Path, cli: Cli) -> None:
     repo = sample_repo(tmp_path / "repo")
     config = repo.path / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    plugin = "  - advpub:\n      timezone: Asia/Tokyo\n"
-    assert plugin in text
-    config.write_text(text.replace(plugin, ""), encoding="utf-8")
+    # The whole advpub entry: its options and the publisher block under it.
+    plugin = re.search(r"  - advpub:\n(?:      .*\n)+", text)
+    assert plugin is not None and "timezone: Asia/Tokyo" in plugin.group(0)
+    config.write_text(text.replace(plugin.group(0), ""), encoding="utf-8")
     # MkDocs alone must not produce a site: the nav names pages only the plugin generates.
     result = run_tool("mkdocs", "build", cwd=repo.path)
     assert result.returncode == 1, result.stderr

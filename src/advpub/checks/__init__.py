@@ -16,12 +16,14 @@ from __future__ import annotations
 from advpub.checks.advisories import AdvisoryValidationRule
 from advpub.checks.base import CheckContext, CheckRule
 from advpub.checks.committed import CommittedRule
+from advpub.checks.drafts import DraftValidationRule
 from advpub.checks.embargo_files import EmbargoPlaintextRule
 from advpub.checks.gate import GateRule
 from advpub.checks.history import HistoryRule
 from advpub.checks.leaks import LeakRule
 from advpub.checks.links import LinkRule
 from advpub.checks.names import redact_paths
+from advpub.checks.publisher import PublisherRule
 from advpub.checks.recipients import RecipientsRule
 from advpub.checks.site_files import SiteSentinelRule
 from advpub.model import Violation
@@ -31,8 +33,10 @@ def default_rules() -> list[CheckRule]:
     """The rules ``advpub check`` runs, in reporting order."""
     return [
         AdvisoryValidationRule(),
+        DraftValidationRule(),
         EmbargoPlaintextRule(),
         SiteSentinelRule(),
+        PublisherRule(),
         GateRule(),
         LinkRule(),
         LeakRule(),

@@ -13,11 +13,14 @@ from advpub.model import Violation
 
 @dataclass
 class CheckContext:
-    """What rules may look at. ``cache`` lets rules share parsed data within one run."""
+    """What rules may look at. ``cache`` lets rules share parsed data within one run.
+    ``draft_details``: a recipient reads the output at a terminal, so problems of an
+    embargoed draft may be shown in full (else they are redacted)."""
 
     settings: Settings
     now: datetime
     history: bool = False
+    draft_details: bool = False
     cache: dict[str, Any] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
 

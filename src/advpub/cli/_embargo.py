@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from advpub.cli.common import settings
+from advpub.cli.common import settings, shows_draft_details
 from advpub.config import Settings
 from advpub.embargo.identity import Identity, load_identities
 from advpub.embargo.store import EmbargoStore
@@ -42,6 +42,8 @@ def note(message: str) -> None:
 
 
 def print_redacted(violations: Sequence[Violation]) -> None:
-    """Problems of an embargoed draft on stderr, with details that could echo it hidden."""
+    """Problems of an embargoed draft on stderr: in full for a recipient at a terminal,
+    else with details that could echo the draft hidden (see :func:`shows_draft_details`)."""
+    full = shows_draft_details(sys.stderr)
     for violation in violations:
-        print(violation.redacted(), file=sys.stderr)
+        print(violation if full else violation.redacted(), file=sys.stderr)

@@ -6,7 +6,13 @@ import argparse
 import sys
 
 from advpub.checks import CheckContext, run_checks
-from advpub.cli.common import add_now_argument, print_json, resolve_now, settings
+from advpub.cli.common import (
+    add_now_argument,
+    print_json,
+    resolve_now,
+    settings,
+    shows_draft_details,
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,7 +28,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Exit 0 with a summary when all is well, else list every violation and exit 1."""
-    ctx = CheckContext(settings=settings(), now=resolve_now(args), history=args.history)
+    ctx = CheckContext(
+        settings=settings(),
+        now=resolve_now(args),
+        history=args.history,
+        draft_details=not args.json and shows_draft_details(sys.stdout),
+    )
     violations = run_checks(ctx)
     for notice in ctx.notices:
         print(f"advpub: note: {notice}", file=sys.stderr)

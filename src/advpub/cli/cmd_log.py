@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import tzinfo
+from datetime import UTC, tzinfo
 from typing import Any
 
 from advpub.checks.audit import AuditLog, Commit, Event, EventKind, Person, Timeline
 from advpub.cli.common import add_now_argument, print_json, resolve_now, settings
 from advpub.gate.decision import evaluate_published
-from advpub.gate.timefmt import format_both
+from advpub.gate.timefmt import format_both, format_iso_local
 from advpub.model import Advisory
 from advpub.model.timeutil import format_iso_utc
 
@@ -27,13 +27,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "id", nargs="?", default=None, metavar="ID", help="one advisory (default: list all)"
     )
     parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument(
+        "--utc",
+        action="store_true",
+        help="show times in UTC (default: the site time zone, plugins.advpub.timezone)",
+    )
     add_now_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print one advisory's timeline, or one line per advisory ever seen (exit 0)."""
+    """Print one advisory's timeline, or one line per advisory ever seen (exit 0); times in
+    the site time zone, or in UTC with ``--utc`` (JSON is always UTC)."""
     cfg = settings()
     now = resolve_now(args)
+    zone: tzinfo = UTC if args.utc else cfg.timezone
 
     def shows_title(advisory: Advisory) -> bool:
         # The one gate decides; a title is shown only where the site would show it.
@@ -57,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         if args.json:
             print_json(timeline_json(timeline, cfg.timezone))
         else:
-            print("\n".join(describe_timeline(timeline, cfg.timezone)))
+            print("\n".join(describe_timeline(timeline, zone)))
         return 0
     timelines = audit.timelines()
     if args.json:
@@ -66,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"no advisories in the git history of {cfg.embargo_dir}/ or {cfg.advisories_dir}/")
     else:
         for timeline in timelines:
-            print(summary_line(timeline, cfg.timezone))
+            print(summary_line(timeline, zone))
     return 0
 
 
@@ -88,7 +95,7 @@ def describe_event(event: Event, zone: tzinfo) -> str:
     if event.kind.is_draft_event:
         day = commit.committed.astimezone(zone).date().isoformat()
         return f"{day} {event.kind.value} by {commit.author} (commit {short})"
-    when = format_both(commit.committed, zone)
+    when = format_iso_utc(commit.committed) if zone is UTC else format_both(commit.committed, zone)
     text = f"{when} {event.kind.value} by commit {short}: {_who(commit)}"
     if event.kind is EventKind.MOVED:
         text += f"; from {event.from_path} to {event.path}"
@@ -104,10 +111,12 @@ def _who(commit: Commit) -> str:
 
 
 def summary_line(timeline: Timeline, zone: tzinfo) -> str:
-    """``ID  state  released-at  commit  path`` (``-`` where there is nothing)."""
+    """``ID  state  released-at  commit  path`` (``-`` where there is nothing); the
+    release instant in ``zone`` with its offset (``Z`` for UTC)."""
     release = timeline.release
     if release is not None:
-        when = format_iso_utc(release.commit.committed)
+        committed = release.commit.committed
+        when = format_iso_utc(committed) if zone is UTC else format_iso_local(committed, zone)
         commit = f"commit {release.commit.sha[:SHORT]}"
     else:
         drafted = timeline.drafted

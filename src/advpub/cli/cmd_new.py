@@ -6,9 +6,10 @@ import argparse
 
 from advpub.cli._embargo import note, open_store, print_redacted
 from advpub.cli.common import add_now_argument, resolve_now
+from advpub.config import Settings
 from advpub.corpus import advisory_files
 from advpub.embargo.editor import EditStatus, edit_until_valid
-from advpub.embargo.template import draft_template, next_free_id
+from advpub.embargo.template import default_body, draft_template, next_free_id, template_files
 from advpub.errors import EmbargoError
 from advpub.model import Violation, parse_advisory
 
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         ).violations
 
     outcome = edit_until_valid(
-        draft_template(ident, now),
+        draft_template(ident, now, _body(config)),
         name=f"{ident}.md",
         validate=validate,
         header=[
@@ -73,6 +74,20 @@ def run(args: argparse.Namespace) -> int:
         return 1
     print(f"created {store.shown(path)}")
     return 0
+
+
+def _body(config: Settings) -> str:
+    """The repository's body template (``.advpub/template.<lang>.md``, then
+    ``.advpub/template.md``), else the sections in the site language."""
+    for rel in template_files(config.language):
+        path = config.root / rel
+        if path.is_file():
+            try:
+                return path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8"
+                raise EmbargoError(f"{rel}: cannot read the draft template ({reason})") from None
+    return default_body(config.language)
 
 
 def _utf8(text: str) -> str:

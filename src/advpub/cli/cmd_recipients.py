@@ -41,6 +41,11 @@ def key_argument(value: str) -> str:
         return value
     path = Path(value).expanduser()
     if not path.is_file():
+        if _looks_like_a_file(value):
+            raise EmbargoError(
+                f"{value}: file not found; give the path of a public key file (.pub) or the "
+                "key itself (age1... or ssh-ed25519 ...)"
+            )
         return value
     try:
         text = path.read_text(encoding="utf-8")
@@ -52,6 +57,11 @@ def key_argument(value: str) -> str:
         if line.strip() and not line.lstrip().startswith("#"):
             return line.strip()
     raise EmbargoError(f"{path}: holds no public key")
+
+
+def _looks_like_a_file(value: str) -> bool:
+    """A path rather than a mistyped key: a folder part, ``~`` or a file extension."""
+    return "/" in value or value.startswith(("~", ".")) or Path(value).suffix != ""
 
 
 def run(args: argparse.Namespace) -> int:

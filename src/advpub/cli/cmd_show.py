@@ -7,9 +7,11 @@ import sys
 from pathlib import Path
 
 from advpub.cli._embargo import add_identity_argument, identities, open_store
+from advpub.config import Settings
+from advpub.corpus import advisory_files
 from advpub.embargo.identity import load_identities
 from advpub.embargo.store import decrypt_bytes
-from advpub.errors import AdvpubError
+from advpub.errors import AdvpubError, EmbargoError
 from advpub.layout import DRAFT_SUFFIX
 
 
@@ -33,10 +35,25 @@ def run(args: argparse.Namespace) -> int:
         path = Path(target)
         text = decrypt_bytes(path.read_bytes(), identities(args), str(path))
     else:
-        _, store = open_store()
+        config, store = open_store()
+        if not store.exists(target):
+            released = _released_file(config, target)
+            if released is not None:
+                raise EmbargoError(
+                    f"{target} is no longer a draft: it was released to {released} "
+                    "(public, in plain text: read that file)"
+                )
         text = store.read(target, identities(args))
     sys.stdout.write(text)
     return 0
+
+
+def _released_file(config: Settings, ident: str) -> str | None:
+    """The repository path of the released advisory ``ident`` (``advisories/<YYYY>/<ID>.md``)."""
+    for path in advisory_files(config):
+        if path.stem == ident:
+            return path.relative_to(config.root).as_posix()
+    return None
 
 
 def _textconv(path: Path, identity: str | None) -> int:

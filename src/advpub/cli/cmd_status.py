@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import replace
 from datetime import datetime, tzinfo
 
 from advpub.cli._embargo import add_identity_argument
-from advpub.cli.common import add_now_argument, is_ci, print_json, resolve_now, settings
+from advpub.cli.common import (
+    add_now_argument,
+    is_ci,
+    print_json,
+    resolve_now,
+    settings,
+    shows_draft_details,
+)
 from advpub.embargo.drafts import load_drafts
 from advpub.embargo.identity import load_identities
 from advpub.embargo.store import EmbargoStore
@@ -37,7 +45,11 @@ def run(args: argparse.Namespace) -> int:
     cfg = settings()
     identities = load_identities(args.identity).identities
     store = EmbargoStore(cfg.embargo_path, cfg.root)
-    statuses = draft_statuses(load_drafts(store, identities, cfg.model_options), now, cfg)
+    # Problems of an invalid draft in full only for a recipient reading at a terminal.
+    details = not args.json and shows_draft_details(sys.stdout)
+    statuses = draft_statuses(
+        load_drafts(store, identities, cfg.model_options), now, cfg, details=details
+    )
     show_titles = args.titles
     if show_titles is None:
         show_titles = not is_ci()

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from datetime import datetime
+from typing import TextIO
 
 from advpub import clock
 from advpub.clock import NOW_ENV
@@ -37,6 +38,13 @@ def is_ci() -> bool:
     from advpub.logguard import in_ci
 
     return in_ci()
+
+
+def shows_draft_details(stream: TextIO) -> bool:
+    """May problems of an embargoed draft be shown in full on ``stream``? Only to a person
+    at a terminal (who decrypted the draft, so is a recipient), never under CI, whose
+    logs may be public, nor into a pipe or file that could end up anywhere."""
+    return not is_ci() and stream.isatty()
 
 
 def settings() -> Settings:

@@ -43,6 +43,53 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+# name -> examples shown at the end of `advpub NAME --help` (one command per line).
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    "init": (
+        "advpub init my-advisories --timezone Asia/Tokyo --language ja "
+        "--site-url https://sec.example.jp/ --publisher-name 'Example CSIRT' "
+        "--publisher-namespace https://www.example.jp --publisher-contact psirt@example.jp",
+    ),
+    "keygen": ("advpub keygen -o ~/.config/advpub/identity.txt",),
+    "recipients": (
+        "advpub recipients add age1... --name alice",
+        "advpub recipients add ~/.ssh/id_ed25519.pub --name bob",
+        "advpub recipients remove bob",
+    ),
+    "import": ("advpub import report.md --remove",),
+    "new": ("advpub new", "advpub new ADV-2026-0042"),
+    "edit": ("advpub edit ADV-2026-0001",),
+    "show": ("advpub show ADV-2026-0001 | less",),
+    "status": ("advpub status", "advpub status --json"),
+    "release": ("advpub release --dry-run", "advpub release --commit"),
+    "publish": ("advpub publish --push",),
+    "check": ("advpub check", "advpub check --json --history"),
+    "schema": ("advpub schema > .vscode/advpub.schema.json",),
+    "build": ("advpub build", "advpub build --clean -d public"),
+    "serve": ("advpub serve", "advpub serve -a 127.0.0.1:8001"),
+    "hooks": ("advpub hooks install",),
+    "export": ("advpub export cve ADV-2026-0003 --short-name examplecna -o out/",),
+    "verify-site": ("advpub verify-site site/", "advpub verify-site https://sec.example.jp/"),
+    "log": ("advpub log", "advpub log ADV-2026-0001 --utc"),
+    "demo": ("advpub demo", "advpub demo --no-serve"),
+}
+
+
+# Printed above the examples of the commands that judge or describe drafts.
+WAIVER_NOTE = (
+    "early_release (also spelt waive_fix_verification) waives the fix verification only:\n"
+    "a draft without a verified fix may be released, never before its release_date."
+)
+NOTES: dict[str, str] = {"status": WAIVER_NOTE, "release": WAIVER_NOTE, "schema": WAIVER_NOTE}
+
+
+def _epilog(name: str) -> str:
+    lines = EXAMPLES.get(name, ())
+    label = "example" if len(lines) == 1 else "examples"
+    note = f"{NOTES[name]}\n\n" if name in NOTES else ""
+    return f"{note}{label}:\n" + "\n".join(f"  {line}" for line in lines)
+
+
 def _module(name: str) -> ModuleType:
     return importlib.import_module(COMMANDS[name][0])
 
@@ -70,9 +117,26 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (_, help_text) in COMMANDS.items():
-        command = sub.add_parser(name, help=help_text, description=help_text)
+        command = sub.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=_epilog(name),
+            # Keep the examples' line breaks.
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         if only is None or only == name:
             _module(name).add_arguments(command)
+    return parser
+
+
+def _subparser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    """The sub-parser of command ``name``."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            chosen = action.choices.get(name)
+            if isinstance(chosen, argparse.ArgumentParser):
+                return chosen
     return parser
 
 
@@ -96,7 +160,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run advpub with ``argv``; return the exit code (never raises for user errors)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(only=_command_in(arguments))
-    args = parser.parse_args(arguments)
+    args, extras = parser.parse_known_args(arguments)
+    if extras:
+        # A typo in a command's option: that command's usage, not the top-level one.
+        owner = parser if args.command is None else _subparser(parser, args.command)
+        owner.error(f"unrecognized arguments: {' '.join(extras)}")
     if args.command is None:
         parser.print_help()
         return 2

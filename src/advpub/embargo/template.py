@@ -18,8 +18,39 @@ def next_free_id(prefix: str, year: int, taken: Iterable[str]) -> str:
     return f"{prefix}-{year}-{highest + 1:04d}"
 
 
-def draft_template(ident: str, today: datetime) -> str:
-    """A new draft for ``ident``: the required keys left empty, the usual sections."""
+# The body of a new draft per site language: the sections of a JVN advisory, in its order.
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "en": (
+        "Overview",
+        "Affected products",
+        "Impact",
+        "Solution",
+        "Vendor information",
+        "References",
+    ),
+    "ja": ("概要", "影響を受けるシステム", "想定される影響", "対策方法", "ベンダ情報", "参考情報"),
+}
+
+# A repository's own body template, per language then for all: committed, so public, so it
+# lives outside embargo/ (where any plaintext is refused).
+TEMPLATE_DIR = ".advpub"
+
+
+def template_files(language: str) -> tuple[str, ...]:
+    """Repository-relative paths of the body templates ``advpub new`` looks for, in order."""
+    return (f"{TEMPLATE_DIR}/template.{language}.md", f"{TEMPLATE_DIR}/template.md")
+
+
+def default_body(language: str) -> str:
+    """The sections of a new draft in ``language`` (English when there is no translation)."""
+    headings = SECTIONS.get(language, SECTIONS["en"])
+    return "\n".join(f"## {heading}\n" for heading in headings)
+
+
+def draft_template(ident: str, today: datetime, body: str | None = None) -> str:
+    """A new draft for ``ident``: the required keys left empty, then ``body`` (default:
+    the English sections, see :func:`default_body`)."""
+    sections = default_body("en") if body is None else body
     return f"""---
 id: {ident}
 title: ""
@@ -43,15 +74,4 @@ cwe: []
 #   - name: Someone (with their consent)
 #     type: finder
 ---
-## Overview
-
-## Affected products
-
-## Impact
-
-## Solution
-
-## Vendor information
-
-## References
-"""
+{sections}"""

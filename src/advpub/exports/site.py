@@ -33,6 +33,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
+from advpub.config import is_loopback_url, require_publisher
 from advpub.errors import ExportError
 from advpub.exports.common import iso_utc, json_bytes
 from advpub.exports.csaf import (
@@ -188,8 +189,7 @@ def check_site_url(site_url: str) -> None:
 
 def _is_loopback_preview(site_url: str) -> bool:
     # `mkdocs serve` / `advpub serve` set site_url to http://127.0.0.1:PORT/.
-    parts = urlsplit(site_url)
-    return parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1")
+    return is_loopback_url(site_url)
 
 
 def csaf_outputs(ctx: SiteContext) -> list[Output]:
@@ -199,6 +199,7 @@ def csaf_outputs(ctx: SiteContext) -> list[Output]:
         return []
     site_url = ctx.absolute_url("")
     check_site_url(site_url)
+    require_publisher(ctx.settings)
     files = csaf_files(ctx)
     with open_signer(ctx.settings) as signer:
         outputs = _distribution(ctx, files, signer)

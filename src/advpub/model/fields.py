@@ -41,6 +41,7 @@ TOP_LEVEL_KEYS: tuple[str, ...] = (
     "credits",
     "references",
     "early_release",
+    "waive_fix_verification",
     "scope",
     "tlp",
     "lang",
@@ -67,6 +68,16 @@ AFFECTED_KEYS = (
 CREDIT_KEYS = ("name", "type")
 REFERENCE_KEYS = ("url", "type")
 EARLY_RELEASE_KEYS = ("basis", "approved_by", "reference")
+# `early_release` reads as "publish before the date", but it waives the fix verification
+# only: the release date still holds. `waive_fix_verification` is the same record under a
+# clearer name; a file uses one of the two.
+FIX_WAIVER_KEYS = ("early_release", "waive_fix_verification")
+FIX_WAIVER_DESCRIPTION = (
+    "Waives the fix verification only: the advisory may be released without a verified fix "
+    "(fix.verified: false), and never before its release_date. Needs a basis and the "
+    "approvals the site requires (plugins.advpub.early_release_approvals). "
+    "`waive_fix_verification` and `early_release` are the same key; use one."
+)
 REVISION_KEYS = ("date", "summary")
 WITHDRAWN_KEYS = ("date", "reason")
 

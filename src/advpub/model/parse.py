@@ -421,15 +421,27 @@ class _Checker:
         summary = self.string(m.get("summary"), f"{where}.summary")
         return Revision(when, summary) if when and summary else None
 
-    def _early_release(self, value: object) -> EarlyRelease | None:
+    def _fix_waiver(self, m: dict[str, Any]) -> EarlyRelease | None:
+        """``early_release`` or its clearer name ``waive_fix_verification`` (not both)."""
+        given = [key for key in F.FIX_WAIVER_KEYS if m.get(key) is not None]
+        if len(given) > 1:
+            self.add(
+                "waive_fix_verification",
+                "consistency",
+                "early_release and waive_fix_verification are the same key (a waiver of the fix "
+                "verification); keep one",
+            )
+        return self._early_release(m[given[0]], given[0]) if given else None
+
+    def _early_release(self, value: object, field: str = "early_release") -> EarlyRelease | None:
         if value is None:
             return None
-        m = self.mapping(value, "early_release", F.EARLY_RELEASE_KEYS, ("basis", "approved_by"))
+        m = self.mapping(value, field, F.EARLY_RELEASE_KEYS, ("basis", "approved_by"))
         if m is None:
             return None
-        basis = self.choice(m.get("basis"), "early_release.basis", F.EARLY_RELEASE_BASES, "")
-        approved = self.strings(m.get("approved_by"), "early_release.approved_by")
-        reference = self.string(m.get("reference"), "early_release.reference", one_line=True)
+        basis = self.choice(m.get("basis"), f"{field}.basis", F.EARLY_RELEASE_BASES, "")
+        approved = self.strings(m.get("approved_by"), f"{field}.approved_by")
+        reference = self.string(m.get("reference"), f"{field}.reference", one_line=True)
         return EarlyRelease(basis, approved, reference) if basis else None
 
     def _withdrawn(self, value: object) -> Withdrawn | None:
@@ -488,7 +500,7 @@ class _Checker:
         references = self.records(
             m.get("references"), "references", self._reference, F.REFERENCE_KEYS, ("url",)
         )
-        early = self._early_release(m.get("early_release"))
+        early = self._fix_waiver(m)
         scope = self.choice(m.get("scope"), "scope", F.SCOPES, "product")
         tlp = self.choice(m.get("tlp"), "tlp", F.TLP_LABELS, "CLEAR")
         lang = self.string(m.get("lang"), "lang", one_line=True) or self.options.default_lang

@@ -56,6 +56,18 @@ def _enum(values: tuple[str, ...]) -> dict[str, Any]:
 
 def front_matter_schema(id_pattern: str = DEFAULT_ID_PATTERN) -> dict[str, Any]:
     """The schema; ``id_pattern`` is the configured advisory id pattern."""
+    waiver = {
+        **_obj(
+            {
+                "basis": _enum(F.EARLY_RELEASE_BASES),
+                "approved_by": _list(_LINE),
+                "reference": _LINE,
+            },
+            F.EARLY_RELEASE_KEYS,
+            ("basis", "approved_by"),
+        ),
+        "description": F.FIX_WAIVER_DESCRIPTION,
+    }
     props: dict[str, Any] = {
         "id": {"type": "string", "pattern": id_pattern, "description": "the advisory id"},
         "title": {**_LINE, "description": "one line"},
@@ -107,15 +119,7 @@ def front_matter_schema(id_pattern: str = DEFAULT_ID_PATTERN) -> dict[str, Any]:
                 ("url",),
             )
         ),
-        "early_release": _obj(
-            {
-                "basis": _enum(F.EARLY_RELEASE_BASES),
-                "approved_by": _list(_LINE),
-                "reference": _LINE,
-            },
-            F.EARLY_RELEASE_KEYS,
-            ("basis", "approved_by"),
-        ),
+        **{key: waiver for key in F.FIX_WAIVER_KEYS},
         "scope": _enum(F.SCOPES),
         "tlp": _enum(F.TLP_LABELS),
         "lang": _pattern(F.LANG_PATTERN),
@@ -129,6 +133,8 @@ def front_matter_schema(id_pattern: str = DEFAULT_ID_PATTERN) -> dict[str, Any]:
         "approvals": _list(_LINE),
     }
     schema = _obj(props, F.TOP_LEVEL_KEYS, F.REQUIRED_KEYS)
+    # The two names of the waiver are one key: a file uses one of them.
+    schema["not"] = {"required": list(F.FIX_WAIVER_KEYS)}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://advpub.invalid/schema/front-matter.json",

@@ -12,17 +12,19 @@ from advpub.gate import ReleaseDecision, evaluate, require_aware
 from advpub.model import Advisory
 
 
-def evaluate_draft(draft: Draft, now: datetime, settings: Settings) -> ReleaseDecision:
+def evaluate_draft(
+    draft: Draft, now: datetime, settings: Settings, *, details: bool = False
+) -> ReleaseDecision:
     """The gate's verdict for a loaded draft; unreadable or invalid drafts are held.
 
     Validation problems are reported redacted (``Violation.redacted()``): their details
-    could echo embargoed text.
+    could echo embargoed text. ``details``: in full, for a recipient at a terminal.
     """
     require_aware(now)
     if draft.error is not None:
         return ReleaseDecision.hold(f"cannot be read: {draft.error}")
     if draft.advisory is None:
-        reasons = [f"invalid: {v.redacted()}" for v in draft.violations]
+        reasons = [f"invalid: {v if details else v.redacted()}" for v in draft.violations]
         return ReleaseDecision.hold(*(reasons or [f"{draft.shown}: invalid draft"]))
     return evaluate(draft.advisory, now, settings.gate_options)
 
@@ -42,7 +44,8 @@ class DraftStatus:
 
 
 def fix_state(advisory: Advisory) -> str:
-    """``verified``, ``not verified`` or ``not verified, early release (basis, N approvals)``."""
+    """``verified``, ``not verified`` or ``not verified, waived by early_release (basis, N
+    approvals)``: the waiver lifts the fix verification only, never the release date."""
     if advisory.fix.verified:
         return "verified"
     early = advisory.early_release
@@ -50,13 +53,16 @@ def fix_state(advisory: Advisory) -> str:
         return "not verified"
     count = len(early.approved_by)
     return (
-        f"not verified, early release ({early.basis}, {count} approval{'' if count == 1 else 's'})"
+        f"not verified, waived by early_release ({early.basis}, "
+        f"{count} approval{'' if count == 1 else 's'})"
     )
 
 
-def draft_status(draft: Draft, now: datetime, settings: Settings) -> DraftStatus:
-    """The status of one loaded draft at ``now``."""
-    decision = evaluate_draft(draft, now, settings)
+def draft_status(
+    draft: Draft, now: datetime, settings: Settings, *, details: bool = False
+) -> DraftStatus:
+    """The status of one loaded draft at ``now`` (``details``: see :func:`evaluate_draft`)."""
+    decision = evaluate_draft(draft, now, settings, details=details)
     advisory = draft.advisory
     if advisory is None:
         state = "unreadable" if draft.error is not None else "invalid"
@@ -72,6 +78,8 @@ def draft_status(draft: Draft, now: datetime, settings: Settings) -> DraftStatus
     )
 
 
-def draft_statuses(drafts: Sequence[Draft], now: datetime, settings: Settings) -> list[DraftStatus]:
+def draft_statuses(
+    drafts: Sequence[Draft], now: datetime, settings: Settings, *, details: bool = False
+) -> list[DraftStatus]:
     """Every draft's status, in the order given (sorted by file name by the store)."""
-    return [draft_status(d, now, settings) for d in drafts]
+    return [draft_status(d, now, settings, details=details) for d in drafts]

@@ -8,8 +8,11 @@ folder is deleted so it cannot be deployed by mistake.
 from __future__ import annotations
 
 import logging
+import re
 import sys
-from collections.abc import Iterator, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from advpub.config import CONFIG_FILE, PLUGIN_NAME, Settings, find_root, settings_from_mkdocs
+from advpub.corpus import advisory_files
 from advpub.embargo.identity import Identity
 from advpub.errors import ConfigError, SiteError
 from advpub.site.build_checks import leak_message, preview_clock, remove_site, scan_site
@@ -144,8 +148,12 @@ def build_site(
         if clean:
             # (Otherwise the plugin checks the marker against its manifest, then deletes it.)
             (target / MARKER_FILE).unlink(missing_ok=True)
+        count = sum(1 for _ in advisory_files(settings))
         try:
-            with _quiet_dirty_warning():
+            with (
+                _quiet_dirty_warning(),
+                build_progress("advpub build", count, _status_line),
+            ):
                 # Not cleaning: the plugin empties site/ itself, except the files it keeps.
                 build(config, dirty=not clean)
         except (PluginError, ConfigurationError) as exc:
@@ -174,8 +182,83 @@ def build_site(
     return BuiltSite(target, marker.advisories, status)
 
 
+# Seconds between two "still building" lines of a long build.
+PROGRESS_INTERVAL = 5.0
+
+
+@contextmanager
+def build_progress(
+    label: str,
+    count: int,
+    write: Callable[[str], None],
+    interval: float = PROGRESS_INTERVAL,
+) -> Iterator[threading.Event]:
+    """While the body runs, every ``interval`` seconds write ``LABEL: building N
+    advisories, S s elapsed``, so a long build never leaves a blank terminal. Setting the
+    yielded event stops the lines early (e.g. once the server listens)."""
+    done = threading.Event()
+    started = time.monotonic()
+
+    def tick() -> None:
+        while not done.wait(interval):
+            elapsed = int(time.monotonic() - started)
+            write(f"{label}: building {count} advisories, {elapsed} s elapsed")
+
+    thread = threading.Thread(target=tick, name="advpub-build-progress", daemon=True)
+    thread.start()
+    try:
+        yield done
+    finally:
+        done.set()
+        thread.join()
+
+
+class _ServeLog(logging.Handler):
+    """Turns MkDocs' server messages into advpub's: the address as soon as the server
+    listens (MkDocs logs it at INFO, which an in-process run would drop), and rebuilds."""
+
+    def __init__(self, write: Callable[[str], None], listening: threading.Event) -> None:
+        super().__init__(logging.INFO)
+        self.write = write
+        self.listening = listening
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # MkDocs' server prefixes its messages with the time, e.g. "[09:00:00] ".
+        message = re.sub(r"^\[[\d:]+\] ", "", record.getMessage())
+        if message.startswith("Serving on "):
+            url = message.removeprefix("Serving on ").split(" ", 1)[0]
+            self.listening.set()
+            self.write(f"advpub serve: serving on {url} (Ctrl+C to stop)")
+        elif message == "Detected file changes":
+            self.write("advpub serve: a file changed; rebuilding")
+
+
+@contextmanager
+def _server_messages(write: Callable[[str], None], listening: threading.Event) -> Iterator[None]:
+    loggers = [logging.getLogger("mkdocs.livereload"), logging.getLogger("mkdocs.commands.serve")]
+    handler = _ServeLog(write, listening)
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.INFO)
+        logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+
+
+def _status_line(text: str) -> None:
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+
+
 def serve_site(root: Path | None = None, dev_addr: str = "127.0.0.1:8000") -> None:
-    """Serve a live preview (the plugin gates every rebuild); returns when interrupted."""
+    """Serve a live preview (the plugin gates every rebuild); returns when interrupted.
+
+    Says what it does at once (the first build of a large site takes a while), a progress
+    line while that build runs, and the address as soon as the server listens."""
     from mkdocs.commands.serve import serve
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
@@ -183,10 +266,18 @@ def serve_site(root: Path | None = None, dev_addr: str = "127.0.0.1:8000") -> No
     if not host or not port.isdigit():
         raise ConfigError(f"--dev-addr: {dev_addr!r} is not HOST:PORT (e.g. 127.0.0.1:8000)")
     with _mkdocs_logging() as logged:
-        _config, _settings = _load(root, logged)
+        _config, settings = _load(root, logged)
         folder = find_root(root)
+        count = sum(1 for _ in advisory_files(settings))
+        _status_line(
+            f"advpub serve: building {count} advisories, then serving on http://{dev_addr}/"
+        )
         try:
-            with preview_clock():
+            with (
+                preview_clock(),
+                build_progress("advpub serve", count, _status_line) as listening,
+                _server_messages(_status_line, listening),
+            ):
                 serve(config_file=str(folder / CONFIG_FILE), dev_addr=dev_addr, livereload=True)
         except (PluginError, ConfigurationError) as exc:
             raise SiteError(str(exc)) from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
+from advpub.config import require_publisher
 from advpub.model import Advisory
 from advpub.outputs import Output, SiteContext
 from advpub.site.feeds.atom import render_atom
@@ -73,6 +74,7 @@ def feed_outputs(ctx: SiteContext) -> Iterable[Output]:
     settings = ctx.settings
     if not feeds_enabled(settings):
         return []
+    require_publisher(settings)
     outputs: list[Output] = []
     site_formats = (
         (SITE_ATOM, ATOM_TYPE, render_atom),
