@@ -32,6 +32,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "schema": ("advpub.cli.cmd_schema", "print the JSON Schema of the front matter"),
     "build": ("advpub.cli.cmd_build", "build the public site (with the leak scan)"),
     "serve": ("advpub.cli.cmd_serve", "preview the site on 127.0.0.1"),
+    "preview": (
+        "advpub.cli.cmd_preview",
+        "show embargoed drafts in the site as after release, on 127.0.0.1 only",
+    ),
     "hooks": ("advpub.cli.cmd_hooks", "install git hooks and run hook checks"),
     "export": ("advpub.cli.cmd_export", "write machine-readable exports (CVE JSON 5, ...)"),
     "verify-site": (

@@ -70,6 +70,7 @@ from advpub.site.listings import (
 )
 from advpub.site.marker import BuildMarker, write_marker
 from advpub.site.pagecache import CachedPage
+from advpub.site.preview import PreviewDrafts, PreviewMode, is_inside, mark_page
 from advpub.site.render import Renderer
 from advpub.site.sanitize import sanitize_html
 from advpub.site.search import merge_entries, search_entry
@@ -226,6 +227,9 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         # Set by `advpub build`/`publish`: their instant and identities (else the environment).
         self.now_override: datetime | None = None
         self.identities_override: Sequence[Identity] | None = None
+        # Set only by advpub.site.preview.serve_preview, in process: embargoed drafts join
+        # the site, shown with a banner, written only inside a private folder.
+        self.preview: PreviewMode | None = None
 
     # -- configuration -------------------------------------------------------------------
 
@@ -253,6 +257,11 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         # Again: plugins whose on_config ran after advpub's may have changed the settings.
         self._refuse_config(config, Path(config["docs_dir"]))
         self._refuse_sources(settings)
+        if self.preview is not None:
+            self._refuse_preview_output(Path(config["site_dir"]))
+            # A preview stores nothing: no page cache, no memo, no build store in .cache/.
+            self.build = start_build(config, settings, Reuse.NOTHING)
+            return
         self.build = start_build(config, settings, self.incremental)
 
     # -- files -------------------------------------------------------------------------
@@ -266,6 +275,8 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         serves excluded `draft_docs` pages live, and a page it reads skips the plugin)."""
         now, corpus = self._gate(self._settings())
         files, by_src, advisory_urls, media = self._place_sources(files, config, corpus)
+        if self.preview is not None:
+            now, corpus = self._add_previews(files, config, now, corpus, by_src, advisory_urls)
         pages: dict[str, SitePage] = {}
         renderer = self._add_generated_pages(files, config, corpus, advisory_urls, pages)
         self.build.start(corpus.digests, advisory_urls)
@@ -347,7 +358,14 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         """Store the theme's whole advisory page; leave an unchanged file of the last build."""
         src = page.file.src_uri
         generated = src in self._site().pages
-        return self.build.page_output(src, page.file.dest_uri, output, generated=generated)
+        output = self.build.page_output(src, page.file.dest_uri, output, generated=generated)
+        return mark_page(output) if self.preview is not None else output
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: Any) -> str:
+        """The banner and noindex on static pages (404) of a preview."""
+        if self.preview is not None and template_name.endswith(".html"):
+            return mark_page(output_content)
+        return output_content
 
     def on_template_context(self, context: Any, *, template_name: str, config: Any) -> Any:
         """Feed links on static templates (404) too."""
@@ -363,6 +381,8 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         incremental build's state."""
         settings, site = self._settings(), self._site()
         site_dir = Path(config["site_dir"])
+        if self.preview is not None:
+            self._refuse_preview_output(site_dir)
         self._write_search_index(site_dir)
         self._write_outputs(site_dir)
         self.build.remove_stale()
@@ -595,6 +615,10 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
     def _leak_scan(self, site_dir: Path, settings: Settings) -> tuple[str, str | None]:
         """Scan the output for embargoed drafts (deleting it on a hit); the marker's status
         and the scan's fingerprint."""
+        if self.preview is not None:
+            # The output IS the drafts' preview; it stays in the private folder (checked in
+            # on_pre_build and on_post_build) and is never deployed.
+            return "preview", None
         if not settings.leak_scan:
             return "disabled", None
         known_public = public_text(self._site().advisories)
@@ -612,6 +636,68 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         for shown in scan.unreadable:
             log.warning(f"advpub: {shown}: cannot decrypt, so only its id was scanned for")
         return ("passed" if scan.ran else "no-identity"), scan.fingerprint
+
+    def _refuse_preview_output(self, site_dir: Path) -> None:
+        """A preview writes only inside its private workspace (never ``site/``)."""
+        preview = self.preview
+        if preview is not None and not is_inside(site_dir, preview.workspace):
+            raise PluginError(
+                f"advpub: refusing to write the preview of embargoed drafts to {site_dir}: "
+                "a preview is written only to its private temporary folder"
+            )
+
+    def _add_previews(
+        self,
+        files: Files,
+        config: Any,
+        now: datetime,
+        corpus: Corpus,
+        by_src: dict[str, Advisory],
+        advisory_urls: dict[str, str],
+    ) -> tuple[datetime, Corpus]:
+        """Add the previewed drafts as advisory pages, as if released; the instant the site is
+        rendered at (the latest release instant) and the corpus with them."""
+        preview = self.preview
+        if preview is None:
+            return now, corpus
+        try:
+            drafts: PreviewDrafts = preview.load()
+        except AdvpubError as exc:
+            raise PluginError(str(exc)) from None
+        for note in drafts.notes:
+            log.warning(note)
+        settings = self._settings()
+        ids = {adv.id for adv in drafts.advisories}
+        for src, published in list(by_src.items()):
+            if published.id in ids:  # released already: the draft's version is shown
+                del by_src[src]
+                stale = files.get_file_from_path(src)
+                if stale is not None:
+                    files.remove(stale)
+        for adv in drafts.advisories:
+            src = PurePosixPath(str(adv.path)).relative_to(settings.advisories_dir).as_posix()
+            existing = files.get_file_from_path(src)
+            if existing is not None:
+                files.remove(existing)
+            placed = AdvisoryFile(
+                src,
+                None,
+                config["site_dir"],
+                config["use_directory_urls"],
+                dest_uri=advisory_dir(adv, settings.timezone) + "index.html",
+                inclusion=InclusionLevel.NOT_IN_NAV,
+            )
+            AdvisoryPage(None, placed, config)
+            files.append(placed)
+            by_src[src] = adv
+            advisory_urls[adv.id] = placed.url
+            preview.urls[adv.id] = placed.url
+        advisories = [a for a in corpus.advisories if a.id not in ids]
+        advisories.extend(drafts.advisories)
+        advisories.sort(key=lambda a: (a.published_at, a.id), reverse=True)
+        digests = {k: v for k, v in corpus.digests.items() if k not in ids}
+        digests.update(drafts.digests)
+        return max(now, drafts.now), Corpus(tuple(advisories), corpus.violations, digests)
 
     def _site(self) -> PublishedSite:
         if self.site is None:
