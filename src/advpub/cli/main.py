@@ -71,6 +71,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "schema": ("advpub schema > .vscode/advpub.schema.json",),
     "build": ("advpub build", "advpub build --clean -d public"),
     "serve": ("advpub serve", "advpub serve -a 127.0.0.1:8001"),
+    "preview": ("advpub preview ADV-2026-0042", "advpub preview"),
     "hooks": ("advpub hooks install",),
     "export": ("advpub export cve ADV-2026-0003 --short-name examplecna -o out/",),
     "verify-site": ("advpub verify-site site/", "advpub verify-site https://sec.example.jp/"),
