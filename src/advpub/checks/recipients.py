@@ -16,14 +16,14 @@ from collections.abc import Iterable, Sequence
 from pathlib import PurePosixPath
 
 from advpub.checks.base import CheckContext
-from advpub.embargo.recipients import RecipientEntry, parse_recipients
 from advpub.embargo.identity import Identity, try_load_identities
+from advpub.embargo.recipients import RecipientEntry, parse_recipients
 from advpub.embargo.sharing import share_names, unknown_names, unknown_names_message
 from advpub.embargo.stanzas import (
+    HeaderRecipients,
     bounds_message,
     drift_message,
     expected_recipients,
-    HeaderRecipients,
     header_recipients,
 )
 from advpub.embargo.store import decrypt_bytes

@@ -6,9 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import pyrage
+
+from advpub.embargo.identity import Identity
 from advpub.embargo.recipients import CASE_ONLY_MARKER, RecipientEntry, team
 from advpub.errors import EmbargoError
 from advpub.model.frontmatter import load_front_matter
+from advpub.model.frontmatter_text import flow_list, set_key, without_key
 
 SHARE_KEY = "share_with"
 
@@ -70,3 +74,38 @@ def recipients_for(
             f"{CASE_ONLY_MARKER}); add one so the drafts stay readable to the team"
         )
     return chosen
+
+
+def _holds_key_of(identities: Sequence[Identity], entries: Sequence[RecipientEntry]) -> bool:
+    if not identities or not entries:
+        return False
+    # Asked by trying: a probe encrypted to ``entries`` decrypts only for their holders
+    # (alike for age and SSH keys, whose public halves pyrage cannot always derive).
+    probe = pyrage.encrypt(b"advpub recipient probe", [e.to_recipient() for e in entries])
+    try:
+        pyrage.decrypt(probe, list(identities))
+    except Exception:  # no matching key, or an identity type the probe cannot use
+        return False
+    return True
+
+
+def is_team_member(identities: Sequence[Identity], entries: Sequence[RecipientEntry]) -> bool:
+    """True when one of ``identities`` holds the private key of a team entry."""
+    return _holds_key_of(identities, team(entries))
+
+
+def is_case_only_member(identities: Sequence[Identity], entries: Sequence[RecipientEntry]) -> bool:
+    """True when ``identities`` hold a case-only recipient's key and no team member's."""
+    case_only = [e for e in entries if e.case_only]
+    return _holds_key_of(identities, case_only) and not is_team_member(identities, entries)
+
+
+def set_share_names(plaintext: str, names: Sequence[str], shown: str) -> str:
+    """``plaintext`` with ``share_with`` set to ``names`` (the key removed when empty),
+    editing the text so comments and order survive."""
+    if not names:
+        return without_key(plaintext, SHARE_KEY)
+    changed = set_key(plaintext, SHARE_KEY, flow_list(names))
+    if changed is None:
+        raise EmbargoError(f"{shown}: the draft has no closed front matter; fix it first")
+    return changed
