@@ -268,3 +268,40 @@ def test_a_vendor_edits_its_draft_but_cannot_change_share_with(
         f"draft); embargo/{FOR_A}.md.age was left untouched\n",
     )
     assert age_decrypt(_draft_file(repo, FOR_A), parties.vendor_b.file).returncode != 0
+
+
+def test_log_lists_when_a_draft_was_shared_and_unshared_and_by_whom(
+    parties: Parties, repo: Repo, cli: Cli
+) -> None:
+    def commit(author: str, message: str) -> None:
+        repo.git("add", "-A")
+        done = repo.git("commit", "-q", "-m", message, f"--author={author} <{author}@example.org>")
+        assert done.returncode == 0, done.stderr
+
+    commit("alice", "Start")  # FOR_A is already shared with vendor-a
+    team = ("--identity", str(parties.alice.file))
+    assert cli("share", FOR_A, "vendor-b", *team, cwd=repo.path).code == 0
+    commit("carol", "Ask vendor B too")
+    assert cli("unshare", FOR_A, "vendor-a", "vendor-b", *team, cwd=repo.path).code == 0
+    commit("dave", "Vendors done")
+    day = repo.git("log", "-1", "--format=%cs").stdout.strip()
+    shas = repo.git("log", "--format=%h", "--abbrev=12", "--reverse").stdout.split()
+
+    logged = cli("log", FOR_A, "--identity", str(parties.ci.file), cwd=repo.path)
+    assert logged.code == 0, logged.err
+    assert logged.out.splitlines() == [
+        f"{FOR_A}: embargoed (embargo/{FOR_A}.md.age)",
+        f"  {day} drafted by alice <alice@example.org> (commit {shas[0]})",
+        f"  {day} shared with vendor-a by alice <alice@example.org> (commit {shas[0]})",
+        f"  {day} re-encrypted by carol <carol@example.org> (commit {shas[1]})",
+        f"  {day} shared with vendor-b by carol <carol@example.org> (commit {shas[1]})",
+        f"  {day} re-encrypted by dave <dave@example.org> (commit {shas[2]})",
+        f"  {day} unshared from vendor-a, vendor-b by dave <dave@example.org> (commit {shas[2]})",
+    ]
+    # A vendor (or anyone without a team key) gets the trail without sharing events.
+    theirs = cli("log", FOR_A, "--identity", str(parties.vendor_a.file), cwd=repo.path)
+    assert "shared" not in theirs.out
+    assert theirs.err == (
+        "advpub: note: shared/unshared events are shown to team members only (they are read "
+        "from the encrypted drafts); give a team identity with --identity\n"
+    )

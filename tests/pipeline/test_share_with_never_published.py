@@ -70,3 +70,25 @@ def test_without_draft_keys_handles_flow_block_and_column_zero_lists() -> None:
     assert without_draft_keys(block) == "---\nid: X\ntitle: T\n---\n"
     indented = "---\r\nshare_with:\r\n  - a\r\ntitle: T\r\n---\r\n"
     assert without_draft_keys(indented) == "---\r\ntitle: T\r\n---\r\n"
+
+
+def test_a_public_file_with_share_with_is_refused(repo: Repo, cli: Cli) -> None:
+    text = advisory_text(
+        IDENT, release_date="2020-03-01T00:00:00Z", extra=f"share_with: [{CANARY}]\n"
+    )
+    repo.write(f"advisories/2020/{IDENT}.md", text)
+    checked = cli("check", cwd=repo.path)
+    assert checked.code == 1
+    assert (
+        f"advisories/2020/{IDENT}.md: share_with: is for drafts only and is never published; "
+        "remove it" in checked.out
+    )
+    built = cli("build", cwd=repo.path)
+    assert built.code != 0
+    assert grep_site(repo.path / "site", CANARY) == []
+
+
+def grep_site(site: Path, needle: str) -> list[Path]:
+    if not site.is_dir():
+        return []
+    return [p for p in site.rglob("*") if p.is_file() and needle.encode() in p.read_bytes()]
