@@ -85,7 +85,7 @@ def test_check_json(cli: Cli, repo: Repo) -> None:
                 "rule": "unknown-key",
                 "message": "unknown key; allowed: id, title, summary, release_date, fix, cve, "
                 "cwe, aliases, cvss, affected, credits, references, early_release, scope, "
-                "tlp, lang, published, revisions, withdrawn, approvals",
+                "tlp, lang, published, revisions, withdrawn, approvals, share_with",
             }
         ]
     }

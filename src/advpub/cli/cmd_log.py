@@ -72,6 +72,12 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.id is not None:
         timeline = audit.timeline(args.id)
+        if audit.read_share is None and any(e.kind.is_draft_event for e in timeline.events):
+            print(
+                "advpub: note: shared/unshared events are shown to team members only (they "
+                "are read from the encrypted drafts); give a team identity with --identity",
+                file=sys.stderr,
+            )
         if args.json:
             print_json(timeline_json(timeline, cfg.timezone))
         else:
@@ -98,11 +104,6 @@ def _share_reader(cfg: Settings, args: argparse.Namespace) -> ShareReader | None
         loaded = None
     keys = loaded.identities if loaded is not None else ()
     if not keys or not is_team_member(keys, entries):
-        print(
-            "advpub: note: shared/unshared events are shown to team members only (they are "
-            "read from the encrypted drafts); give a team identity with --identity",
-            file=sys.stderr,
-        )
         return None
 
     def read(data: bytes) -> tuple[str, ...] | None:
