@@ -305,3 +305,35 @@ def test_log_lists_when_a_draft_was_shared_and_unshared_and_by_whom(
         "advpub: note: shared/unshared events are shown to team members only (they are read "
         "from the encrypted drafts); give a team identity with --identity\n"
     )
+
+
+def test_an_unknown_name_typed_in_the_editor_reopens_it_and_is_never_a_recipient(
+    parties: Parties, repo: Repo, cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from tests.embargo.embargo_support import script
+
+    typo = script(
+        tmp_path,
+        "typo.py",
+        """\
+        import sys
+        from pathlib import Path
+        p = Path(sys.argv[1])
+        t = p.read_text(encoding="utf-8")
+        if "vendor-z" not in t:
+            p.write_text(t.replace('["vendor-a"]', '["vendor-a", "vendor-z"]'), encoding="utf-8")
+        """,
+    )
+    monkeypatch.setenv("EDITOR", typo)
+    edited = cli("edit", FOR_A, "--identity", str(parties.alice.file), cwd=repo.path)
+    assert edited.code == 1
+    assert edited.err.splitlines()[0] == f"advpub: {FOR_A}: 1 problem(s); reopening the editor"
+    assert f"advpub: saved embargo/{FOR_A}.md.age with 1 problem(s)" in edited.err
+    # Saved for the team and vendor-a only; check names the draft and the fix.
+    assert age_decrypt(_draft_file(repo, FOR_A), parties.vendor_a.file).returncode == 0
+    monkeypatch.setenv("ADVPUB_IDENTITY_FILE", str(parties.alice.file))
+    checked = cli("check", cwd=repo.path)
+    assert (
+        f"embargo/{FOR_A}.md.age: recipients: share_with names 'vendor-z', not in "
+        "embargo/recipients.txt" in checked.out
+    )

@@ -6,7 +6,7 @@ import argparse
 
 from advpub.cli._embargo import add_identity_argument, identities, note, open_store, print_redacted
 from advpub.embargo.editor import EditStatus, edit_until_valid
-from advpub.embargo.sharing import is_team_member, share_names
+from advpub.embargo.sharing import is_team_member, share_names, share_violations
 from advpub.errors import EmbargoError
 from advpub.model import Violation, parse_advisory
 
@@ -26,9 +26,10 @@ def run(args: argparse.Namespace) -> int:
     recipients = store.recipients()
 
     def validate(text: str) -> tuple[Violation, ...]:
-        return parse_advisory(
+        found = parse_advisory(
             text, path=ident, options=config.model_options, expected_id=ident
         ).violations
+        return found + share_violations(text, recipients, ident, store.shown(store.recipients_file))
 
     outcome = edit_until_valid(
         original,
@@ -64,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
             f"{shown} was left untouched"
         )
         return 1
-    store.write(ident, text, recipients)
+    store.write(ident, text, recipients, ignore_unknown=outcome.status is EditStatus.INVALID)
     if outcome.status is EditStatus.INVALID:
         print_redacted(outcome.violations)
         note(

@@ -11,6 +11,7 @@ import pyrage
 from advpub.embargo.identity import Identity
 from advpub.embargo.recipients import CASE_ONLY_MARKER, RecipientEntry, team
 from advpub.errors import EmbargoError
+from advpub.model import Violation
 from advpub.model.frontmatter import load_front_matter
 from advpub.model.frontmatter_text import flow_list, set_key, without_key
 
@@ -49,6 +50,29 @@ def unknown_names_message(shown: str, unknown: Sequence[str], recipients_shown: 
     )
 
 
+def share_violations(
+    plaintext: str, entries: Sequence[RecipientEntry], shown: str, recipients_shown: str
+) -> tuple[Violation, ...]:
+    """The editor's check of ``share_with``: names recipients.txt does not list."""
+    try:
+        names = share_names(plaintext, shown)
+    except EmbargoError:
+        return ()  # the shape is the parser's violation
+    unknown = unknown_names(names, entries)
+    if not unknown:
+        return ()
+    return (
+        Violation(
+            shown,
+            None,
+            SHARE_KEY,
+            "unknown-recipient",
+            f"names {', '.join(repr(n) for n in unknown)}, not in {recipients_shown}; add "
+            "them (`advpub recipients add KEY --name NAME --case-only`) or remove them",
+        ),
+    )
+
+
 def shared_recipients(
     names: Sequence[str], entries: Sequence[RecipientEntry]
 ) -> list[RecipientEntry]:
@@ -60,12 +84,19 @@ def shared_recipients(
 
 
 def recipients_for(
-    plaintext: str, entries: Sequence[RecipientEntry], shown: str, recipients_shown: str
+    plaintext: str,
+    entries: Sequence[RecipientEntry],
+    shown: str,
+    recipients_shown: str,
+    *,
+    ignore_unknown: bool = False,
 ) -> list[RecipientEntry]:
-    """Who the draft with ``plaintext`` must be encrypted to; unknown names are an error."""
+    """Who the draft with ``plaintext`` must be encrypted to; unknown names are an error,
+    unless ``ignore_unknown`` (saving a draft the user keeps invalid: it goes to the team and
+    the known names only, never to more, and `check` reports the rest)."""
     names = share_names(plaintext, shown)
     unknown = unknown_names(names, entries)
-    if unknown:
+    if unknown and not ignore_unknown:
         raise EmbargoError(unknown_names_message(shown, unknown, recipients_shown))
     chosen = shared_recipients(names, entries)
     if not team(chosen):
