@@ -76,6 +76,19 @@ def load_corpus(settings: Settings) -> Corpus:
                 )
             )
             continue
+        if adv.share_with:
+            # Who a case was shared with is draft-only (release drops it); a public file
+            # carrying it would name the vendors and finders who worked on the case.
+            violations.append(
+                Violation(
+                    shown,
+                    None,
+                    "share_with",
+                    "draft-only",
+                    "is for drafts only and is never published; remove it",
+                )
+            )
+            continue
         seen[adv.id] = shown
         digests[adv.id] = hashlib.sha256(data).digest()
         advisories.append(adv)

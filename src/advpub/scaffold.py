@@ -17,6 +17,9 @@ RECIPIENTS_TEMPLATE = """\
 #   optionally followed by a name, e.g.
 #   age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs alice
 # Add one key per coordinator plus one for CI: `advpub recipients add KEY --name NAME`.
+# The team (lines without a marker) reads every draft. A line ending in [case-only]
+# (`advpub recipients add KEY --name NAME --case-only`, e.g. a vendor or the finder)
+# reads only the drafts shared with NAME: `advpub share ID NAME`.
 """
 
 GITIGNORE_TEMPLATE = """\
@@ -55,7 +58,9 @@ hooks (`advpub hooks install`) and `advpub check` refuse it.
 
 - `advpub new` / `advpub edit ID` / `advpub show ID` work with the drafts;
 - `advpub status` shows when each one is released and whether the gate lets it out;
-- `advpub recipients add KEY --name NAME` re-encrypts every draft for a new member.
+- `advpub recipients add KEY --name NAME` re-encrypts every draft for a new member;
+  with `--case-only` (a vendor, the finder) they read only the drafts shared with them:
+  `advpub share ID NAME` / `advpub unshare ID NAME`.
 """
 
 # Where `advpub init` writes each CI template (package file -> repository path).

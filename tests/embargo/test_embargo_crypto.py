@@ -97,7 +97,7 @@ def test_removing_a_recipient_locks_them_out_of_current_drafts(
         f"# recipients\n{alice.public} alice\n"
     )
     listed = cli("recipients", "list", cwd=repo.path)
-    assert listed.out == f"{alice.public} alice\n"
+    assert listed.out == f"{alice.public} alice # team\n"
 
 
 def test_ssh_ed25519_recipient_and_identity(

@@ -14,7 +14,13 @@ Events of one id, oldest first:
 * ``revised`` / ``withdrawn`` / ``edited`` — later commits changing the public file, told
   apart by its front matter (``withdrawn`` set or changed, ``revisions`` changed, or neither);
 * ``moved`` — the public file renamed (e.g. between year folders);
-* ``removed`` — the public file deleted (advisories are withdrawn, never deleted).
+* ``removed`` — the public file deleted (advisories are withdrawn, never deleted);
+* ``shared`` / ``unshared`` — a commit changed the names in the draft's ``share_with`` (who
+  besides the team may read it). Only with ``read_share``, a decryptor the caller gives
+  for a team member's ``advpub log ID``: each committed version of the draft is decrypted in
+  memory and its ``share_with`` compared with the previous version's, so the trail holds
+  whoever committed the change, however it was made (``advpub share``, ``edit``, by hand).
+  Nothing but the names is read; titles are never shown.
 """
 
 from __future__ import annotations
@@ -61,11 +67,19 @@ class EventKind(enum.StrEnum):
     EDITED = "edited"
     MOVED = "moved"
     REMOVED = "removed"
+    SHARED = "shared"
+    UNSHARED = "unshared"
 
     @property
     def is_draft_event(self) -> bool:
         """True for events of the embargo phase (shown with their date only)."""
-        return self in (EventKind.DRAFTED, EventKind.RE_ENCRYPTED, EventKind.DRAFT_REMOVED)
+        return self in (
+            EventKind.DRAFTED,
+            EventKind.RE_ENCRYPTED,
+            EventKind.DRAFT_REMOVED,
+            EventKind.SHARED,
+            EventKind.UNSHARED,
+        )
 
 
 class State(enum.StrEnum):
@@ -109,6 +123,7 @@ class Event:
     path: str
     from_path: str | None = None
     draft_removed: bool = False  # for RELEASED: the draft left in the same commit
+    names: tuple[str, ...] = ()  # for SHARED / UNSHARED: the recipients added or removed
 
 
 @dataclass(frozen=True)
@@ -148,6 +163,11 @@ class _Change:
 class _Builder:
     events: list[Event] = field(default_factory=list)
     released: bool = False
+    shared: tuple[str, ...] = ()  # share_with of the last readable version of the draft
+
+
+# Decrypts a draft's ciphertext and returns its share_with names; None when unreadable.
+ShareReader = Callable[[bytes], "tuple[str, ...] | None"]
 
 
 class AuditLog:
@@ -165,8 +185,10 @@ class AuditLog:
         *,
         model_options: ModelOptions | None = None,
         shows_title: Callable[[Advisory], bool] = _never,
+        read_share: ShareReader | None = None,
     ) -> None:
         self.root = root
+        self.read_share = read_share
         self.model_options = model_options or ModelOptions()
         # The caller's gate decision (git/ does not import the gate); by default no title.
         self.shows_title = shows_title
@@ -270,6 +292,8 @@ class AuditLog:
                     builder.events.append(Event(EventKind.DRAFT_REMOVED, commit, change.path))
             else:
                 builder.events.append(Event(EventKind.RE_ENCRYPTED, commit, change.path))
+            if status != "D":
+                self._sharing(change, commit, builder)
             return
         ident = self.public_id(change.path)
         if ident is None:
@@ -294,6 +318,21 @@ class AuditLog:
             builder.events.append(Event(EventKind.REMOVED, commit, change.path))
         else:
             self._public_modified(change, commit, builder)
+
+    def _sharing(self, change: _Change, commit: Commit, builder: _Builder) -> None:
+        if self.read_share is None:
+            return
+        data = self._blob(change.new_blob)
+        names = self.read_share(data) if data is not None else None
+        if names is None:
+            return  # not readable with this identity: no event is guessed
+        added = tuple(n for n in names if n not in builder.shared)
+        removed = tuple(n for n in builder.shared if n not in names)
+        if added:
+            builder.events.append(Event(EventKind.SHARED, commit, change.path, names=added))
+        if removed:
+            builder.events.append(Event(EventKind.UNSHARED, commit, change.path, names=removed))
+        builder.shared = names
 
     def _public_modified(self, change: _Change, commit: Commit, builder: _Builder) -> None:
         before = self._front_matter(change.old_blob)

@@ -350,7 +350,9 @@ def _tip_violations(scan: _Scan, tip: str) -> list[Violation]:
         else None
     )
     shown = [(scan.rel(e.path), data[e.blob]) for e in drafts if e.blob in data]
-    found.extend(drift_violations(shown, text, listed, where))
+    loaded = try_load_identities()
+    identities = loaded.identities if loaded is not None else ()
+    found.extend(drift_violations(shown, text, listed, where, identities))
     return found
 
 

@@ -6,6 +6,8 @@ import argparse
 
 from advpub.cli._embargo import add_identity_argument, identities, note, open_store, print_redacted
 from advpub.embargo.editor import EditStatus, edit_until_valid
+from advpub.embargo.sharing import is_team_member, share_names, share_violations
+from advpub.errors import EmbargoError
 from advpub.model import Violation, parse_advisory
 
 
@@ -19,13 +21,15 @@ def run(args: argparse.Namespace) -> int:
     """Decrypt in memory, edit, validate, re-encrypt; unchanged text leaves the file as is."""
     config, store = open_store()
     ident: str = args.id
-    original = store.read(ident, identities(args))
+    keys = identities(args)
+    original = store.read(ident, keys)
     recipients = store.recipients()
 
     def validate(text: str) -> tuple[Violation, ...]:
-        return parse_advisory(
+        found = parse_advisory(
             text, path=ident, options=config.model_options, expected_id=ident
         ).violations
+        return found + share_violations(text, recipients, ident, store.shown(store.recipients_file))
 
     outcome = edit_until_valid(
         original,
@@ -55,7 +59,13 @@ def run(args: argparse.Namespace) -> int:
         )
         return 1
     text = outcome.text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    store.write(ident, text, recipients)
+    if _changes_sharing(original, text, shown) and not is_team_member(keys, recipients):
+        note(
+            f"not saved: only a team member may change share_with (who can read the draft); "
+            f"{shown} was left untouched"
+        )
+        return 1
+    store.write(ident, text, recipients, ignore_unknown=outcome.status is EditStatus.INVALID)
     if outcome.status is EditStatus.INVALID:
         print_redacted(outcome.violations)
         note(
@@ -65,3 +75,10 @@ def run(args: argparse.Namespace) -> int:
         return 1
     print(f"updated {shown}")
     return 0
+
+
+def _changes_sharing(before: str, after: str, shown: str) -> bool:
+    try:
+        return share_names(before, shown) != share_names(after, shown)
+    except EmbargoError:
+        return True  # an unreadable share_with is a change the team must make

@@ -1,7 +1,9 @@
-"""`advpub log [ID]`: the audit trail of advisories from git history (never decrypts).
+"""`advpub log [ID]`: the audit trail of advisories from git history.
 
 Safe for CI logs: draft events show a date and an author only; titles are shown only for
-advisories whose public file is in HEAD and passes the release gate.
+advisories whose public file is in HEAD and passes the release gate. For a team member,
+`log ID` also decrypts each committed version of that draft in memory to list when it was
+shared and unshared (recipient names only).
 """
 
 from __future__ import annotations
@@ -11,8 +13,22 @@ import sys
 from datetime import UTC, tzinfo
 from typing import Any
 
-from advpub.checks.audit import AuditLog, Commit, Event, EventKind, Person, Timeline
+from advpub.checks.audit import (
+    AuditLog,
+    Commit,
+    Event,
+    EventKind,
+    Person,
+    ShareReader,
+    Timeline,
+)
+from advpub.cli._embargo import add_identity_argument
 from advpub.cli.common import add_now_argument, print_json, resolve_now, settings
+from advpub.config import Settings
+from advpub.embargo.identity import try_load_identities
+from advpub.embargo.sharing import is_team_member, share_names
+from advpub.embargo.store import EmbargoStore, decrypt_bytes
+from advpub.errors import EmbargoError
 from advpub.gate.decision import evaluate_published
 from advpub.gate.timefmt import format_both, format_iso_local
 from advpub.model import Advisory
@@ -33,6 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="show times in UTC (default: the site time zone, plugins.advpub.timezone)",
     )
     add_now_argument(parser)
+    add_identity_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -52,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
         cfg.advisories_dir,
         model_options=cfg.model_options,
         shows_title=shows_title,
+        read_share=_share_reader(cfg, args) if args.id is not None else None,
     )
     if audit.is_shallow:
         print(
@@ -61,6 +79,12 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.id is not None:
         timeline = audit.timeline(args.id)
+        if audit.read_share is None and any(e.kind.is_draft_event for e in timeline.events):
+            print(
+                "advpub: note: shared/unshared events are shown to team members only (they "
+                "are read from the encrypted drafts); give a team identity with --identity",
+                file=sys.stderr,
+            )
         if args.json:
             print_json(timeline_json(timeline, cfg.timezone))
         else:
@@ -75,6 +99,27 @@ def run(args: argparse.Namespace) -> int:
         for timeline in timelines:
             print(summary_line(timeline, zone))
     return 0
+
+
+def _share_reader(cfg: Settings, args: argparse.Namespace) -> ShareReader | None:
+    """For a team member: a decryptor of draft versions that returns their share_with
+    (in memory; nothing else of the draft is kept). None, with a note, for anyone else."""
+    try:
+        loaded = try_load_identities(args.identity)
+        entries = EmbargoStore(cfg.embargo_path, cfg.root).recipients()
+    except EmbargoError:
+        loaded = None
+    keys = loaded.identities if loaded is not None else ()
+    if not keys or not is_team_member(keys, entries):
+        return None
+
+    def read(data: bytes) -> tuple[str, ...] | None:
+        try:
+            return share_names(decrypt_bytes(data, keys, args.id), args.id)
+        except EmbargoError:
+            return None
+
+    return read
 
 
 # -- text ----------------------------------------------------------------------------------
@@ -94,6 +139,12 @@ def describe_event(event: Event, zone: tzinfo) -> str:
     short = commit.sha[:SHORT]
     if event.kind.is_draft_event:
         day = commit.committed.astimezone(zone).date().isoformat()
+        if event.kind in (EventKind.SHARED, EventKind.UNSHARED):
+            whom = ", ".join(event.names)
+            preposition = "with" if event.kind is EventKind.SHARED else "from"
+            return (
+                f"{day} {event.kind.value} {preposition} {whom} by {commit.author} (commit {short})"
+            )
         return f"{day} {event.kind.value} by {commit.author} (commit {short})"
     when = format_iso_utc(commit.committed) if zone is UTC else format_both(commit.committed, zone)
     text = f"{when} {event.kind.value} by commit {short}: {_who(commit)}"
@@ -141,6 +192,8 @@ def event_json(event: Event, zone: tzinfo) -> dict[str, Any]:
     if event.kind.is_draft_event:
         data["date"] = commit.committed.astimezone(zone).date().isoformat()
         data["author"] = _person(commit.author)
+        if event.names:
+            data["names"] = list(event.names)
         return data
     data.update(
         {

@@ -9,6 +9,7 @@ from advpub.cli.common import add_now_argument, resolve_now
 from advpub.config import Settings
 from advpub.corpus import advisory_files
 from advpub.embargo.editor import EditStatus, edit_until_valid
+from advpub.embargo.sharing import share_violations
 from advpub.embargo.template import default_body, draft_template, next_free_id, template_files
 from advpub.errors import EmbargoError
 from advpub.model import Violation, parse_advisory
@@ -41,9 +42,10 @@ def run(args: argparse.Namespace) -> int:
     recipients = store.recipients()  # fail before the user types anything
 
     def validate(text: str) -> tuple[Violation, ...]:
-        return parse_advisory(
+        found = parse_advisory(
             text, path=ident, options=config.model_options, expected_id=ident
         ).violations
+        return found + share_violations(text, recipients, ident, store.shown(store.recipients_file))
 
     outcome = edit_until_valid(
         draft_template(ident, now, _body(config)),
@@ -64,7 +66,12 @@ def run(args: argparse.Namespace) -> int:
         raise EmbargoError(
             f"{store.shown(store.draft_path(ident))} appeared meanwhile; nothing was saved"
         )
-    path = store.write(ident, _utf8(outcome.text), recipients)
+    path = store.write(
+        ident,
+        _utf8(outcome.text),
+        recipients,
+        ignore_unknown=outcome.status is EditStatus.INVALID,
+    )
     if outcome.status is EditStatus.INVALID:
         print_redacted(outcome.violations)
         note(

@@ -1,4 +1,5 @@
-"""``advpub recipients list | add KEY [--name NAME] | remove KEY_OR_NAME | rekey``."""
+"""``advpub recipients list | add KEY [--name NAME] [--case-only] | remove KEY_OR_NAME |
+rekey``."""
 
 from __future__ import annotations
 
@@ -6,24 +7,37 @@ import argparse
 from pathlib import Path
 
 from advpub.cli._embargo import add_identity_argument, identities, note, open_store
-from advpub.embargo.identity import Identity
+from advpub.embargo.identity import Identity, try_load_identities
 from advpub.embargo.rekey import (
     RekeyResult,
     add_recipient,
     current_recipients,
     rekey_drafts,
     remove_recipient,
+    shared_drafts,
 )
+from advpub.embargo.sharing import is_team_member
+from advpub.embargo.store import EmbargoStore
 from advpub.errors import EmbargoError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The four actions; add, remove and rekey take ``--identity`` to re-encrypt."""
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    actions.add_parser("list", help="print every recipient")
+    listing = actions.add_parser(
+        "list",
+        help="print every recipient with its kind; for a team member, also the drafts each "
+        "case-only recipient can read (ids only)",
+    )
+    add_identity_argument(listing)
     add = actions.add_parser("add", help="add a public key and re-encrypt every draft")
     add.add_argument("key", metavar="KEY", help="age1… key, SSH public key, or a .pub file")
     add.add_argument("--name", default=None, help="who holds the key (e.g. alice, ci)")
+    add.add_argument(
+        "--case-only",
+        action="store_true",
+        help="reads only the drafts shared with NAME (`advpub share ID NAME`), not every draft",
+    )
     add_identity_argument(add)
     remove = actions.add_parser("remove", help="remove a key and re-encrypt every draft")
     remove.add_argument("key_or_name", metavar="KEY_OR_NAME")
@@ -72,14 +86,11 @@ def run(args: argparse.Namespace) -> int:
         return identities(args)
 
     if args.action == "list":
-        entries = current_recipients(store)
-        for entry in entries:
-            print(entry.render())
-        if not entries:
-            note(f"{store.shown(store.recipients_file)} lists no recipient yet")
-        return 0
+        return _list(store, args)
     if args.action == "add":
-        result = add_recipient(store, key_argument(args.key), args.name, loader)
+        result = add_recipient(
+            store, key_argument(args.key), args.name, loader, case_only=args.case_only
+        )
         _report("added", result)
         return 0
     if args.action == "rekey":
@@ -93,6 +104,31 @@ def run(args: argparse.Namespace) -> int:
             f"warning: {who} can still read every earlier version in git history and any copy "
             "already fetched; re-encrypting protects only what is written from now on"
         )
+    return 0
+
+
+def _list(store: EmbargoStore, args: argparse.Namespace) -> int:
+    """Each line as written, then ``# team`` or ``# case-only`` (a comment, so the line can
+    be pasted back). A team member also sees which drafts each case-only recipient can
+    read: ids only (public file names), never titles, so it is safe in CI logs too."""
+    entries = current_recipients(store)
+    if not entries:
+        note(f"{store.shown(store.recipients_file)} lists no recipient yet")
+        return 0
+    loaded = try_load_identities(args.identity)
+    keys = loaded.identities if loaded is not None else ()
+    readable: dict[str, list[str]] | None = None
+    if any(e.case_only for e in entries) and is_team_member(keys, entries):
+        readable = shared_drafts(store, keys)
+    for entry in entries:
+        if not entry.case_only:
+            print(f"{entry.render()} # team")
+            continue
+        if readable is None:
+            print(f"{entry.render()} # case-only")
+            continue
+        ids = readable.get(entry.name or "", [])
+        print(f"{entry.render()} # case-only; reads {', '.join(ids) if ids else 'no draft'}")
     return 0
 
 

@@ -18,10 +18,18 @@ from advpub.cli.common import (
 )
 from advpub.embargo.drafts import load_drafts
 from advpub.embargo.identity import load_identities
+from advpub.embargo.recipients import RecipientEntry
+from advpub.embargo.sharing import is_case_only_member
 from advpub.embargo.store import EmbargoStore
+from advpub.errors import EmbargoError
 from advpub.gate.timefmt import format_both, relative
 from advpub.model.timeutil import format_iso_utc
-from advpub.pipeline.status import DraftStatus, draft_statuses
+from advpub.pipeline.status import (
+    DraftStatus,
+    draft_statuses,
+    not_shared_notice,
+    visible_to_case_only,
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,30 +53,43 @@ def run(args: argparse.Namespace) -> int:
     cfg = settings()
     identities = load_identities(args.identity).identities
     store = EmbargoStore(cfg.embargo_path, cfg.root)
+    drafts = load_drafts(store, identities, cfg.model_options)
+    hidden = 0
+    if drafts and is_case_only_member(identities, _entries(store)):
+        drafts, hidden = visible_to_case_only(drafts)
     # Problems of an invalid draft in full only for a recipient reading at a terminal.
     details = not args.json and shows_draft_details(sys.stdout)
-    statuses = draft_statuses(
-        load_drafts(store, identities, cfg.model_options), now, cfg, details=details
-    )
+    statuses = draft_statuses(drafts, now, cfg, details=details)
     show_titles = args.titles
     if show_titles is None:
         show_titles = not is_ci()
     if not show_titles:
         statuses = [replace(s, title=None) for s in statuses]
     if args.json:
-        print_json(
-            {
-                "now": format_iso_utc(now),
-                "advisories": [_json(s) for s in statuses],
-            }
-        )
+        report: dict[str, object] = {
+            "now": format_iso_utc(now),
+            "advisories": [_json(s) for s in statuses],
+        }
+        if hidden:
+            report["not_shared_with_you"] = hidden
+        print_json(report)
         return 0
-    if not statuses:
+    if not statuses and not hidden:
         print(f"no drafts in {cfg.embargo_dir}/")
         return 0
     for status in statuses:
         print(_line(status, now, cfg.timezone))
+    if hidden:
+        print(not_shared_notice(hidden))
     return 0
+
+
+def _entries(store: EmbargoStore) -> list[RecipientEntry]:
+    # A missing or broken list makes nobody case-only: status then lists as before.
+    try:
+        return store.recipients()
+    except EmbargoError:
+        return []
 
 
 def _json(status: DraftStatus) -> dict[str, object]:

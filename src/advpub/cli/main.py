@@ -25,6 +25,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "new": ("advpub.cli.cmd_new", "draft a new advisory in $EDITOR, stored encrypted"),
     "edit": ("advpub.cli.cmd_edit", "edit an encrypted draft in $EDITOR"),
     "show": ("advpub.cli.cmd_show", "print a draft's plaintext"),
+    "share": ("advpub.cli.cmd_share", "let case-only recipients read a draft (re-encrypts it)"),
+    "unshare": ("advpub.cli.cmd_unshare", "stop sharing a draft with case-only recipients"),
     "status": ("advpub.cli.cmd_status", "show every draft and whether it may be released"),
     "release": ("advpub.cli.cmd_release", "move releasable drafts to advisories/"),
     "publish": ("advpub.cli.cmd_publish", "release, push and build: the scheduled job"),

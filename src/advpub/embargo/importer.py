@@ -118,7 +118,16 @@ def import_drafts(
     with ``identities`` it also decrypts it and compares with the source text. Deleting
     sources requires decryption (``identities``), checked before anything is written.
     """
-    sealed = [(item, encrypt_text(item.text, recipients)) for item in items]
+    sealed = [
+        (
+            item,
+            encrypt_text(
+                item.text,
+                store.recipients_of(store.draft_path(item.ident), item.text, recipients),
+            ),
+        )
+        for item in items
+    ]
     if identities and sealed:
         item, data = sealed[0]
         # Before writing anything: can this identity read what we make at all? When it is

@@ -1,7 +1,20 @@
-"""``embargo/recipients.txt``: who can read the drafts."""
+"""``embargo/recipients.txt``: who can read the drafts.
+
+Two kinds of recipients: the team (coordinators and CI), to whom every draft is encrypted,
+and case-only recipients (a vendor's PSIRT, a finder), who read only the drafts whose
+``share_with`` names them. A case-only line ends in the marker ``[case-only]``::
+
+    age1… alice
+    age1… vendor-a [case-only]
+
+A trailing marker (rather than a ``# case-only`` section) keeps each line self-describing:
+moving or sorting lines cannot change anyone's kind, and files written before the marker
+existed parse unchanged (every line without it is a team member, as before).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,15 +24,23 @@ from advpub.errors import EmbargoError
 
 Recipient = pyrage.x25519.Recipient | pyrage.ssh.Recipient
 SSH_TYPES = ("ssh-ed25519", "ssh-rsa")
+CASE_ONLY_MARKER = "[case-only]"
 
 
 @dataclass(frozen=True)
 class RecipientEntry:
-    """One line of recipients.txt: the public key, an optional name, the line number."""
+    """One line of recipients.txt: the public key, an optional name, the line number, and
+    whether it is a case-only recipient (reads only the drafts shared with it by name)."""
 
     key: str
     name: str | None
     line: int
+    case_only: bool = False
+
+    @property
+    def kind(self) -> str:
+        """``team`` or ``case-only``, as ``recipients list`` shows it."""
+        return "case-only" if self.case_only else "team"
 
     def to_recipient(self) -> Recipient:
         """The pyrage recipient for this key."""
@@ -29,7 +50,8 @@ class RecipientEntry:
 
     def render(self) -> str:
         """The line as written back to recipients.txt."""
-        return f"{self.key} {self.name}" if self.name else self.key
+        text = f"{self.key} {self.name}" if self.name else self.key
+        return f"{text} {CASE_ONLY_MARKER}" if self.case_only else text
 
 
 def parse_recipient_line(text: str, line: int, source: str) -> RecipientEntry | None:
@@ -45,6 +67,10 @@ def parse_recipient_line(text: str, line: int, source: str) -> RecipientEntry | 
     else:
         extra = ""
     parts = raw.split()
+    case_only = CASE_ONLY_MARKER in parts[1:] or extra.endswith(CASE_ONLY_MARKER)
+    if case_only:
+        parts = [parts[0], *(p for p in parts[1:] if p != CASE_ONLY_MARKER)]
+        extra = extra.removesuffix(CASE_ONLY_MARKER).strip()
     if parts[0] in SSH_TYPES:
         if len(parts) < 2:
             raise EmbargoError(f"{source}:{line}: SSH key without its key data")
@@ -53,7 +79,12 @@ def parse_recipient_line(text: str, line: int, source: str) -> RecipientEntry | 
     else:
         key = parts[0]
         name = " ".join(parts[1:]) or extra or None
-    entry = RecipientEntry(key, name, line)
+    if case_only and not name:
+        raise EmbargoError(
+            f"{source}:{line}: a case-only recipient needs a name (drafts share with it by "
+            f"name): write `KEY NAME {CASE_ONLY_MARKER}`"
+        )
+    entry = RecipientEntry(key, name, line, case_only)
     try:
         entry.to_recipient()
     except (pyrage.RecipientError, ValueError):
@@ -75,9 +106,24 @@ def parse_recipients(text: str, source: str) -> list[RecipientEntry]:
             continue
         if entry is not None:
             entries.append(entry)
+    names: dict[str, int] = {}
+    for entry in entries:
+        if entry.case_only and entry.name in names:
+            problems.append(
+                f"{source}:{entry.line}: the name {entry.name!r} is also on line "
+                f"{names[entry.name]}; a case-only recipient's name must be unique (drafts "
+                "share with it by name)"
+            )
+        if entry.name:
+            names.setdefault(entry.name, entry.line)
     if problems:
         raise EmbargoError("\n".join(problems))
     return entries
+
+
+def team(entries: Sequence[RecipientEntry]) -> list[RecipientEntry]:
+    """The team: every entry without the case-only marker (reads every draft)."""
+    return [e for e in entries if not e.case_only]
 
 
 def read_recipients(path: Path, shown: str | None = None) -> list[RecipientEntry]:

@@ -13,8 +13,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from advpub.embargo.identity import Identity
-from advpub.embargo.recipients import SSH_TYPES, RecipientEntry, parse_recipient_line
+from advpub.embargo.recipients import (
+    CASE_ONLY_MARKER,
+    SSH_TYPES,
+    RecipientEntry,
+    parse_recipient_line,
+)
 from advpub.embargo.recipients import parse_recipients as _parse
+from advpub.embargo.sharing import (
+    is_team_member,
+    set_share_names,
+    share_names,
+    shared_recipients,
+    unknown_names_message,
+)
 from advpub.embargo.store import EmbargoStore, encrypt_text
 from advpub.errors import EmbargoError
 from advpub.fsutil import atomic_write_text
@@ -71,6 +83,7 @@ def check_name(name: str) -> str:
         or "#" in cleaned
         or any(ch in cleaned for ch in "\r\n")
         or cleaned.startswith(("age1", *SSH_TYPES))
+        or CASE_ONLY_MARKER in cleaned
     ):
         raise EmbargoError(
             f"--name {name!r}: use a short name without `#` or line breaks (e.g. alice)"
@@ -79,14 +92,27 @@ def check_name(name: str) -> str:
 
 
 def add_recipient(
-    store: EmbargoStore, key: str, name: str | None, load_identities: IdentityLoader
+    store: EmbargoStore,
+    key: str,
+    name: str | None,
+    load_identities: IdentityLoader,
+    *,
+    case_only: bool = False,
 ) -> RekeyResult:
-    """Add ``key`` (named ``name``) and re-encrypt every draft to the new set."""
+    """Add ``key`` (named ``name``; a case-only recipient when ``case_only``) and re-encrypt
+    every draft to the new set."""
     text = read_recipients_text(store)
     entries = _parse(text, store.shown(store.recipients_file))
     line = key.strip()
+    if case_only and name is None:
+        raise EmbargoError(
+            "--case-only needs --name NAME: drafts are shared with a case-only recipient by "
+            "name (`advpub share ID NAME`)"
+        )
     if name is not None:
         line = f"{normalize_key(line)} {check_name(name)}"
+        if case_only:
+            line += f" {CASE_ONLY_MARKER}"
     if looks_secret(line):
         raise EmbargoError(
             "KEY is a private key: keep it secret (and consider it exposed if it was shared); "
@@ -141,7 +167,14 @@ def remove_recipient(
             f"{shown}: refusing to remove the last recipient (nobody could read the drafts); "
             "add the new one first"
         )
-    drafts = _reencrypt_all(store, remaining, load_identities)
+    if not any(not e.case_only for e in remaining):
+        raise EmbargoError(
+            f"{shown}: refusing to remove the last team member (only case-only recipients "
+            "would be left, and drafts not shared with them would be unreadable); add the "
+            "new team member first"
+        )
+    dropped = [m.name for m in matches if m.name]
+    drafts = _reencrypt_all(store, remaining, load_identities, dropped)
     gone = {m.line for m in matches}
     kept = [
         line for number, line in enumerate(text.splitlines(keepends=True), 1) if number not in gone
@@ -162,8 +195,13 @@ def rekey_drafts(store: EmbargoStore, load_identities: IdentityLoader) -> RekeyR
 
 
 def _reencrypt_all(
-    store: EmbargoStore, recipients: Sequence[RecipientEntry], load_identities: IdentityLoader
+    store: EmbargoStore,
+    recipients: Sequence[RecipientEntry],
+    load_identities: IdentityLoader,
+    drop_names: Sequence[str] = (),
 ) -> tuple[str, ...]:
+    """Re-encrypt every draft to the team of ``recipients`` plus its own ``share_with``,
+    first removing ``drop_names`` from it (a removed recipient is unshared everywhere)."""
     files = store.draft_files()
     if not files:
         return ()
@@ -180,7 +218,22 @@ def _reencrypt_all(
             "nothing was changed: every draft must be readable to re-encrypt it\n"
             + "\n".join(problems)
         )
-    sealed = [(path, encrypt_text(text, recipients)) for path, text in plain]
+    sealed: list[tuple[Path, bytes]] = []
+    for path, text in plain:
+        shown = store.shown(path)
+        if drop_names:
+            names = share_names(text, shown)
+            kept = [n for n in names if n not in drop_names]
+            if len(kept) != len(names):
+                text = set_share_names(text, kept, shown)
+        try:
+            chosen = store.recipients_of(path, text, recipients)
+        except EmbargoError as exc:
+            problems.append(str(exc))
+            continue
+        sealed.append((path, encrypt_text(text, chosen)))
+    if problems:
+        raise EmbargoError("nothing was changed:\n" + "\n".join(problems))
     done: list[str] = []
     for path, data in sealed:
         ident = path.name[: -len(DRAFT_SUFFIX)]
@@ -202,3 +255,78 @@ def _write_recipients(store: EmbargoStore, text: str) -> None:
             "were re-encrypted but the list was not changed; free space and run the same "
             "command again"
         ) from None
+
+
+@dataclass(frozen=True)
+class ShareResult:
+    """What ``share``/``unshare`` did: the names changed, who the draft is now shared
+    with, and how many recipients it is now encrypted to."""
+
+    ident: str
+    changed: tuple[str, ...]
+    shared_with: tuple[str, ...]
+    recipient_count: int
+
+
+def change_sharing(
+    store: EmbargoStore,
+    ident: str,
+    names: Sequence[str],
+    identities: Sequence[Identity],
+    *,
+    share: bool,
+) -> ShareResult:
+    """Add ``names`` to (``share``) or remove them from draft ``ident``'s ``share_with`` and
+    re-encrypt it to the team plus the new list. Only a team member may do it: a case-only
+    recipient must not widen who reads a case."""
+    entries = store.recipients()
+    shown_list = store.shown(store.recipients_file)
+    path = store.draft_path(ident)
+    shown = store.shown(path)
+    if not is_team_member(identities, entries):
+        raise EmbargoError(
+            f"{shown}: only a team member (a line of {shown_list} without "
+            f"{CASE_ONLY_MARKER}) may change who a draft is shared with"
+        )
+    plaintext = store.read(ident, identities)
+    current = share_names(plaintext, shown)
+    wanted = tuple(dict.fromkeys(n.strip() for n in names))
+    by_name = {e.name: e for e in entries if e.name}
+    if share:
+        unknown = [n for n in wanted if n not in by_name]
+        if unknown:
+            raise EmbargoError(unknown_names_message(shown, unknown, shown_list))
+        members = [n for n in wanted if not by_name[n].case_only]
+        if members:
+            listed = ", ".join(repr(n) for n in members)
+            raise EmbargoError(
+                f"{listed}: team member(s) in {shown_list}; they already read every draft "
+                "(share with case-only recipients only)"
+            )
+        changed = tuple(n for n in wanted if n not in current)
+        result = (*current, *changed)
+    else:
+        absent = [n for n in wanted if n not in current]
+        if absent:
+            listed = ", ".join(repr(n) for n in absent)
+            raise EmbargoError(f"{shown}: not shared with {listed}; see `advpub recipients list`")
+        changed = wanted
+        result = tuple(n for n in current if n not in wanted)
+    if changed:
+        store.write(ident, set_share_names(plaintext, result, shown), entries)
+    return ShareResult(ident, changed, result, len(shared_recipients(result, entries)))
+
+
+def shared_drafts(store: EmbargoStore, identities: Sequence[Identity]) -> dict[str, list[str]]:
+    """For each name in some draft's ``share_with``: the ids of those drafts (drafts these
+    identities cannot read are left out)."""
+    found: dict[str, list[str]] = {}
+    for path in store.draft_files():
+        try:
+            text = store.read_file(path, identities)
+            names = share_names(text, store.shown(path))
+        except EmbargoError:
+            continue
+        for name in names:
+            found.setdefault(name, []).append(path.name[: -len(DRAFT_SUFFIX)])
+    return found

@@ -24,7 +24,8 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from advpub.embargo.recipients import SSH_TYPES, RecipientEntry
+from advpub.embargo.recipients import SSH_TYPES, RecipientEntry, team
+from advpub.embargo.sharing import shared_recipients
 from advpub.embargo.store import ARMOR_HEADER, BINARY_HEADER
 
 X25519 = "X25519"
@@ -101,15 +102,15 @@ def ssh_tag(key: str) -> str:
 
 
 def expected_recipients(
-    draft_id: str, recipients: Sequence[RecipientEntry]
+    draft_id: str, recipients: Sequence[RecipientEntry], share_with: Sequence[str] = ()
 ) -> list[RecipientEntry]:
-    """Who draft ``draft_id`` must be encrypted to: today every entry of recipients.txt.
+    """Who draft ``draft_id`` must be encrypted to: the team plus the case-only recipients
+    its ``share_with`` names (read from the decrypted front matter by the caller).
 
-    The one place that decides it, so per-draft sharing (case-only recipients) changes
-    this function and nothing that compares.
+    The one place that decides it; every comparison goes through here.
     """
-    del draft_id  # every draft goes to the whole list (for now)
-    return list(recipients)
+    del draft_id  # the set depends on the list and share_with only
+    return shared_recipients(share_with, recipients)
 
 
 def _named(entries: Sequence[RecipientEntry]) -> str:
@@ -140,13 +141,54 @@ def drift_message(
     header: HeaderRecipients,
     expected: Sequence[RecipientEntry],
     recipients_shown: str,
+    *,
+    has_case_only: bool = False,
 ) -> str | None:
-    """The refusal of a draft whose header does not match ``expected``, or None."""
+    """The refusal of a draft whose header does not match ``expected``, or None.
+    ``has_case_only``: the list has case-only recipients, so the count is per draft."""
     problems = recipient_drift(header, expected)
     if not problems:
         return None
+    whom = (
+        f"the team in {recipients_shown} plus its share_with make"
+        if has_case_only
+        else f"{recipients_shown} lists"
+    )
     return (
-        f"encrypted to {header.total} recipient(s), but {recipients_shown} lists "
-        f"{len(expected)} ({'; '.join(problems)}); re-encrypt it to the current list: "
-        f"`{REKEY_COMMAND}`"
+        f"encrypted to {header.total} recipient(s), but {whom} {len(expected)} "
+        f"({'; '.join(problems)}); re-encrypt it to the current list: `{REKEY_COMMAND}`"
+    )
+
+
+def bounds_message(
+    header: HeaderRecipients, entries: Sequence[RecipientEntry], recipients_shown: str
+) -> str | None:
+    """For a draft this identity cannot decrypt (its share_with is unknown): the refusal
+    when the header cannot be the team plus some case-only recipients, or None.
+
+    Only a team member's check (CI, the coordinators' hooks) compares exactly."""
+    members = team(entries)
+    ages_team = sum(1 for e in members if not e.key.startswith(SSH_TYPES))
+    ages_all = sum(1 for e in entries if not e.key.startswith(SSH_TYPES))
+    team_tags = {ssh_tag(e.key): e for e in members if e.key.startswith(SSH_TYPES)}
+    all_tags = {ssh_tag(e.key) for e in entries if e.key.startswith(SSH_TYPES)}
+    problems: list[str] = []
+    if header.x25519 < ages_team:
+        problems.append(f"{header.x25519} age key(s) in the file, {ages_team} in the team")
+    if header.x25519 > ages_all:
+        problems.append(f"{header.x25519} age key(s) in the file, {ages_all} in the list")
+    missing = [e for tag, e in team_tags.items() if tag not in header.ssh_tags]
+    if missing:
+        problems.append(f"not encrypted to the SSH key of {_named(missing)}")
+    extra = [tag for tag in header.ssh_tags if tag not in all_tags]
+    if extra:
+        problems.append(f"encrypted to {len(extra)} SSH key(s) not in the list")
+    if header.others:
+        problems.append(f"encrypted to {len(header.others)} recipient(s) of another type")
+    if not problems:
+        return None
+    return (
+        f"encrypted to {header.total} recipient(s), which cannot be the team in "
+        f"{recipients_shown} plus case-only recipients ({'; '.join(problems)}); re-encrypt "
+        f"it to the current list: `{REKEY_COMMAND}`"
     )

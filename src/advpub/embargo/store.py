@@ -12,6 +12,7 @@ import pyrage
 
 from advpub.embargo.identity import Identity
 from advpub.embargo.recipients import RecipientEntry, read_recipients
+from advpub.embargo.sharing import recipients_for
 from advpub.errors import EmbargoError
 from advpub.fsutil import atomic_write_bytes
 
@@ -174,12 +175,35 @@ class EmbargoStore:
         ident: str,
         plaintext: str,
         recipients: Sequence[RecipientEntry] | None = None,
+        *,
+        ignore_unknown: bool = False,
     ) -> Path:
-        """Encrypt ``plaintext`` to every recipient and atomically write the draft."""
+        """Encrypt ``plaintext`` to the team and the case-only recipients its ``share_with``
+        names (from ``recipients``, default recipients.txt) and atomically write the draft.
+        ``ignore_unknown``: see :func:`advpub.embargo.sharing.recipients_for`."""
         path = self.draft_path(ident)
-        data = encrypt_text(plaintext, recipients if recipients is not None else self.recipients())
+        chosen = self.recipients_of(path, plaintext, recipients, ignore_unknown=ignore_unknown)
+        data = encrypt_text(plaintext, chosen)
         self._write(path, data)
         return path
+
+    def recipients_of(
+        self,
+        path: Path,
+        plaintext: str,
+        recipients: Sequence[RecipientEntry] | None = None,
+        *,
+        ignore_unknown: bool = False,
+    ) -> list[RecipientEntry]:
+        """Who the draft at ``path`` with ``plaintext`` must be encrypted to."""
+        entries = recipients if recipients is not None else self.recipients()
+        return recipients_for(
+            plaintext,
+            entries,
+            self.shown(path),
+            self.shown(self.recipients_file),
+            ignore_unknown=ignore_unknown,
+        )
 
     def write_ciphertext(self, ident: str, data: bytes) -> Path:
         """Atomically write already-encrypted ``data`` as the draft of ``ident``."""

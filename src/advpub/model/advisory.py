@@ -119,6 +119,8 @@ class Advisory:
     revisions: tuple[Revision, ...] = ()
     withdrawn: Withdrawn | None = None
     approvals: tuple[str, ...] = ()
+    # Who besides the team may read the draft (recipient names); never published.
+    share_with: tuple[str, ...] = ()
     path: str | None = None
     front_matter: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 

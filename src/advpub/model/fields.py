@@ -49,7 +49,12 @@ TOP_LEVEL_KEYS: tuple[str, ...] = (
     "revisions",
     "withdrawn",
     "approvals",
+    # Drafts only: the case-only recipients (names from embargo/recipients.txt) who may read
+    # this draft. Never published: the release drops the key from the public file.
+    "share_with",
 )
+# Keys a draft may hold that the public file never carries (release removes them).
+DRAFT_ONLY_KEYS: tuple[str, ...] = ("share_with",)
 REQUIRED_KEYS: tuple[str, ...] = ("id", "title", "summary", "release_date", "fix")
 
 FIX_KEYS = ("verified", "verified_by", "verified_on", "note")

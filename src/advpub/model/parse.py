@@ -512,6 +512,7 @@ class _Checker:
         )
         withdrawn = self._withdrawn(m.get("withdrawn"))
         approvals = self.strings(m.get("approvals"), "approvals")
+        share_with = self.strings(m.get("share_with"), "share_with")
         if self.violations or not (ident and title and summary and release and fix):
             return None
         return Advisory(
@@ -536,6 +537,7 @@ class _Checker:
             revisions=tuple(sorted(revisions, key=lambda r: r.date)),
             withdrawn=withdrawn,
             approvals=approvals,
+            share_with=share_with,
             path=self.path,
             front_matter=dict(m),
         )

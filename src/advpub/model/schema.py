@@ -131,6 +131,11 @@ def front_matter_schema(id_pattern: str = DEFAULT_ID_PATTERN) -> dict[str, Any]:
             {"date": _DATE_OR_DATETIME, "reason": _STR}, F.WITHDRAWN_KEYS, ("date", "reason")
         ),
         "approvals": _list(_LINE),
+        "share_with": {
+            **_list(_LINE),
+            "description": "case-only recipients (names in embargo/recipients.txt) who may "
+            "read this draft; never published",
+        },
     }
     schema = _obj(props, F.TOP_LEVEL_KEYS, F.REQUIRED_KEYS)
     # The two names of the waiver are one key: a file uses one of them.

@@ -41,7 +41,11 @@ from advpub.git.lock import exclusive_lock
 from advpub.git.repo import GitRepo
 from advpub.leaks import LeakTerms, kind_label, terms_from_drafts
 from advpub.model import Advisory, parse_advisory
-from advpub.pipeline.published_text import set_published, without_published
+from advpub.pipeline.published_text import (
+    set_published,
+    without_draft_keys,
+    without_published,
+)
 from advpub.pipeline.status import evaluate_draft
 
 LOCK_NAME = "advpub-release.lock"
@@ -116,10 +120,13 @@ def public_path(advisory: Advisory, settings: Settings) -> Path:
 
 
 def published_text(draft_text: str, advisory: Advisory, settings: Settings, shown: str) -> str:
-    """The public file: the draft with ``published`` = the release instant, re-validated."""
+    """The public file: the draft with ``published`` = the release instant and without
+    draft-only keys (``share_with``), re-validated."""
     # Rounded up like the gate's comparison, so `published` is never before the release.
     instant = ceil_to_second(advisory.release_date)
-    text = set_published(draft_text, format_iso_local(instant, settings.timezone))
+    text = set_published(
+        without_draft_keys(draft_text), format_iso_local(instant, settings.timezone)
+    )
     result = parse_advisory(
         text, path=shown, options=settings.model_options, expected_id=advisory.id
     )

@@ -83,3 +83,15 @@ def draft_statuses(
 ) -> list[DraftStatus]:
     """Every draft's status, in the order given (sorted by file name by the store)."""
     return [draft_status(d, now, settings, details=details) for d in drafts]
+
+
+def not_shared_notice(count: int) -> str:
+    """What a case-only recipient learns of the drafts not shared with them: a count."""
+    return f"{count} draft{'' if count == 1 else 's'} not shared with you"
+
+
+def visible_to_case_only(drafts: Sequence[Draft]) -> tuple[list[Draft], int]:
+    """The drafts a case-only recipient is shown (those they could decrypt) and how many
+    others exist: their ids are not listed, as the recipient has no need to know them."""
+    shown = [d for d in drafts if d.is_readable]
+    return shown, len(drafts) - len(shown)
