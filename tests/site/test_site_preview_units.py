@@ -81,3 +81,32 @@ def test_mark_page_adds_noindex_and_banner() -> None:
         '<body class="x"><div class="advpub-preview-banner"'
     )
     assert "EMBARGOED PREVIEW" in marked
+
+
+def test_a_case_only_recipient_previews_only_the_drafts_shared_with_them(
+    tmp_path: Path, make_key: Callable[[str], Key]
+) -> None:
+    """Issue 18: preview without ids shows the drafts this identity reads, and only a count
+    of the others (no id); asking for another's draft by id is refused cleanly."""
+    from advpub.config import load_settings
+    from advpub.embargo.identity import parse_identities
+    from advpub.embargo.recipients import parse_recipients
+    from advpub.errors import EmbargoError
+    from advpub.pipeline.preview import DraftPreview
+
+    alice, vendor = make_key("alice"), make_key("vendor")
+    repo = _repo(tmp_path, alice)
+    store = EmbargoStore(repo.path / "embargo", repo.path)
+    both = parse_recipients(f"{alice.public} alice\n{vendor.public} vendor\n", "r")
+    store.write("ADV-2026-0001", advisory_text("ADV-2026-0001", title="Shared case title"), both)
+    store.write("ADV-2026-0002", advisory_text("ADV-2026-0002", title="Other vendor case"))
+    settings = load_settings(repo.path)
+    identities = parse_identities(vendor.file.read_text(), "vendor")
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    drafts = DraftPreview(settings, store, identities, (), now).load()
+    assert [a.id for a in drafts.advisories] == ["ADV-2026-0001"]
+    assert "1 draft not shared with you (not shown)" in drafts.notes
+    assert not any("ADV-2026-0002" in note for note in drafts.notes)
+    with pytest.raises(EmbargoError) as refused:
+        DraftPreview(settings, store, identities, ("ADV-2026-0002",), now).load()
+    assert "Other vendor case" not in str(refused.value)

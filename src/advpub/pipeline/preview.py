@@ -63,8 +63,14 @@ class DraftPreview:
         problems: list[str] = []
         instants = [self.now]
         options = self.settings.model_options
+        not_shared = 0
         for ident in self.chosen():
             draft = load_draft(self.store, self.store.draft_path(ident), self.identities, options)
+            if draft.error is not None and not self.ids:
+                # "Every draft" means every draft this identity may read: a case-only
+                # recipient previews the cases shared with them, and learns only a count.
+                not_shared += 1
+                continue
             if draft.error is not None:
                 problems.append(f"{draft.shown}: cannot preview: {draft.error}")
                 continue
@@ -89,6 +95,14 @@ class DraftPreview:
             advisories.append(advisory)
             digests[ident] = hashlib.sha256(text.encode("utf-8")).digest()
             instants.append(instant)
+        if not_shared:
+            plural = "" if not_shared == 1 else "s"
+            notes.append(f"{not_shared} draft{plural} not shared with you (not shown)")
+        if not advisories and not problems:
+            problems.append(
+                f"{self.settings.embargo_dir}/: no draft you can read to preview; ask a "
+                "coordinator to share one with you (`advpub share ID NAME`)"
+            )
         if problems:
             raise EmbargoError("\n".join(problems))
         return PreviewDrafts(tuple(advisories), max(instants), digests, tuple(notes))
