@@ -28,6 +28,7 @@ import shlex
 import shutil
 import subprocess
 import tempfile
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -226,8 +227,9 @@ class SignatureCache:
                 path.unlink(missing_ok=True)
 
 
-class Signer:
-    """Signs published bytes; see the module docstring."""
+class Signer(ABC):
+    """Signs published bytes; see the module docstring. Subclasses make the signature
+    (:class:`KeySigner`, :class:`CommandSigner`); caching and verifying happen here."""
 
     def __init__(
         self, public_key: PublicKey, check: Verifier, cache: SignatureCache | None
@@ -237,8 +239,9 @@ class Signer:
         self.cache = cache
         self.signed = 0  # signatures made (not taken from the cache) by this build
 
+    @abstractmethod
     def _make(self, data: bytes, mode: Mode) -> bytes | None:
-        raise NotImplementedError
+        """A new signature of ``data`` (None: the signer had none to give)."""
 
     def _sign(self, data: bytes, mode: Mode, what: str) -> bytes | None:
         cached = self.cache.get(data, mode) if self.cache is not None else None
