@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from advpub.checks.base import CheckContext
-from advpub.checks.leaks import worktree_drafts
-from advpub.embargo.identity import try_load_identities
+from advpub.checks.leaks import check_drafts
 from advpub.model import Violation
 
 RULE = "draft"
@@ -27,11 +26,11 @@ class DraftValidationRule:
     def check(self, ctx: CheckContext) -> Iterable[Violation]:
         """Every validation problem of every readable draft, redacted unless
         ``ctx.draft_details``; nothing without an identity (the leak rule notes that)."""
-        loaded = try_load_identities()
-        if loaded is None:
+        drafts = check_drafts(ctx)
+        if drafts is None:
             return []
         found: list[Violation] = []
-        for draft in worktree_drafts(ctx.settings, loaded.identities):
+        for draft in drafts:
             if not draft.is_readable:
                 continue
             for violation in draft.violations:

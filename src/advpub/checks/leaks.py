@@ -97,18 +97,29 @@ def public_files(settings: Settings) -> list[str]:
     return [n for n in names if not is_under(n, settings.embargo_dir)]
 
 
+def check_drafts(ctx: CheckContext) -> list[Draft] | None:
+    """The work tree's drafts, each decrypted once per check run (every rule that reads them
+    shares this list); None without an identity."""
+    if "drafts" not in ctx.cache:
+        loaded = try_load_identities()
+        ctx.cache["drafts"] = (
+            None if loaded is None else worktree_drafts(ctx.settings, loaded.identities)
+        )
+    drafts: list[Draft] | None = ctx.cache["drafts"]
+    return drafts
+
+
 def check_terms(ctx: CheckContext) -> LeakTerms | None:
     """The embargoed terms of the work tree's drafts, computed once per check run; None
     (and a notice) without an identity."""
     if "leak_terms" in ctx.cache:
         cached: LeakTerms | None = ctx.cache["leak_terms"]
         return cached
-    loaded = try_load_identities()
+    drafts = check_drafts(ctx)
     terms: LeakTerms | None = None
-    if loaded is None:
+    if drafts is None:
         ctx.notices.append(NO_IDENTITY_NOTICE)
     else:
-        drafts = worktree_drafts(ctx.settings, loaded.identities)
         unreadable = sum(1 for d in drafts if not d.is_readable)
         if unreadable:
             ctx.notices.append(unreadable_notice(unreadable))
