@@ -173,7 +173,9 @@ def build_site(
             "`- advpub` under `plugins:`"
         )
     status = marker.leak_scan
-    if status != "passed" and settings.leak_scan:
+    # "no-identity": the plugin already scanned with these identities (none) for secrets;
+    # scanning again would read every file twice for the same result.
+    if status not in ("passed", "no-identity") and settings.leak_scan:
         scan = scan_site(target, settings, identities=identities)
         if scan.hits:
             remove_site(target)
