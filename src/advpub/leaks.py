@@ -302,10 +302,6 @@ class LeakTerms:
     def __bool__(self) -> bool:
         return bool(self.terms)
 
-    def with_terms(self, extra: Iterable[LeakTerm]) -> LeakTerms:
-        """These terms and ``extra``."""
-        return LeakTerms([*self.terms, *extra])
-
     def _candidates(self, view: str) -> list[str]:
         """The keys of the terms whose letters and digits occur, in order and adjacent, in
         the skeleton of ``view`` (no edge checks): a superset of the real matches."""
@@ -395,7 +391,8 @@ class LeakTerms:
     def find_name(self, name: str) -> list[LeakTerm]:
         """Every term in a file path, URL or git ref name (``fix/CVE-2026-1234``,
         ``CVE-2026-1234-fixed``, ``advisories/2026/cve_2026_1234/``, percent-encoded too)."""
-        return self.find(name.replace("/", " / "))
+        # Path and ref separators are punctuation: terms match across them like any text.
+        return self.find(name)
 
     def redact(self, text: str) -> str:
         """``text`` with every term replaced by ``[embargoed]`` (``[secret]`` for secrets);
@@ -404,11 +401,13 @@ class LeakTerms:
             return text
         lines: list[str] = []
         for line in text.split("\n"):
-            if not self.find(line):
+            found = self.find(line)
+            if not found:
                 lines.append(line)
                 continue
             cleaned = _nfkc(line)
-            keys = sorted({_skeleton(_nfkc(t.text)) for t in self.terms}, key=len, reverse=True)
+            # Only the terms the prefilter sees in this line need their exact matcher.
+            keys = self._candidates(_decode(cleaned)[1])
             spans = sorted(
                 (start, end, self._by_key[key])
                 for key, start, end in self._view_matches(cleaned, keys)
@@ -419,7 +418,7 @@ class LeakTerms:
             for shape, _label in _PRIVATE_KEY_SHAPES:
                 cleaned = shape.sub("[secret]", cleaned)
             if self.find(cleaned):
-                ids = sorted({t.draft_id for t in self.find(line) if t.kind != "secret"})
+                ids = sorted({t.draft_id for t in found if t.kind != "secret"})
                 about = f" (mentions embargoed draft {', '.join(ids)})" if ids else ""
                 cleaned = f"[line withheld{about}]"
             lines.append(cleaned)
