@@ -3,10 +3,7 @@ folder and over http from a local server on 127.0.0.1; then broken on purpose.""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +13,7 @@ import pytest
 from advpub.cli.main import main
 from tests.conftest import CliResult
 from tests.exports.gpg_support import SigningKey, make_key, stop_agent
-from tests.site.site_support import NOW, quiet_mkdocs, sample_repo
+from tests.site.site_support import NOW, quiet_mkdocs, sample_repo, serve
 
 Cli = Callable[..., CliResult]
 SITE_URL = "https://advisories.example.org/"
@@ -102,16 +99,8 @@ def test_built_signed_site_passes(site: Path, cli: Cli) -> None:
 @pytest.fixture
 def served(site: Path) -> Iterator[str]:
     """The site on a local http.server at 127.0.0.1 (a random free port)."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(site) as url:
+        yield url
 
 
 def test_served_site_passes_over_http(

@@ -3,11 +3,7 @@ no request to another host, and full-page screenshots for people to look at."""
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +11,7 @@ import pytest
 from playwright import sync_api
 
 from tests.conftest import CliResult, require_tool
-from tests.site.site_support import NOW, Sample, sample_repo, write_sample
+from tests.site.site_support import NOW, Sample, sample_repo, serve, write_sample
 
 Cli = Callable[..., CliResult]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -40,25 +36,6 @@ FOLLOW_UP = Sample(
     "## Overview\n\nThis completes the fix of ADV-2026-0001 and CVE-2026-20001 in other "
     "products and of ADV-2025-0001.\n\n## Solution\n\nUpdate to 2.1.0.\n",
 )
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    """Serve ``folder`` on 127.0.0.1 (a free port) in a thread; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def build(tmp_path: Path, cli: Cli, language: str) -> Path:
