@@ -56,6 +56,20 @@ class RangeInterval:
         """True when ``end`` itself is affected (``last_affected``)."""
         return self.end_kind == "last_affected"
 
+    @property
+    def text(self) -> str:
+        """``≥ 2.0, < 2.3.2``, ``< 1.4.2``, ``≤ 2.3.1``; empty for all versions."""
+        parts = [f"≥ {_short(self.start)}"] if self.start is not None else []
+        if self.end is not None:
+            parts.append(f"{'≤' if self.is_end_inclusive else '<'} {_short(self.end)}")
+        return ", ".join(parts)
+
+
+def _short(version: str) -> str:
+    """A commit hash cut to 12 digits for people; other versions unchanged."""
+    is_commit = len(version) in (40, 64) and all(c in "0123456789abcdef" for c in version)
+    return version[:12] if is_commit else version
+
 
 @dataclass(frozen=True)
 class VersionRange:
@@ -85,6 +99,11 @@ class VersionRange:
         if is_open:
             out.append(RangeInterval(start))
         return tuple(out)
+
+    @property
+    def text(self) -> str:
+        """The intervals for people (``≥ 1.0, < 1.4.2; ≥ 2.0``); empty for all versions."""
+        return "; ".join(i.text for i in self.intervals if i.text)
 
 
 def shorthand_range(
