@@ -58,11 +58,10 @@ import copy
 import re
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from advpub.config import Settings
 from advpub.errors import ExportError
-from urllib.parse import urlsplit
-
 from advpub.exports.common import iso_utc
 from advpub.exports.cwe_names import cwe_name
 from advpub.exports.osv import osv_package
