@@ -26,6 +26,7 @@ from advpub.model.advisory import (
     Withdrawn,
 )
 from advpub.model.aliases import alias_problem
+from advpub.model.coordination import default_fix, parse_coordination, required_keys
 from advpub.model.frontmatter import MAX_FILE_BYTES, load_front_matter
 from advpub.model.options import ModelOptions
 from advpub.model.timeutil import DateValueError, parse_date, parse_instant
@@ -481,7 +482,7 @@ class _Checker:
 
     # -- the whole document ------------------------------------------------------------
     def build(self, data: dict[Any, Any], body: str, expected_id: str | None) -> Advisory | None:
-        m = self.mapping(data, "", F.TOP_LEVEL_KEYS, F.REQUIRED_KEYS)
+        m = self.mapping(data, "", F.TOP_LEVEL_KEYS, required_keys(data))
         if m is None:  # pragma: no cover - data is a dict here
             return None
         ident = self._id(m.get("id"), expected_id)
@@ -513,6 +514,8 @@ class _Checker:
         withdrawn = self._withdrawn(m.get("withdrawn"))
         approvals = self.strings(m.get("approvals"), "approvals")
         share_with = self.strings(m.get("share_with"), "share_with")
+        coordination = parse_coordination(self, m)
+        fix = default_fix(coordination, fix, "fix" in m)
         if self.violations or not (ident and title and summary and release and fix):
             return None
         return Advisory(
@@ -538,6 +541,7 @@ class _Checker:
             withdrawn=withdrawn,
             approvals=approvals,
             share_with=share_with,
+            **coordination.fields(),
             path=self.path,
             front_matter=dict(m),
         )
