@@ -48,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
                         "path": o.path,
                         "commit": o.commit,
                         "reasons": list(o.reasons),
+                        # Only when the gate gave one, so existing consumers see no change.
+                        **({"notes": list(o.notes)} if o.notes else {}),
                     }
                     for o in outcomes
                 ],
@@ -85,4 +87,6 @@ def describe(outcome: ReleaseOutcome, *, commit: bool) -> str:
             text = f"failed: {reasons}"
         case _:
             assert_never(outcome.action)
+    if outcome.notes:
+        text += f" ({'; '.join(outcome.notes)})"
     return f"{outcome.id}: {text}"

@@ -101,6 +101,8 @@ def _json(status: DraftStatus) -> dict[str, object]:
         ),
         "releasable": status.decision.releasable,
         "reasons": list(status.decision.reasons),
+        # Only when the gate gave one, so existing consumers see no change.
+        **({"notes": list(status.decision.notes)} if status.decision.notes else {}),
     }
 
 
@@ -114,4 +116,5 @@ def _line(status: DraftStatus, now: datetime, zone: tzinfo) -> str:
         head = f"{status.id}: {title}\n  release {when}\n  fix {status.fix_state}"
     lines = [head, f"  {verdict}"]
     lines.extend(f"    - {reason}" for reason in status.decision.reasons)
+    lines.extend(f"    - {note}" for note in status.decision.notes)
     return "\n".join(lines)

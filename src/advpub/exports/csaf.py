@@ -37,6 +37,8 @@ Mapping decisions:
 - Without any affected product the document cannot meet the security-advisory profile
   (it needs a product tree and product status), so it is written as ``csaf_base``.
 - Withdrawn advisories keep their document, with a ``Withdrawn`` note and revision.
+- Vendor statuses, remediations and informational advisories: see
+  :mod:`advpub.exports.csaf_coordination`.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from urllib.parse import quote
 import advpub
 from advpub.config import Settings
 from advpub.exports.common import iso_utc
+from advpub.exports.csaf_coordination import apply_coordination
 from advpub.exports.cwe_names import cwe_name
 from advpub.exports.osv import osv_package
 from advpub.model import Advisory, Affected, CvssScore
@@ -427,6 +430,7 @@ def csaf_document(adv: Advisory, settings: Settings, page_url: str | None = None
     if branches:
         doc["product_tree"] = {"branches": branches}
     doc["vulnerabilities"] = [_vulnerability(adv, cve, statuses) for cve in (adv.cve or (None,))]
+    apply_coordination(doc, adv)
     return doc
 
 

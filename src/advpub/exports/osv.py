@@ -27,7 +27,8 @@ Mapping decisions:
 - ``references``: the advisory page first (type ``ADVISORY``, when the page URL is known),
   then the reference URLs with their kind mapped to OSV's types. ``credits`` map 1:1.
 - ``database_specific``: our id, the page URL, CWE ids, the highest severity and base
-  score, and the withdrawal reason.
+  score, and the withdrawal reason; kind, vendor status and remediations as
+  :mod:`advpub.exports.osv_coordination` says.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from urllib.parse import unquote
 
 from advpub.config import Settings
 from advpub.exports.common import iso_utc, json_bytes
+from advpub.exports.osv_coordination import coordination_specific
 from advpub.model import Advisory, Affected, CvssScore
 from advpub.model.fields import CREDIT_TYPES as CREDIT_KINDS
 from advpub.model.fields import REFERENCE_TYPES as REFERENCE_KINDS
@@ -211,6 +213,7 @@ def osv_document(adv: Advisory, settings: Settings, page_url: str | None) -> dic
     if adv.credits:
         doc["credits"] = [_credit(c.name, c.type, c.contact) for c in adv.credits]
     doc["database_specific"] = _database_specific(adv, page_url, without_package)
+    doc["database_specific"].update(coordination_specific(adv))
     return doc
 
 

@@ -27,16 +27,19 @@ from advpub.model import Advisory
 class ReleaseDecision:
     """Whether an advisory may be public at ``now``, and every reason when it may not.
 
-    Reasons name the id, fields and dates, never the title, summary or body.
+    Reasons name the id, fields and dates, never the title, summary or body. ``notes`` say
+    why an open gate is open when a rule held for a reason worth showing (an informational
+    advisory needs no verified fix).
     """
 
     releasable: bool
     reasons: tuple[str, ...]
+    notes: tuple[str, ...] = ()
 
     @classmethod
-    def allow(cls) -> ReleaseDecision:
-        """The gate is open."""
-        return cls(True, ())
+    def allow(cls, *notes: str) -> ReleaseDecision:
+        """The gate is open; ``notes``: why, where a rule held for a reason worth showing."""
+        return cls(True, (), notes)
 
     @classmethod
     def hold(cls, *reasons: str) -> ReleaseDecision:
@@ -86,10 +89,10 @@ def decide(policy: AllOf, advisory: Advisory, now: datetime) -> ReleaseDecision:
     """Run ``policy`` and turn a refusal into a held decision."""
     require_aware(now)
     try:
-        policy.verify(advisory, now)
+        notes = policy.verify(advisory, now)
     except GateRefusal as refusal:
         return ReleaseDecision.hold(*refusal.reasons)
-    return ReleaseDecision.allow()
+    return ReleaseDecision.allow(*notes)
 
 
 def evaluate(advisory: Advisory, now: datetime, options: GateOptions) -> ReleaseDecision:

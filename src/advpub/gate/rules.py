@@ -1,7 +1,8 @@
 """The release policy as small rule objects (after sigstore-python's policy module).
 
-Each rule has ``verify(advisory, now)`` that returns nothing when the rule holds and raises
-:class:`GateRefusal` otherwise. :class:`AllOf` runs every rule and refuses with every
+Each rule has ``verify(advisory, now)`` that returns when the rule holds (with a note when
+it holds for a reason people should see, such as an informational advisory needing no fix)
+and raises :class:`GateRefusal` otherwise. :class:`AllOf` runs every rule and refuses with every
 failing reason at once; an EMPTY :class:`AllOf` refuses on purpose, so a mis-built policy
 can never open the gate. Reasons may name the id and dates, never the title or body.
 """
@@ -29,8 +30,9 @@ class GateRefusal(GateError):
 class GateRule(Protocol):
     """One condition of the release policy."""
 
-    def verify(self, advisory: Advisory, now: datetime) -> None:
-        """Return when the rule holds; raise :class:`GateRefusal` otherwise."""
+    def verify(self, advisory: Advisory, now: datetime) -> str | None:
+        """Return when the rule holds (optionally a note saying why); raise
+        :class:`GateRefusal` otherwise."""
         ...
 
 
@@ -40,18 +42,24 @@ class AllOf:
 
     rules: Sequence[GateRule]
 
-    def verify(self, advisory: Advisory, now: datetime) -> None:
-        """Run every rule (none short-circuits) and refuse with every reason."""
+    def verify(self, advisory: Advisory, now: datetime) -> tuple[str, ...]:
+        """Run every rule (none short-circuits) and refuse with every reason; when all
+        hold, the notes of the rules that gave one."""
         if not self.rules:
             raise GateRefusal("no release rules are configured; refusing by default")
         reasons: list[str] = []
+        notes: list[str] = []
         for rule in self.rules:
             try:
-                rule.verify(advisory, now)
+                note = rule.verify(advisory, now)
             except GateRefusal as refusal:
                 reasons.extend(refusal.reasons)
+                continue
+            if note:
+                notes.append(note)
         if reasons:
             raise GateRefusal(*reasons)
+        return tuple(notes)
 
 
 def _distinct(names: Iterable[str]) -> list[str]:
@@ -70,14 +78,23 @@ def _names(count: int) -> str:
 
 @dataclass(frozen=True)
 class FixVerifiedOrEarlyRelease:
-    """``fix.verified`` is true, or ``early_release`` is a complete, approved exception."""
+    """``fix.verified`` is true, or ``early_release`` is a complete, approved exception.
+
+    An informational advisory (unmaintained, unsound, a notice) reports no vulnerability
+    awaiting a fix, so the rule does not apply: its release date alone decides.
+    """
 
     approvals: int = 2
 
-    def verify(self, advisory: Advisory, now: datetime) -> None:
+    def verify(self, advisory: Advisory, now: datetime) -> str | None:
         """Refuse an unverified fix without a complete early_release record."""
+        if advisory.is_informational:
+            return (
+                f"fix verification does not apply: informational advisory "
+                f"({advisory.informational}); the release date alone decides"
+            )
         if advisory.fix.verified:
-            return
+            return None
         early = advisory.early_release
         if early is None:
             raise GateRefusal(
@@ -98,6 +115,7 @@ class FixVerifiedOrEarlyRelease:
                 "fix not verified (fix.verified is false) and early_release is not approved: "
                 + "; ".join(missing)
             )
+        return None
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,9 @@ from advpub.model.advisory import (
     EarlyRelease,
     Fix,
     Reference,
+    Remediation,
     Revision,
+    VendorStatus,
     Withdrawn,
 )
 from advpub.model.options import DEFAULT_ID_PATTERN, ModelOptions
@@ -27,7 +29,9 @@ __all__ = [
     "ModelOptions",
     "ParseResult",
     "Reference",
+    "Remediation",
     "Revision",
+    "VendorStatus",
     "Violation",
     "Withdrawn",
     "parse_advisory",

@@ -217,6 +217,27 @@ class Withdrawn:
 
 
 @dataclass(frozen=True)
+class VendorStatus:
+    """One vendor's answer to the coordinator (JVN ベンダ情報, a VINCE vendor statement)."""
+
+    vendor: str
+    status: str  # affected, not_affected, under_investigation or unknown (no response)
+    statement: str | None = None
+    updated: date | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Remediation:
+    """What users can do; ``products`` name affected entries (empty: all of them)."""
+
+    category: str  # vendor_fix, workaround, mitigation, no_fix_planned or none_available
+    details: str
+    url: str | None = None
+    products: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Advisory:
     """One advisory: validated front matter plus the Markdown body.
 
@@ -251,6 +272,11 @@ class Advisory:
     # advisory derives from (OSV `related`, `upstream`).
     related: tuple[str, ...] = ()
     upstream: tuple[str, ...] = ()
+    kind: str = "vulnerability"
+    # unmaintained, unsound or notice; set only when kind is informational.
+    informational: str | None = None
+    vendor_status: tuple[VendorStatus, ...] = ()
+    remediations: tuple[Remediation, ...] = ()
     path: str | None = None
     front_matter: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -271,6 +297,11 @@ class Advisory:
     def is_withdrawn(self) -> bool:
         """True when a withdrawal notice is recorded."""
         return self.withdrawn is not None
+
+    @property
+    def is_informational(self) -> bool:
+        """True for an informational advisory (unmaintained, unsound, a notice)."""
+        return self.kind == "informational"
 
     @property
     def severity(self) -> str | None:

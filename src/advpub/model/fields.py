@@ -49,6 +49,10 @@ TOP_LEVEL_KEYS: tuple[str, ...] = (
     "revisions",
     "withdrawn",
     "approvals",
+    "kind",
+    "informational",
+    "vendor_status",
+    "remediations",
     # Drafts only: the case-only recipients (names from embargo/recipients.txt) who may read
     # this draft. Never published: the release drops the key from the public file.
     "share_with",
@@ -139,6 +143,23 @@ REFERENCE_TYPES = (
 EARLY_RELEASE_BASES = ("already-public", "exploited", "unreachable-vendor")
 SCOPES = ("product", "website")
 TLP_LABELS = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
+
+# Coordination (issue 19): what kind of advisory this is, each vendor's status (JVN's
+# ベンダ情報, VINCE vendor statements) and the remediations.
+KINDS = ("vulnerability", "informational")
+INFORMATIONAL_TYPES = ("unmaintained", "unsound", "notice")
+# An informational advisory needs no fix record: the release date alone decides.
+INFORMATIONAL_REQUIRED_KEYS: tuple[str, ...] = tuple(k for k in REQUIRED_KEYS if k != "fix")
+VENDOR_STATUS_KEYS = ("vendor", "status", "statement", "updated", "url")
+VENDOR_STATUSES = ("affected", "not_affected", "under_investigation", "unknown")
+REMEDIATION_KEYS = ("category", "details", "url", "products")
+REMEDIATION_CATEGORIES = (
+    "vendor_fix",
+    "workaround",
+    "mitigation",
+    "no_fix_planned",
+    "none_available",
+)
 
 # What to add when a required key is missing.
 MISSING_HINTS: dict[str, str] = {

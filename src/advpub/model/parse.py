@@ -27,6 +27,7 @@ from advpub.model.advisory import (
 )
 from advpub.model.affected import parse_affected
 from advpub.model.aliases import alias_problem
+from advpub.model.coordination import default_fix, parse_coordination, required_keys
 from advpub.model.frontmatter import MAX_FILE_BYTES, load_front_matter
 from advpub.model.kinds import value_kind as _kind
 from advpub.model.options import ModelOptions
@@ -466,7 +467,7 @@ class _Checker:
 
     # -- the whole document ------------------------------------------------------------
     def build(self, data: dict[Any, Any], body: str, expected_id: str | None) -> Advisory | None:
-        m = self.mapping(data, "", F.TOP_LEVEL_KEYS, F.REQUIRED_KEYS)
+        m = self.mapping(data, "", F.TOP_LEVEL_KEYS, required_keys(data))
         if m is None:  # pragma: no cover - data is a dict here
             return None
         ident = self._id(m.get("id"), expected_id)
@@ -500,6 +501,8 @@ class _Checker:
         share_with = self.strings(m.get("share_with"), "share_with")
         related = self.strings(m.get("related"), "related", self._alias)
         upstream = self.strings(m.get("upstream"), "upstream", self._alias)
+        coordination = parse_coordination(self, m)
+        fix = default_fix(coordination, fix, "fix" in m)
         if self.violations or not (ident and title and summary and release and fix):
             return None
         return Advisory(
@@ -527,6 +530,7 @@ class _Checker:
             share_with=share_with,
             related=related,
             upstream=upstream,
+            **coordination.fields(),
             path=self.path,
             front_matter=dict(m),
         )

@@ -13,6 +13,7 @@ from typing import Any
 
 from advpub.model import fields as F
 from advpub.model.aliases import alias_schema
+from advpub.model.coordination_schema import apply_kind_rules, coordination_properties
 from advpub.model.identifiers import CPE_PATTERN
 from advpub.model.options import DEFAULT_ID_PATTERN
 
@@ -195,8 +196,10 @@ def front_matter_schema(id_pattern: str = DEFAULT_ID_PATTERN) -> dict[str, Any]:
             **_list(alias_schema()),
             "description": "ids of the upstream advisories this one derives from",
         },
+        **coordination_properties(_DATE),
     }
     schema = _obj(props, F.TOP_LEVEL_KEYS, F.REQUIRED_KEYS)
+    apply_kind_rules(schema)
     # The two names of the waiver are one key: a file uses one of them.
     schema["not"] = {"required": list(F.FIX_WAIVER_KEYS)}
     return {

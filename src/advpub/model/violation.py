@@ -22,6 +22,8 @@ KNOWN_FIELD_NAMES = frozenset(
         *F.EARLY_RELEASE_KEYS,
         *F.REVISION_KEYS,
         *F.WITHDRAWN_KEYS,
+        *F.VENDOR_STATUS_KEYS,
+        *F.REMEDIATION_KEYS,
     }
 )
 
@@ -58,6 +60,8 @@ RULE_DESCRIPTIONS: dict[str, str] = {
     "range-version": "a range version is invalid",
     "lang": "a language tag is malformed",
     "consistency": "fields contradict each other",
+    "duplicate": "an entry is listed twice",
+    "remediation-product": "a remediation names a product that is not affected",
 }
 
 

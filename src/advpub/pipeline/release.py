@@ -23,7 +23,7 @@ import enum
 import os
 import signal
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -84,6 +84,8 @@ class ReleaseOutcome:
     path: str | None = None
     commit: str | None = None
     reasons: tuple[str, ...] = ()
+    # Why the gate let it out, where that is worth showing (an informational advisory).
+    notes: tuple[str, ...] = ()
 
     @property
     def is_failure(self) -> bool:
@@ -177,6 +179,7 @@ class _Planned:
     text: str
     message: str
     exists: bool
+    notes: tuple[str, ...] = ()
 
     def mentions(self, terms: LeakTerms) -> tuple[str, ...]:
         """Why this release must not be committed while ``terms`` are secret (or nothing)."""
@@ -345,7 +348,9 @@ class Releaser:
                         f"overwrite it; compare it with the draft {draft.shown} and keep one",
                     ),
                 )
-        return _Planned(draft, advisory, target, text, commit_message(advisory), exists)
+        return _Planned(
+            draft, advisory, target, text, commit_message(advisory), exists, decision.notes
+        )
 
     def _execute(self, plan: _Planned) -> ReleaseOutcome:
         draft, shown = plan.draft, self._shown(plan.target)
@@ -355,7 +360,7 @@ class Releaser:
                 return ReleaseOutcome(draft.id, Action.WOULD_COMPLETE, shown)
             return self._remove_and_commit(draft, plan.advisory, plan.target, Action.COMPLETED)
         if self.options.dry_run:
-            return ReleaseOutcome(draft.id, Action.WOULD_PUBLISH, shown)
+            return ReleaseOutcome(draft.id, Action.WOULD_PUBLISH, shown, notes=plan.notes)
         try:
             _remove_stale_temp_files(plan.target)
             atomic_write_text(plan.target, plan.text)
@@ -370,7 +375,8 @@ class Releaser:
                 ),
             )
         _crash_point("after-write")
-        return self._remove_and_commit(draft, plan.advisory, plan.target, Action.PUBLISHED)
+        outcome = self._remove_and_commit(draft, plan.advisory, plan.target, Action.PUBLISHED)
+        return outcome if outcome.is_failure else replace(outcome, notes=plan.notes)
 
     def _remove_and_commit(
         self, draft: Draft, advisory: Advisory, target: Path, action: Action

@@ -45,7 +45,10 @@ class DraftStatus:
 
 def fix_state(advisory: Advisory) -> str:
     """``verified``, ``not verified`` or ``not verified, waived by early_release (basis, N
-    approvals)``: the waiver lifts the fix verification only, never the release date."""
+    approvals)``, or ``not required (informational: …)``: the waiver lifts the fix
+    verification only, never the release date."""
+    if advisory.is_informational:
+        return f"not required (informational: {advisory.informational})"
     if advisory.fix.verified:
         return "verified"
     early = advisory.early_release

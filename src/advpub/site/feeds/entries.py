@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from advpub.model import Advisory
+from advpub.site.feeds.vendors import vendor_summary
 from advpub.site.i18n import labels_for
 
 RECENT = timedelta(days=7)
@@ -83,7 +84,8 @@ def select(advisories: Sequence[Advisory], size: int, now: datetime) -> list[Adv
 
 
 def notice_summary(advisory: Advisory, zone: ZoneInfo, language: str) -> str:
-    """The summary, prefixed by the withdrawal and the newest revision (site language)."""
+    """The summary, prefixed by the withdrawal and the newest revision and followed by the
+    vendor status summary (site language)."""
     # Notices added to the summary, so a subscriber sees why the entry changed.
     t = labels_for(language)
     parts: list[str] = []
@@ -96,6 +98,8 @@ def notice_summary(advisory: Advisory, zone: ZoneInfo, language: str) -> str:
         day = newest.date.astimezone(zone).date().isoformat()
         parts.append(f"[{t('feed.updated')} {day}: {newest.summary.strip()}]")
     parts.append(advisory.summary.strip())
+    if vendors := vendor_summary(advisory, language):
+        parts.append(f"[{vendors}]")
     return " ".join(parts)
 
 
