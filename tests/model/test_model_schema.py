@@ -65,6 +65,60 @@ CASES: list[tuple[str, Any, bool]] = [
     ("affected", [{"product": "Router", "purl": "pkg:npm/left-pad@1.0.0"}], True),
     ("affected", [{"product": "Router", "purl": "npm/left-pad"}], False),
     ("affected", [{"vendor": "Example"}], False),
+    # Issue 19: precise affected data.
+    ("affected", [{"product": "A", "cpe": ["cpe:2.3:a:joomla:joomla\\!:*:*:*:*:*:*:*:*"]}], True),
+    ("affected", [{"product": "A", "cpe": "cpe:2.3:a:joomla:joomla!:*:*:*:*:*:*:*:*"}], False),
+    ("affected", [{"product": "A", "versions": ["1.0", "1.1"]}], True),
+    ("affected", [{"product": "A", "versions": []}], False),
+    (
+        "affected",
+        [{"product": "A", "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}]}]}],
+        True,
+    ),
+    (
+        "affected",
+        [{"product": "A", "ranges": [{"type": "semver", "events": [{"introduced": "0"}]}]}],
+        False,
+    ),
+    (
+        "affected",
+        [{"product": "A", "ranges": [{"type": "GIT", "events": [{"introduced": "0"}]}]}],
+        False,
+    ),
+    (
+        "affected",
+        [
+            {
+                "product": "A",
+                "ranges": [
+                    {"type": "GIT", "repo": "https://g.example/r", "events": [{"fixed": "abc"}]}
+                ],
+            }
+        ],
+        False,
+    ),
+    (
+        "affected",
+        [
+            {
+                "product": "A",
+                "fixed": "1.0",
+                "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}]}],
+            }
+        ],
+        False,
+    ),
+    ("affected", [{"product": "A", "fixed": "1.0", "last_affected": "0.9"}], False),
+    ("affected", [{"product": "A", "ecosystem_specific": {"x": [1]}}], True),
+    (
+        "affected",
+        [{"product": "A", "cvss": ["CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"]}],
+        True,
+    ),
+    ("related", ["GHSA-2c8m-w4hq-9fqx"], True),
+    ("upstream", ["two words"], False),
+    ("credits", [{"name": "A", "type": "sponsor", "contact": ["mailto:a@example.org"]}], True),
+    ("references", [{"url": "https://example.org/a", "type": "evidence"}], True),
     ("title", "Line one\nline two", False),
     ("unknown_key", "x", False),
 ]

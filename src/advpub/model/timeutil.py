@@ -104,4 +104,7 @@ def _show(value: object) -> str:
 
 def format_iso_utc(instant: datetime) -> str:
     """ISO 8601 in UTC with ``Z``, to the second."""
-    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # Not strftime: glibc's %Y writes year 1 as "1", not "0001" (issue 19: OSV
+    # `published: "1-01-01T00:00:00Z"`). The parser refuses such years; this stays exact.
+    u = instant.astimezone(UTC)
+    return f"{u.year:04d}-{u:%m-%dT%H:%M:%S}Z"
