@@ -225,8 +225,14 @@ def test_informational_advisory_has_no_vulnerabilities(tmp_path: Path) -> None:
             "text": "Switch to a maintained fork.",
         },
     ]
-    # The profile needs an external reference (6.1.27.2); without one it is csaf_base.
-    assert document("informational-no-reference", tmp_path)["document"]["category"] == "csaf_base"
+    # The profile needs an external reference (6.1.27.2): the HTML page is one; without a
+    # page and without other references the document is csaf_base.
+    assert document("informational-no-reference", tmp_path)["document"]["category"] == (
+        "csaf_informational_advisory"
+    )
+    settings = make_settings(tmp_path)
+    bare = csaf_document(parsed("informational-no-reference", settings), settings)
+    assert bare["document"]["category"] == "csaf_base"
 
 
 def test_csaf_validator_lib_mandatory_tests_and_remediation_coverage(tmp_path: Path) -> None:
