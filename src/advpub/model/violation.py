@@ -52,6 +52,7 @@ RULE_DESCRIPTIONS: dict[str, str] = {
     "purl": "a package URL is malformed",
     "lang": "a language tag is malformed",
     "consistency": "fields contradict each other",
+    "raw-html": "the body holds raw HTML the site would remove",
 }
 
 
