@@ -40,6 +40,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "hooks": ("advpub.cli.cmd_hooks", "install git hooks and run hook checks"),
     "export": ("advpub.cli.cmd_export", "write machine-readable exports (CVE JSON 5, ...)"),
+    "announce": (
+        "advpub.cli.cmd_announce",
+        "write the mailing-list announcement of a released advisory (e-mail or text)",
+    ),
     "verify-site": (
         "advpub.cli.cmd_verify_site",
         "check a built or deployed CSAF distribution like a CSAF checker",
@@ -79,6 +83,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "preview": ("advpub preview ADV-2026-0042", "advpub preview"),
     "hooks": ("advpub hooks install",),
     "export": ("advpub export cve ADV-2026-0003 --short-name examplecna -o out/",),
+    "announce": (
+        "advpub announce ADV-2026-0003 --lang ja -o ADV-2026-0003.eml",
+        "advpub announce ADV-2026-0003 --format text",
+    ),
     "verify-site": ("advpub verify-site site/", "advpub verify-site https://sec.example.jp/"),
     "log": ("advpub log", "advpub log ADV-2026-0001 --utc"),
     "demo": ("advpub demo", "advpub demo --no-serve"),
