@@ -11,10 +11,10 @@ from email.policy import default
 from pathlib import Path
 
 import pytest
+from tests.conftest import CliResult, Key, Repo, advisory_text, make_repo
 
 from advpub.embargo.recipients import RecipientEntry
 from advpub.embargo.store import EmbargoStore
-from tests.conftest import CliResult, Key, Repo, advisory_text, make_repo
 
 Cli = Callable[..., CliResult]
 
