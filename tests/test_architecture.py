@@ -34,7 +34,7 @@ INFRA = {
 ALLOWED: dict[str, set[str]] = {
     "__main__": {"cli"},
     "advpub": set(),
-    "cli": {"pipeline", "site", "exports", "checks", "gate", "model", *INFRA},
+    "cli": {"pipeline", "site", "exports", "checks", "gate", "model", "imports", *INFRA},
     "pipeline": {"site", "exports", "checks", "gate", "model", *INFRA},
     "site": {"exports", "checks", "gate", "model", *INFRA},
     "exports": {"gate", "model", *INFRA},
@@ -54,6 +54,8 @@ ALLOWED: dict[str, set[str]] = {
     "scaffold": {"errors", "fsutil", "layout"},
     "outputs": {"config", "model", "errors"},
     "htmltags": set(),
+    # Converters of published records (OSV, CSAF) into advisories; used by the CLI only.
+    "imports": {"gate", "model", "errors", "fsutil", "config", "layout"},
 }
 
 
