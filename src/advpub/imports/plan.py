@@ -177,7 +177,7 @@ def _id_refusal(source_id: str, ident: str, settings: Settings) -> str:
     return (
         f"id {ident}{mapped} does not match the id pattern {settings.id_pattern.pattern}; "
         f"set plugins.advpub.id_pattern in {CONFIG_FILE} to accept the record ids (e.g. "
-        f"{suggested_pattern(settings.id_pattern.pattern)!r}), or give it an id of yours: "
+        f"'{suggested_pattern(settings.id_pattern.pattern)}'), or give it an id of yours: "
         f"--id {source_id}={settings.id_prefix}-YYYY-NNNN"
     )
 
