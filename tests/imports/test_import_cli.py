@@ -40,7 +40,11 @@ def record_repo(path: Path, *, pattern: str | None = RECORD_IDS) -> Repo:
 
 def public_files(repo: Repo) -> list[str]:
     folder = repo.path / "advisories"
-    return sorted(p.relative_to(repo.path).as_posix() for p in folder.rglob("*.md"))
+    return sorted(
+        p.relative_to(repo.path).as_posix()
+        for p in folder.rglob("*.md")
+        if not p.name.startswith("_")
+    )
 
 
 def test_default_id_pattern_refuses_record_ids_and_writes_nothing(tmp_path: Path, cli: Cli) -> None:

@@ -86,9 +86,10 @@ def test_go_record_keeps_symbols_several_ranges_and_git() -> None:
                 {"introduced": "0"},
                 {"fixed": "1.4.2"},
                 {"introduced": "2.0.0"},
-                {"last_affected": "2.1.0"},
+                {"fixed": "2.0.3"},
             ],
         },
+        {"type": "SEMVER", "events": [{"introduced": "3.0.0"}, {"last_affected": "3.1.0"}]},
         {
             "type": "GIT",
             "repo": "https://github.com/example/filestore",
