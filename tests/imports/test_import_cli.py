@@ -209,8 +209,8 @@ def test_csaf_documents_with_vendor_status_and_revisions(tmp_path: Path, cli: Cl
 
 # OSV fields the round trip does not keep as they were (README "Importing published
 # records"): the export's own id prefix and schema version, the source id added to the
-# aliases, database_specific (the record's own data is reported as not carried), and
-# details rebuilt from summary and body.
+# aliases, database_specific (the record's own data is reported as not carried), details
+# rebuilt from summary and body, and credits without a type (FINDER, the advpub default).
 DOCUMENTED = {"id", "schema_version", "aliases", "database_specific", "details"}
 
 
@@ -229,6 +229,10 @@ def test_osv_round_trip(tmp_path: Path, cli: Cli) -> None:
                     before.pop("database_specific", None)
                     after.pop("database_specific", None)
                     assert after == before, name
+            elif key == "credits":
+                # A credit without a type is a finder (the advpub default).
+                expected = [{"type": "FINDER", **c} for c in original[key]]
+                assert again[key] == expected, name
             else:
                 assert again.get(key) == original[key], (name, key)
         assert again["aliases"] == list(dict.fromkeys([*original["aliases"], name])) or set(
