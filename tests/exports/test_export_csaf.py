@@ -145,11 +145,14 @@ def test_document_fields(tmp_path: Path) -> None:
         "namespace": "https://advisories.example.org",
         "contact_details": "security@example.org",
     }
-    assert document["references"][0] == {
-        "category": "self",
-        "summary": "ADV-2026-0001 (HTML)",
-        "url": PAGE,
-    }
+    assert document["references"][:2] == [
+        {
+            "category": "self",
+            "summary": "ADV-2026-0001 (CSAF)",
+            "url": f"{SITE_URL}.well-known/csaf/white/2026/adv-2026-0001.json",
+        },
+        {"category": "external", "summary": "ADV-2026-0001 (HTML)", "url": PAGE},
+    ]
     assert document["acknowledgments"] == [
         {"names": ["Alex Rivera"], "summary": "finding the vulnerability"},
         {"names": ["Example CERT"], "summary": "coordinating the disclosure"},
@@ -197,9 +200,9 @@ def test_one_vulnerability_per_cve_with_one_cwe(tmp_path: Path) -> None:
     assert vendor["name"] == "Example Corp"
     (product,) = vendor["branches"]
     assert [(b["category"], b["name"]) for b in product["branches"]] == [
-        ("product_version_range", "vers:semver/>=1.0.0|<1.2.3"),
+        ("product_version_range", "vers:pypi/>=1.0.0|<1.2.3"),
         ("product_version", "1.2.3"),
-        ("product_version_range", "vers:semver/>=2.0.0|<2.0.1"),
+        ("product_version_range", "vers:pypi/>=2.0.0|<2.0.1"),
         ("product_version", "2.0.1"),
     ]
 
@@ -281,7 +284,7 @@ def test_japanese_text_is_kept(tmp_path: Path) -> None:
     (vendor,) = doc["product_tree"]["branches"]
     assert vendor["name"] == "株式会社サンプルソフト（架空）"
     leaf = vendor["branches"][0]["branches"][0]
-    assert leaf["name"] == "vers:semver/<5.2.0"
+    assert leaf["name"] == "vers:generic/<5.2.0"
     assert (
         leaf["product"]["name"]
         == "株式会社サンプルソフト（架空） さくらビューア 5.1.9 およびそれ以前"

@@ -62,13 +62,13 @@ def test_two_cves_mapping(tmp_path: Path) -> None:
                     "version": "1.0.0",
                     "status": "affected",
                     "lessThan": "1.2.3",
-                    "versionType": "semver",
+                    "versionType": "python",
                 },
                 {
                     "version": "2.0.0",
                     "status": "affected",
                     "lessThan": "2.0.1",
-                    "versionType": "semver",
+                    "versionType": "python",
                 },
             ],
             "defaultStatus": "unaffected",
@@ -113,7 +113,7 @@ def test_cvss4_metric(tmp_path: Path) -> None:
         }
     ]
     assert container["affected"][0]["versions"] == [
-        {"version": "0", "status": "affected", "lessThan": "v3.1", "versionType": "custom"}
+        {"version": "0", "status": "affected", "lessThan": "v3.1", "versionType": "semver"}
     ]
 
 

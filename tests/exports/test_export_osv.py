@@ -66,15 +66,15 @@ def test_id_aliases_dates_and_database_specific(tmp_path: Path) -> None:
     ]
 
 
-def test_semver_ranges_and_ecosystem_spelling(tmp_path: Path) -> None:
+def test_shorthand_is_an_ecosystem_range_even_when_it_looks_like_semver(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
     doc = osv_document(case("two-cves", settings), settings, None)
     assert [a["package"] for a in doc["affected"]] == [
         {"ecosystem": "PyPI", "name": "example-lib"}
     ] * 2
     assert [a["ranges"] for a in doc["affected"]] == [
-        [{"type": "SEMVER", "events": [{"introduced": "1.0.0"}, {"fixed": "1.2.3"}]}],
-        [{"type": "SEMVER", "events": [{"introduced": "2.0.0"}, {"fixed": "2.0.1"}]}],
+        [{"type": "ECOSYSTEM", "events": [{"introduced": "1.0.0"}, {"fixed": "1.2.3"}]}],
+        [{"type": "ECOSYSTEM", "events": [{"introduced": "2.0.0"}, {"fixed": "2.0.1"}]}],
     ]
     assert "url" not in doc["database_specific"]
     assert "references" in doc and all(r["url"] != PAGE for r in doc["references"])
@@ -111,9 +111,9 @@ def test_affected_without_package_data_goes_to_database_specific(tmp_path: Path)
         {
             "vendor": "Example Corp",
             "product": "Example Firmware",
-            "fixed": "2.0",
             "ecosystem": "vendor-firmware",
             "package": "fw",
+            "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "2.0"}]}],
         },
     ]
 

@@ -5,22 +5,33 @@ Mapping decisions:
 - ``document.tracking.id`` is our id; the file name follows CSAF §5.1 (lower case, every run
   of characters outside ``[+\\-a-z0-9]`` replaced by ``_``, plus ``.json``):
   ``ADV-2026-0001`` -> ``adv-2026-0001.json``. Status is ``final``.
-- ``revision_history``: ``"1"`` for the first publication, then one entry per revision in
-  date order, then the withdrawal if any; ``tracking.version`` is the last number (so
-  ``1 + revisions (+ 1 when withdrawn)``), as mandatory tests 6.1.16 and 6.1.21 require.
-  All dates are UTC.
+- ``revision_history``: the first publication, every revision and the withdrawal, sorted by
+  date whatever order the file lists them in (publication first on a tie), numbered 1, 2,
+  3...; ``tracking.version`` is the last number and ``current_release_date`` its date, as
+  mandatory tests 6.1.14, 6.1.16 and 6.1.21 require. All dates are UTC.
 - TLP CLEAR is written as CSAF 2.0's ``WHITE`` (CSAF 2.0 predates TLP 2.0).
-- ``product_tree``: vendor -> product_name -> ``product_version_range`` for the affected
-  versions (``vers:semver/...`` when the bounds are SemVer, else ``vers:generic/...``;
-  ``vers:all/*`` when nothing is known) and ``product_version`` for the fixed version; a
-  product without a vendor sits at the top. Product ids are ``CSAFPID-0001``... in order.
+- ``product_tree``: vendor -> product_name -> one ``product_version_range`` per range, named
+  by its ``vers`` string (``vers:pypi/>=2.0|<2.3.2``; ``introduced: "0"`` has no lower
+  bound, ``last_affected`` is ``<=``, an open end has none, ``vers:pypi/*`` is every
+  version); the scheme is the ecosystem's purl type (``pypi``, ``npm``, ``maven``, ``gem``,
+  ``deb``, ``rpm`` ...), ``semver`` for SEMVER ranges, ``git`` for GIT ranges (commit ids),
+  else ``generic``. ``vers:all/*`` stands for a product known only by free text. One
+  ``product_version`` per enumerated version (known affected) and per fixed version (fixed).
+  Each product of an entry carries its purl and first CPE in
+  ``product_identification_helper`` (both checked by their grammars when parsing; CSAF 2.0
+  holds one CPE, the others are listed in a note). A product without a vendor sits at the
+  top. Product ids are ``CSAFPID-0001``... in order.
 - ``vulnerabilities``: one per CVE (CSAF allows one ``cve`` per vulnerability), or one
   without ``cve`` when there is none. CSAF 2.0 holds ONE ``cwe`` per vulnerability: the first
   CWE (named from the CWE catalogue) is used and the others are listed in a note; a CWE
   missing from the catalogue goes to that note too (a ``cwe`` needs its catalogue name).
-- ``scores``: one ``cvss_v3`` from the first 3.x vector (two v3 scores for the same
-  product would break mandatory test 6.1.7); other vectors, and every CVSS 4.0 vector
-  (CSAF 2.0 has no field for it), are listed in notes.
+- ``scores``: a product's own first 3.x vector for its products, the advisory's first 3.x
+  vector for the others (two v3 scores for the same product would break mandatory test
+  6.1.7); other vectors, and every CVSS 4.0 vector (CSAF 2.0 has no field for it), are
+  listed in notes.
+- ``references``: ``self`` is this CSAF document's own URL (``.well-known/csaf/white/
+  <YYYY>/<file>.json``, optional test 6.2.11) when ``site_url`` is set and the advisory is
+  TLP:CLEAR; the HTML page is an ``external`` reference.
 - ``product_status``: ``known_affected`` (the affected ranges) and ``fixed`` (the fixed
   versions); ``remediations``: a ``vendor_fix`` per fixed version for the affected range.
 - Without any affected product the document cannot meet the security-advisory profile
@@ -38,12 +49,15 @@ from urllib.parse import quote
 
 import advpub
 from advpub.config import Settings
-from advpub.exports.common import is_semver, iso_utc
+from advpub.exports.common import iso_utc
 from advpub.exports.cwe_names import cwe_name
-from advpub.model import Advisory, Affected
+from advpub.exports.osv import osv_package
+from advpub.model import Advisory, Affected, CvssScore
+from advpub.model.advisory import RangeInterval, VersionRange
 
 CSAF_SCHEMA_URL = "https://docs.oasis-open.org/csaf/csaf/v2.0/csaf_json_schema.json"
 TLP_URL = "https://www.first.org/tlp/"
+WHITE_DIR = ".well-known/csaf/white"
 _FILE_UNSAFE = re.compile(r"[^+\-a-z0-9]+")
 
 ACKNOWLEDGMENT_SUMMARIES = {
@@ -52,7 +66,33 @@ ACKNOWLEDGMENT_SUMMARIES = {
     "coordinator": "coordinating the disclosure",
     "analyst": "analysing the vulnerability",
     "remediation_developer": "developing the fix",
+    "remediation_reviewer": "reviewing the fix",
+    "remediation_verifier": "verifying the fix",
+    "tool": "the tool that found the vulnerability",
+    "sponsor": "sponsoring the work",
     "other": "contributing",
+}
+# vers scheme (a purl type) of an OSV ecosystem, lower case without suffix.
+VERS_SCHEMES = {
+    "pypi": "pypi",
+    "npm": "npm",
+    "maven": "maven",
+    "rubygems": "gem",
+    "crates.io": "cargo",
+    "go": "golang",
+    "nuget": "nuget",
+    "packagist": "composer",
+    "hex": "hex",
+    "pub": "pub",
+    "hackage": "hackage",
+    "cran": "cran",
+    "debian": "deb",
+    "ubuntu": "deb",
+    "alpine": "apk",
+    **dict.fromkeys(
+        ("red hat", "almalinux", "rocky linux", "suse", "opensuse", "mageia", "openeuler"),
+        "rpm",
+    ),
 }
 
 
@@ -85,38 +125,56 @@ class Revision:
 
 
 def revision_history(adv: Advisory) -> list[Revision]:
-    """Publication, revisions in date order, withdrawal; numbered 1, 2, 3..."""
+    """Publication, revisions and withdrawal sorted by date (stable), numbered 1, 2, 3..."""
     entries: list[tuple[datetime, str]] = [(adv.published_at, "Initial public release.")]
-    entries += sorted(((r.date, r.summary) for r in adv.revisions), key=lambda e: e[0])
+    entries += [(r.date, r.summary) for r in adv.revisions]
     if adv.withdrawn is not None:
         entries.append((adv.withdrawn.date, f"Withdrawn: {adv.withdrawn.reason}"))
+    entries.sort(key=lambda e: e[0])
     return [Revision(n, date, text) for n, (date, text) in enumerate(entries, start=1)]
 
 
-def _vers(item: Affected) -> str:
-    """A ``vers`` range (the notation CSAF recommends) for the affected versions."""
-    if item.introduced is None and item.fixed is None:
-        return "vers:all/*"
-    bounds = [v for v in (item.introduced, item.fixed) if v and v != "0"]
-    scheme = "semver" if all(is_semver(v) for v in bounds) else "generic"
-    parts = []
-    if item.introduced and item.introduced != "0":
-        parts.append(">=" + quote(item.introduced, safe=".-_~+"))
-    if item.fixed:
-        parts.append("<" + quote(item.fixed, safe=".-_~+"))
-    if not parts:
-        return "vers:all/*"
-    return f"vers:{scheme}/" + "|".join(parts)
+def csaf_document_path(adv: Advisory) -> str:
+    """``<YYYY>/<file>.json`` below ``white/``: the year of the initial release (UTC)."""
+    return f"{iso_utc(revision_history(adv)[0].date)[:4]}/{tracking_file_name(adv.id)}"
 
 
-def _versions_text(item: Affected) -> str:
-    """``>= 1.0.0, < 1.2.3`` for people (product names), ``all versions`` without bounds."""
-    parts = []
-    if item.introduced and item.introduced != "0":
-        parts.append(f">= {item.introduced}")
-    if item.fixed:
-        parts.append(f"< {item.fixed}")
-    return ", ".join(parts) or "all versions"
+def csaf_document_url(adv: Advisory, settings: Settings) -> str | None:
+    """Where the site publishes the document, or None (no site_url, or not TLP:CLEAR)."""
+    if not settings.site_url or adv.tlp != "CLEAR":
+        return None
+    return f"{settings.site_url}{WHITE_DIR}/{csaf_document_path(adv)}"
+
+
+def vers_scheme(item: Affected, version_range: VersionRange) -> str:
+    """The ``vers`` scheme of a range (see the module docstring)."""
+    if version_range.type == "GIT":
+        return "git"
+    if version_range.type == "SEMVER":
+        return "semver"
+    package = osv_package(item)
+    if package is None:
+        return "generic"
+    return VERS_SCHEMES.get(package["ecosystem"].split(":", 1)[0].lower(), "generic")
+
+
+def vers(item: Affected, version_range: VersionRange) -> str:
+    """The ``vers`` string of one range: its intervals' constraints in order."""
+    constraints: list[str] = []
+    for interval in version_range.intervals:
+        constraints += _constraints(interval)
+    return f"vers:{vers_scheme(item, version_range)}/" + ("|".join(constraints) or "*")
+
+
+def _constraints(interval: RangeInterval) -> list[str]:
+    out = [">=" + _vers_quote(interval.start)] if interval.start is not None else []
+    if interval.end is not None:
+        out.append(("<=" if interval.is_end_inclusive else "<") + _vers_quote(interval.end))
+    return out
+
+
+def _vers_quote(version: str) -> str:
+    return quote(version, safe=".-_~+")
 
 
 @dataclass
@@ -160,16 +218,13 @@ class _ProductTree:
         return tree
 
 
-# The CPE pattern of the CSAF 2.0 schema is long; only plausible CPEs are passed on.
-_CPE = re.compile(r"^(cpe:2\.3:[aho*\-](:[^:\s]+){10}|[cC][pP][eE]:/[AHOaho]?(:[^:\s]*){0,6})$")
-
-
 def _helper(item: Affected) -> dict[str, str]:
+    """purl and the first CPE (both checked by their grammars when the file was parsed)."""
     helper: dict[str, str] = {}
+    if item.cpes:
+        helper["cpe"] = item.cpes[0]
     if item.purl:
         helper["purl"] = item.purl
-    if item.cpe and _CPE.match(item.cpe):
-        helper["cpe"] = item.cpe
     return helper
 
 
@@ -178,33 +233,52 @@ class _Statuses:
     known_affected: list[str]
     fixed: list[str]
     remediations: list[dict[str, Any]]
+    # Product ids per affected entry (in order), for per-product scores.
+    by_entry: list[list[str]]
 
 
 def _build_products(adv: Advisory, tree: _ProductTree) -> _Statuses:
     affected: list[str] = []
     fixed: list[str] = []
     remediations: list[dict[str, Any]] = []
+    by_entry: list[list[str]] = []
     for item in adv.affected:
-        vers = _vers(item)
-        shown = item.versions or _versions_text(item)
-        pid = tree.product(
-            item, "product_version_range", vers, f"{item.label} {shown}", _helper(item)
-        )
-        if pid not in affected:
-            affected.append(pid)
-        if item.fixed:
+        helper = _helper(item)
+        own: list[str] = []
+        for version_range in item.ranges:
+            # The author's own words when they describe the one range, else the bounds.
+            single = item.versions if len(item.ranges) == 1 else None
+            shown = single or version_range.text or "all versions"
+            own.append(
+                tree.product(
+                    item, "product_version_range", vers(item, version_range),
+                    f"{item.label} {shown}", helper,
+                )
+            )  # fmt: skip
+        for version in item.enumerated:
+            own.append(
+                tree.product(item, "product_version", version, f"{item.label} {version}", helper)
+            )
+        if not own:
+            shown = item.versions or "all versions"
+            own.append(
+                tree.product(
+                    item, "product_version_range", "vers:all/*", f"{item.label} {shown}", helper
+                )
+            )
+        affected += [pid for pid in own if pid not in affected]
+        by_entry.append(own)
+        for version in item.fixed_versions:
             fixed_id = tree.product(
-                item, "product_version", item.fixed, f"{item.label} {item.fixed}", {}
+                item, "product_version", version, f"{item.label} {version}", helper
             )
             if fixed_id not in fixed:
                 fixed.append(fixed_id)
-            details = f"Update {item.label} to version {item.fixed} or later."
+            details = f"Update {item.label} to version {version} or later."
             if adv.fix.note:
                 details += f" {adv.fix.note}"
-            remediations.append(
-                {"category": "vendor_fix", "details": details, "product_ids": [pid]}
-            )
-    return _Statuses(affected, fixed, remediations)
+            remediations.append({"category": "vendor_fix", "details": details, "product_ids": own})
+    return _Statuses(affected, fixed, remediations, by_entry)
 
 
 def _document_notes(adv: Advisory) -> list[dict[str, str]]:
@@ -226,6 +300,15 @@ def _document_notes(adv: Advisory) -> list[dict[str, str]]:
 def _vulnerability_notes(adv: Advisory) -> tuple[dict[str, str] | None, list[dict[str, str]]]:
     """The ``cwe`` object (first catalogued CWE) and the notes for what has no field."""
     notes = [{"category": "description", "title": "Description", "text": adv.summary.strip()}]
+    for item in adv.affected:
+        if len(item.cpes) > 1:  # CSAF 2.0's identification helper holds one CPE
+            notes.append(
+                {
+                    "category": "other",
+                    "title": f"CPE names of {item.label}",
+                    "text": "\n".join(item.cpes),
+                }
+            )
     cwe: dict[str, str] | None = None
     others: list[str] = []
     for cwe_id in adv.cwe:
@@ -242,12 +325,32 @@ def _vulnerability_notes(adv: Advisory) -> tuple[dict[str, str] | None, list[dic
 
 
 def _scores(
-    adv: Advisory, product_ids: list[str]
+    adv: Advisory, statuses: _Statuses
 ) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    """One ``cvss_v3`` per product: its entry's own first 3.x vector, else the advisory's."""
     scores: list[dict[str, Any]] = []
     notes: list[dict[str, str]] = []
-    for score in adv.cvss:
-        if score.version != "4.0" and not scores and product_ids:
+    scored: set[str] = set()
+    for item, ids in zip(adv.affected, statuses.by_entry, strict=True):
+        if item.cvss:
+            _add_score(item.cvss, [p for p in ids if p not in scored], scores, notes, item.label)
+            scored.update(ids)
+    rest = [p for p in statuses.known_affected if p not in scored]
+    _add_score(adv.cvss, rest, scores, notes, None)
+    return scores, notes
+
+
+def _add_score(
+    vectors: tuple[CvssScore, ...],
+    product_ids: list[str],
+    scores: list[dict[str, Any]],
+    notes: list[dict[str, str]],
+    label: str | None,
+) -> None:
+    used = False
+    for score in vectors:
+        if score.version != "4.0" and not used and product_ids:
+            used = True
             scores.append(
                 {
                     "products": list(product_ids),
@@ -260,21 +363,24 @@ def _scores(
                 }
             )
             continue
+        title = f"CVSS v{score.version}" + (f" ({label})" if label else "")
         notes.append(
             {
                 "category": "other",
-                "title": f"CVSS v{score.version}",
+                "title": title,
                 "text": f"{score.vector} (base score {score.base_score}, {score.severity})",
             }
         )
-    return scores, notes
 
 
-def _references(adv: Advisory, page_url: str | None) -> list[dict[str, str]]:
+def _references(adv: Advisory, settings: Settings, page_url: str | None) -> list[dict[str, str]]:
     refs: list[dict[str, str]] = []
+    own = csaf_document_url(adv, settings)
+    if own:
+        refs.append({"category": "self", "summary": f"{adv.id} (CSAF)", "url": own})
     if page_url:
-        refs.append({"category": "self", "summary": f"{adv.id} (HTML)", "url": page_url})
-    seen = {page_url}
+        refs.append({"category": "external", "summary": f"{adv.id} (HTML)", "url": page_url})
+    seen = {page_url, own}
     for ref in adv.references:
         if ref.url not in seen:
             seen.add(ref.url)
@@ -283,7 +389,7 @@ def _references(adv: Advisory, page_url: str | None) -> list[dict[str, str]]:
 
 
 def csaf_document(adv: Advisory, settings: Settings, page_url: str | None = None) -> dict[str, Any]:
-    """The CSAF 2.0 document of ``adv``; ``page_url`` (absolute) adds a ``self`` reference."""
+    """The CSAF 2.0 document of ``adv``; ``page_url`` (absolute) is referenced as the HTML page."""
     history = revision_history(adv)
     tree = _ProductTree()
     statuses = _build_products(adv, tree)
@@ -308,7 +414,7 @@ def csaf_document(adv: Advisory, settings: Settings, page_url: str | None = None
             "version": str(history[-1].number),
         },
     }
-    references = _references(adv, page_url)
+    references = _references(adv, settings, page_url)
     if references:
         document["references"] = references
     if adv.credits:
@@ -331,7 +437,7 @@ def _vulnerability(adv: Advisory, cve: str | None, statuses: _Statuses) -> dict[
     cwe, notes = _vulnerability_notes(adv)
     if cwe is not None:
         vuln["cwe"] = cwe
-    scores, score_notes = _scores(adv, statuses.known_affected)
+    scores, score_notes = _scores(adv, statuses)
     vuln["notes"] = notes + score_notes
     status: dict[str, list[str]] = {}
     if statuses.fixed:

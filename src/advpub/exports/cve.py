@@ -10,11 +10,28 @@
 - ``descriptions``: the summary in the advisory's language. CVE records need an English
   description; for a non-English advisory an English one is generated from the structured
   data (weakness, products, fixed versions, advisory id) and listed first.
-- ``affected``: one entry per vendor/product (entries of the same product are merged):
-  ``introduced``/``fixed`` become ``{"version": introduced or "0", "status": "affected",
-  "lessThan": fixed}`` (``versionType`` ``semver`` or ``custom``) with ``defaultStatus``
-  ``unaffected``; free-text ``versions`` become a single ``affected`` version with
-  ``defaultStatus`` ``unknown``; no version data at all means ``defaultStatus: affected``.
+- ``affected``: one entry per vendor/product (entries of the same product are merged).
+  Each stretch of a range becomes ``{"version": start, "status": "affected", "versionType":
+  ..., "lessThan": fixed}`` (``lessThanOrEqual`` for ``last_affected``, ``lessThan`` for a
+  ``limit``); ``introduced: "0"`` is ``version: "0"``; an open-ended stretch is ``lessThan:
+  "*"`` (a bare ``version`` would mean "only this version"). Enumerated versions are one
+  entry each. With ranges or enumerated versions ``defaultStatus`` is ``unaffected`` (OSV's
+  meaning: what is not listed is not affected). Free-text ``versions`` are for people and
+  never a CVE ``version``: a product with only free text is ``{"version": "unspecified",
+  "status": "affected"}`` with ``defaultStatus: unknown``; no version data at all means
+  ``defaultStatus: affected``. Every CPE goes into ``cpes``.
+- ``versionType`` (free text in CVE 5, "custom" to be avoided): ``git`` for GIT ranges,
+  ``semver`` for SEMVER ones; for ECOSYSTEM ranges the ecosystem's ordering: ``python``
+  (PyPI), ``maven``, ``semver`` (npm, crates.io), ``rpm`` (RPM-based distributions), else
+  the OSV ecosystem's name in lower case (``go``, ``rubygems``, ``debian``), and ``custom``
+  for a product without an ecosystem (given or read from its purl) or with one OSV does not
+  define (no known ordering).
+- Reference tags by meaning: ``advisory`` is ``vdb-entry`` on a vulnerability database
+  (NVD, cve.org, OSV, JVN iPedia, GitHub's advisory database), the publisher's own tag on
+  this site's host, else ``third-party-advisory``; ``fix`` ``patch``; ``report``
+  ``issue-tracking``; ``article`` ``technical-description``; ``package`` ``product``;
+  ``detection`` ``signature``; ``discussion`` ``media-coverage``; ``evidence`` ``exploit``;
+  ``introduced`` and ``git`` ``related``; ``web`` no tag (``vdb-entry`` on a database).
 - ``problemTypes`` from the CWE ids (named from the CWE catalogue), ``metrics`` with
   ``cvssV3_0``/``cvssV3_1``/``cvssV4_0`` (scores computed from the vectors), ``references``
   (the advisory page first, when ``site_url`` is set), ``credits``, ``datePublic`` (the
@@ -41,12 +58,16 @@ import copy
 import re
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from advpub.config import Settings
 from advpub.errors import ExportError
-from advpub.exports.common import is_semver, iso_utc
+from advpub.exports.common import iso_utc
 from advpub.exports.cwe_names import cwe_name
+from advpub.exports.osv import osv_package
 from advpub.model import Advisory, Affected
+from advpub.model.advisory import RangeInterval, VersionRange
+from advpub.model.fields import CREDIT_TYPES as CREDIT_KINDS
 
 PLACEHOLDER_ORG_ID = "00000000-0000-4000-8000-000000000000"
 ORG_ID_ENV = "ADVPUB_CVE_ORG_ID"
@@ -58,20 +79,40 @@ _ENGLISH = re.compile(r"^en([_-][A-Za-z]{4})?([_-]([A-Za-z]{2}|[0-9]{3}))?$")
 MAX_TEXT = 4096
 
 REFERENCE_TAGS = {
-    "advisory": ["vendor-advisory"],
+    "advisory": ["third-party-advisory"],
     "fix": ["patch"],
     "report": ["issue-tracking"],
     "article": ["technical-description"],
     "package": ["product"],
+    "detection": ["signature"],
+    "discussion": ["media-coverage"],
+    "evidence": ["exploit"],
+    "introduced": ["related"],
+    "git": ["related"],
     "web": [],
 }
-CREDIT_TYPES = {
-    "finder": "finder",
-    "reporter": "reporter",
-    "coordinator": "coordinator",
-    "analyst": "analyst",
-    "remediation_developer": "remediation developer",
-    "other": "other",
+# Vulnerability databases (host, path prefix): an entry there is a `vdb-entry`, whoever
+# published it.
+VDB_LOCATIONS = (
+    ("nvd.nist.gov", "/"),
+    ("www.cve.org", "/"),
+    ("cve.org", "/"),
+    ("cve.mitre.org", "/"),
+    ("osv.dev", "/"),
+    ("jvndb.jvn.jp", "/"),
+    ("github.com", "/advisories/"),
+)
+CREDIT_TYPES = {kind: kind.replace("_", " ") for kind in CREDIT_KINDS}
+# CVE versionType of an ECOSYSTEM range, by OSV ecosystem (lower case, without suffix).
+ECOSYSTEM_VERSION_TYPES = {
+    "pypi": "python",
+    "maven": "maven",
+    "npm": "semver",
+    "crates.io": "semver",
+    **dict.fromkeys(
+        ("red hat", "almalinux", "rocky linux", "suse", "opensuse", "mageia", "openeuler"),
+        "rpm",
+    ),
 }
 METRIC_KEYS = {"3.0": "cvssV3_0", "3.1": "cvssV3_1", "4.0": "cvssV4_0"}
 
@@ -101,13 +142,24 @@ def english_description(adv: Advisory) -> str:
     products = []
     for item in adv.affected:
         text = item.label
-        if item.fixed:
-            text += f" before {item.fixed}"
+        shown = ", ".join(_english(i) for r in item.ranges for i in r.intervals)
+        if shown:
+            text += f" {shown}"
+        elif item.enumerated:
+            text += f" {', '.join(item.enumerated)}"
         elif item.versions:
             text += f" {item.versions}"
         products.append(text)
     where = f" in {'; '.join(products)}" if products else ""
     return _text(f"{weakness}{where}. See advisory {adv.id} for details.")
+
+
+def _english(interval: RangeInterval) -> str:
+    """``from 2.0 before 2.3.2``, ``through 2.3.1``, ``all versions``."""
+    parts = [f"from {interval.start}"] if interval.start is not None else []
+    if interval.end is not None:
+        parts.append(f"{'through' if interval.is_end_inclusive else 'before'} {interval.end}")
+    return " ".join(parts) or "all versions"
 
 
 def _descriptions(adv: Advisory) -> list[dict[str, str]]:
@@ -127,31 +179,63 @@ def _affected(adv: Advisory) -> list[dict[str, Any]]:
         entry: dict[str, Any] = {"vendor": vendor or "n/a", "product": product}
         if package:
             entry["packageName"] = package
-        versions = [_version(item) for item in items]
-        known = [v for v in versions if v is not None]
-        if known:
-            entry["versions"] = known
-        if not known:
-            entry["defaultStatus"] = "affected"
-        elif all(item.fixed for item in items):
-            entry["defaultStatus"] = "unaffected"
-        else:
-            entry["defaultStatus"] = "unknown"
+        cpes = list(dict.fromkeys(cpe for item in items for cpe in item.cpes))
+        if cpes:
+            entry["cpes"] = cpes
+        versions = [v for item in items for v in cve_versions(item)]
+        if versions:
+            entry["versions"] = list({repr(v): v for v in versions}.values())
+        entry["defaultStatus"] = _default_status(items)
         products.append(entry)
     return products
 
 
-def _version(item: Affected) -> dict[str, str] | None:
-    if item.fixed:
-        bounds = [v for v in (item.introduced, item.fixed) if v and v != "0"]
-        return {
-            "version": item.introduced or "0",
-            "status": "affected",
-            "lessThan": item.fixed,
-            "versionType": "semver" if all(is_semver(v) for v in bounds) else "custom",
-        }
-    text = item.versions or item.introduced
-    return {"version": text[:1024], "status": "affected"} if text else None
+def _default_status(items: Sequence[Affected]) -> str:
+    """affected: no version data says every version; unknown: only free text."""
+    if any(not (i.ranges or i.enumerated or i.versions) for i in items):
+        return "affected"
+    if any(not (i.ranges or i.enumerated) for i in items):
+        return "unknown"
+    return "unaffected"
+
+
+def version_type(item: Affected, version_range: VersionRange) -> str:
+    """The CVE ``versionType`` of a range (see the module docstring)."""
+    if version_range.type == "GIT":
+        return "git"
+    if version_range.type == "SEMVER":
+        return "semver"
+    package = osv_package(item)  # the ecosystem, or the one the purl names
+    if package is None:  # none, or one without a defined version ordering
+        return "custom"
+    base = package["ecosystem"].split(":", 1)[0].lower()
+    return ECOSYSTEM_VERSION_TYPES.get(base, base)
+
+
+def cve_versions(item: Affected) -> list[dict[str, str]]:
+    """The CVE ``versions`` entries of one affected entry."""
+    out = [
+        _interval(interval, version_type(item, r)) for r in item.ranges for interval in r.intervals
+    ]
+    listed_type = version_type(item, VersionRange("ECOSYSTEM", ()))
+    out += [
+        {"version": version[:1024], "status": "affected", "versionType": listed_type}
+        for version in item.enumerated
+    ]
+    if not out and item.versions:
+        out.append({"version": "unspecified", "status": "affected"})
+    return out
+
+
+def _interval(interval: RangeInterval, kind: str) -> dict[str, str]:
+    entry = {"version": interval.start or "0", "status": "affected", "versionType": kind}
+    if interval.end is None:
+        entry["lessThan"] = "*"
+    elif interval.is_end_inclusive:
+        entry["lessThanOrEqual"] = interval.end
+    else:
+        entry["lessThan"] = interval.end
+    return entry
 
 
 def _problem_types(adv: Advisory) -> list[dict[str, Any]]:
@@ -170,6 +254,8 @@ def _problem_types(adv: Advisory) -> list[dict[str, Any]]:
 
 
 def _metrics(adv: Advisory) -> list[dict[str, Any]]:
+    # The advisory's scores, then each product's own (a CVE has no per-product metric).
+    scores = {c.vector: c for c in (*adv.cvss, *(c for i in adv.affected for c in i.cvss))}
     return [
         {
             METRIC_KEYS[score.version]: {
@@ -179,7 +265,7 @@ def _metrics(adv: Advisory) -> list[dict[str, Any]]:
                 "baseSeverity": score.severity.upper(),
             }
         }
-        for score in adv.cvss
+        for score in scores.values()
         if score.version in METRIC_KEYS
     ]
 
@@ -193,16 +279,31 @@ def _references(adv: Advisory, settings: Settings, page_url: str | None) -> list
         )
         refs.append({"url": page_url, "name": adv.id, "tags": [own]})
         seen.add(page_url)
+    own_host = urlsplit(page_url).hostname if page_url else None
     for ref in adv.references:
         if ref.url in seen:
             continue
         seen.add(ref.url)
         entry: dict[str, Any] = {"url": ref.url}
-        tags = REFERENCE_TAGS.get(ref.type, [])
+        tags = reference_tags(ref.type, ref.url, own_host, settings.publisher.category)
         if tags:
             entry["tags"] = list(tags)
         refs.append(entry)
     return refs
+
+
+def reference_tags(kind: str, url: str, own_host: str | None, category: str) -> list[str]:
+    """The CVE tags of a reference of type ``kind`` (see the module docstring)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    path = parts.path or "/"
+    if kind in ("advisory", "web") and any(
+        host == h and path.startswith(prefix) for h, prefix in VDB_LOCATIONS
+    ):
+        return ["vdb-entry"]
+    if kind == "advisory" and own_host is not None and host == own_host.lower():
+        return ["vendor-advisory" if category == "vendor" else "third-party-advisory"]
+    return list(REFERENCE_TAGS.get(kind, []))
 
 
 def _refusals(adv: Advisory, references: Sequence[object]) -> list[str]:

@@ -12,11 +12,18 @@ Mapping decisions:
 - ``published`` / ``modified`` / ``withdrawn`` are UTC with ``Z``.
 - ``affected`` entries need a ``package`` with a known OSV ecosystem and a name: taken from
   ``ecosystem`` + ``package`` or, failing that, derived from the ``purl``. Ranges are
-  ``SEMVER`` when introduced/fixed are SemVer 2.0 versions, else ``ECOSYSTEM``;
-  ``introduced`` defaults to ``"0"``. Products without usable package data (firmware,
-  appliances) cannot be expressed in OSV and are listed in
+  written as given (type, ``repo``, events in order); the ``introduced``/``fixed`` shorthand
+  is one ``ECOSYSTEM`` range starting at ``"0"`` when ``introduced`` is missing. The type is
+  never guessed from how the versions look. Enumerated versions become ``versions``,
+  ``ecosystem_specific`` is copied. Products without usable package data (firmware,
+  appliances, ecosystems OSV does not know) cannot be expressed in OSV and are listed in
   ``database_specific.affected_products`` instead, so nothing is lost.
-- ``severity``: ``CVSS_V3`` for 3.0/3.1 vectors, ``CVSS_V4`` for 4.0 vectors.
+- ``severity``: ``CVSS_V3`` for 3.0/3.1 vectors, ``CVSS_V4`` for 4.0 vectors. OSV forbids
+  a top-level ``severity`` beside per-package ones, so when any product has its own CVSS
+  every ``affected`` entry carries its severity (its own vectors, else the advisory's) and
+  the top-level one is left out.
+- ``related`` and ``upstream`` are copied; ``aliases`` hold the CVEs and the aliases (an
+  imported record's own id is one of its aliases).
 - ``references``: the advisory page first (type ``ADVISORY``, when the page URL is known),
   then the reference URLs with their kind mapped to OSV's types. ``credits`` map 1:1.
 - ``database_specific``: our id, the page URL, CWE ids, the highest severity and base
@@ -32,8 +39,10 @@ from typing import Any
 from urllib.parse import unquote
 
 from advpub.config import Settings
-from advpub.exports.common import is_semver, iso_utc, json_bytes
-from advpub.model import Advisory, Affected
+from advpub.exports.common import iso_utc, json_bytes
+from advpub.model import Advisory, Affected, CvssScore
+from advpub.model.fields import CREDIT_TYPES as CREDIT_KINDS
+from advpub.model.fields import REFERENCE_TYPES as REFERENCE_KINDS
 
 OSV_SCHEMA_VERSION = "1.7.5"
 ID_PREFIX = "x_"
@@ -66,22 +75,9 @@ _PURL_ECOSYSTEMS = {
     "cran": "CRAN",
 }
 
-REFERENCE_TYPES = {
-    "advisory": "ADVISORY",
-    "fix": "FIX",
-    "report": "REPORT",
-    "web": "WEB",
-    "package": "PACKAGE",
-    "article": "ARTICLE",
-}
-CREDIT_TYPES = {
-    "finder": "FINDER",
-    "reporter": "REPORTER",
-    "coordinator": "COORDINATOR",
-    "analyst": "ANALYST",
-    "remediation_developer": "REMEDIATION_DEVELOPER",
-    "other": "OTHER",
-}
+# Our reference and credit types are OSV's, in lower case.
+REFERENCE_TYPES = {kind: kind.upper() for kind in REFERENCE_KINDS}
+CREDIT_TYPES = {kind: kind.upper() for kind in CREDIT_KINDS}
 
 
 def osv_id(advisory_id: str) -> str:
@@ -126,33 +122,51 @@ def _from_purl(purl: str) -> tuple[str | None, str | None]:
 
 
 def osv_ranges(item: Affected) -> list[dict[str, Any]]:
-    """SEMVER (when both bounds are SemVer) or ECOSYSTEM range from introduced/fixed."""
-    if item.introduced is None and item.fixed is None:
-        return []
-    introduced = item.introduced or "0"
-    events: list[dict[str, str]] = [{"introduced": introduced}]
-    if item.fixed:
-        events.append({"fixed": item.fixed})
-    bounds = [v for v in (item.introduced, item.fixed) if v and v != "0"]
-    kind = "SEMVER" if all(is_semver(v) for v in bounds) else "ECOSYSTEM"
-    return [{"type": kind, "events": events}]
+    """The entry's ranges as written: type, ``repo`` for GIT, events in order."""
+    ranges: list[dict[str, Any]] = []
+    for version_range in item.ranges:
+        data: dict[str, Any] = {"type": version_range.type}
+        if version_range.repo:
+            data["repo"] = version_range.repo
+        data["events"] = [{event.kind: event.version} for event in version_range.events]
+        ranges.append(data)
+    return ranges
 
 
-def _affected_entry(item: Affected, package: dict[str, str]) -> dict[str, Any]:
+def _severity(scores: Sequence[CvssScore]) -> list[dict[str, str]]:
+    return [
+        {"type": "CVSS_V4" if c.version == "4.0" else "CVSS_V3", "score": c.vector} for c in scores
+    ]
+
+
+def _affected_entry(
+    item: Affected, package: dict[str, str], severity: list[dict[str, str]] | None
+) -> dict[str, Any]:
     entry: dict[str, Any] = {"package": package}
+    if severity:
+        entry["severity"] = severity
     ranges = osv_ranges(item)
     if ranges:
         entry["ranges"] = ranges
+    if item.enumerated:
+        entry["versions"] = list(item.enumerated)
+    if item.ecosystem_specific is not None:
+        entry["ecosystem_specific"] = dict(item.ecosystem_specific)
     specific = _product_record(item)
     if specific:
         entry["database_specific"] = specific
     return entry
 
 
-def _product_record(item: Affected) -> dict[str, str]:
-    """What OSV has no field for: vendor, product, free-text versions, CPE."""
-    record = {"vendor": item.vendor, "product": item.product, "versions": item.versions}
-    record["cpe"] = item.cpe
+def _product_record(item: Affected) -> dict[str, Any]:
+    """What OSV has no field for: vendor, product, free-text versions, CPEs."""
+    record: dict[str, Any] = {
+        "vendor": item.vendor,
+        "product": item.product,
+        "versions": item.versions,
+        "cpe": item.cpe,
+        "cpes": list(item.cpes) if len(item.cpes) > 1 else None,
+    }
     return {k: v for k, v in record.items() if v}
 
 
@@ -172,12 +186,14 @@ def osv_document(adv: Advisory, settings: Settings, page_url: str | None) -> dic
         doc["aliases"] = aliases
     doc["summary"] = adv.title
     doc["details"] = f"{adv.summary.strip()}\n\n{adv.body.strip()}".strip() + "\n"
-    severity = [
-        {"type": "CVSS_V4" if c.version == "4.0" else "CVSS_V3", "score": c.vector}
-        for c in adv.cvss
-    ]
-    if severity:
-        doc["severity"] = severity
+    if adv.related:
+        doc["related"] = list(adv.related)
+    if adv.upstream:
+        doc["upstream"] = list(adv.upstream)
+    # OSV allows a top-level severity or per-package ones, not both.
+    per_package = any(item.cvss for item in adv.affected if osv_package(item) is not None)
+    if adv.cvss and not per_package:
+        doc["severity"] = _severity(adv.cvss)
     affected: list[dict[str, Any]] = []
     without_package: list[dict[str, Any]] = []
     for item in adv.affected:
@@ -185,26 +201,42 @@ def osv_document(adv: Advisory, settings: Settings, page_url: str | None) -> dic
         if package is None:
             without_package.append(_product_without_package(item))
         else:
-            affected.append(_affected_entry(item, package))
+            severity = _severity(item.cvss or adv.cvss) if per_package else None
+            affected.append(_affected_entry(item, package, severity))
     if affected:
         doc["affected"] = affected
     references = _references(adv, page_url)
     if references:
         doc["references"] = references
     if adv.credits:
-        doc["credits"] = [
-            {"name": c.name, "type": CREDIT_TYPES.get(c.type, "OTHER")} for c in adv.credits
-        ]
+        doc["credits"] = [_credit(c.name, c.type, c.contact) for c in adv.credits]
     doc["database_specific"] = _database_specific(adv, page_url, without_package)
     return doc
 
 
+def _credit(name: str, kind: str, contact: Sequence[str]) -> dict[str, Any]:
+    credit: dict[str, Any] = {"name": name, "type": CREDIT_TYPES.get(kind, "OTHER")}
+    if contact:
+        credit["contact"] = list(contact)
+    return credit
+
+
 def _product_without_package(item: Affected) -> dict[str, Any]:
+    """Everything known of a product OSV cannot name, in OSV's shapes where they exist."""
     record: dict[str, Any] = _product_record(item)
-    for key in ("introduced", "fixed", "ecosystem", "package", "purl"):
+    for key in ("ecosystem", "package", "purl"):
         value = getattr(item, key)
         if value:
             record[key] = value
+    ranges = osv_ranges(item)
+    if ranges:
+        record["ranges"] = ranges
+    if item.enumerated:
+        record["affected_versions"] = list(item.enumerated)
+    if item.cvss:
+        record["severity"] = _severity(item.cvss)
+    if item.ecosystem_specific is not None:
+        record["ecosystem_specific"] = dict(item.ecosystem_specific)
     return record
 
 

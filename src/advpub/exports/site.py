@@ -37,10 +37,11 @@ from advpub.config import is_loopback_url, require_publisher
 from advpub.errors import ExportError
 from advpub.exports.common import iso_utc, json_bytes
 from advpub.exports.csaf import (
+    WHITE_DIR,
     csaf_document,
+    csaf_document_path,
     publisher,
     revision_history,
-    tracking_file_name,
 )
 from advpub.exports.csaf_listings import listing_outputs
 from advpub.exports.osv import osv_bytes, osv_document, osv_zip
@@ -61,7 +62,6 @@ log = logging.getLogger("advpub.exports")
 
 OSV_DIR = "osv"
 CSAF_DIR = ".well-known/csaf"
-WHITE_DIR = f"{CSAF_DIR}/white"
 ROLIE_FEED = "csaf-feed-tlp-white.json"
 
 
@@ -142,7 +142,7 @@ def csaf_files(ctx: SiteContext) -> list[CsafFile]:
         history = revision_history(adv)
         # As in the document's tracking (csaf_document), without building the document.
         initial, current = iso_utc(history[0].date), iso_utc(history[-1].date)
-        path = f"{initial[:4]}/{tracking_file_name(adv.id)}"
+        path = csaf_document_path(adv)
         content = ctx.memo("csaf", adv, partial(_csaf, ctx, adv))
         files.append(CsafFile(adv, path, content, initial, current))
     owners: dict[str, str] = {}

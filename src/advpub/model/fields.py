@@ -52,6 +52,9 @@ TOP_LEVEL_KEYS: tuple[str, ...] = (
     # Drafts only: the case-only recipients (names from embargo/recipients.txt) who may read
     # this draft. Never published: the release drops the key from the public file.
     "share_with",
+    # Issue 19, precise affected data: related (not identical) and upstream advisory ids.
+    "related",
+    "upstream",
 )
 # Keys a draft may hold that the public file never carries (release removes them).
 DRAFT_ONLY_KEYS: tuple[str, ...] = ("share_with",)
@@ -69,8 +72,29 @@ AFFECTED_KEYS = (
     "package",
     "purl",
     "cpe",
+    # Issue 19: OSV-shaped precise data (see advpub.model.affected).
+    "last_affected",
+    "ranges",
+    "cvss",
+    "ecosystem_specific",
 )
-CREDIT_KEYS = ("name", "type")
+# Of AFFECTED_KEYS, the ones holding one line of text.
+AFFECTED_TEXT_KEYS = (
+    "vendor",
+    "product",
+    "introduced",
+    "fixed",
+    "last_affected",
+    "ecosystem",
+    "package",
+    "purl",
+)
+RANGE_KEYS = ("type", "repo", "events")
+RANGE_TYPES = ("ECOSYSTEM", "SEMVER", "GIT")
+RANGE_EVENT_KINDS = ("introduced", "fixed", "last_affected", "limit")
+# OSV: a GIT range's events are full commit hashes, or "0" for "from the first commit".
+GIT_COMMIT_PATTERN = r"(?:0|[a-f0-9]{40}|[a-f0-9]{64})"
+CREDIT_KEYS = ("name", "type", "contact")
 REFERENCE_KEYS = ("url", "type")
 EARLY_RELEASE_KEYS = ("basis", "approved_by", "reference")
 # `early_release` reads as "publish before the date", but it waives the fix verification
@@ -86,8 +110,32 @@ FIX_WAIVER_DESCRIPTION = (
 REVISION_KEYS = ("date", "summary")
 WITHDRAWN_KEYS = ("date", "reason")
 
-CREDIT_TYPES = ("finder", "reporter", "coordinator", "analyst", "remediation_developer", "other")
-REFERENCE_TYPES = ("advisory", "fix", "report", "web", "package", "article")
+# The OSV sets (lower case).
+CREDIT_TYPES = (
+    "finder",
+    "reporter",
+    "coordinator",
+    "analyst",
+    "remediation_developer",
+    "remediation_reviewer",
+    "remediation_verifier",
+    "tool",
+    "sponsor",
+    "other",
+)
+REFERENCE_TYPES = (
+    "advisory",
+    "fix",
+    "report",
+    "web",
+    "package",
+    "article",
+    "detection",
+    "discussion",
+    "introduced",
+    "evidence",
+    "git",
+)
 EARLY_RELEASE_BASES = ("already-public", "exploited", "unreachable-vendor")
 SCOPES = ("product", "website")
 TLP_LABELS = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")

@@ -25,8 +25,10 @@ from advpub.model.advisory import (
     Revision,
     Withdrawn,
 )
+from advpub.model.affected import parse_affected
 from advpub.model.aliases import alias_problem
 from advpub.model.frontmatter import MAX_FILE_BYTES, load_front_matter
+from advpub.model.kinds import value_kind as _kind
 from advpub.model.options import ModelOptions
 from advpub.model.timeutil import DateValueError, parse_date, parse_instant
 from advpub.model.violation import Violation
@@ -34,7 +36,6 @@ from advpub.model.violation import Violation
 CVE_RE = re.compile(f"^{F.CVE_PATTERN}$")
 CWE_RE = re.compile(f"^{F.CWE_PATTERN}$")
 LANG_RE = re.compile(f"^{F.LANG_PATTERN}$")
-PURL_RE = re.compile(f"^{F.PURL_PATTERN}")
 _PATHLIKE = re.compile(r"[/\\]|^\.|\.\.|\x00")
 
 T = TypeVar("T")
@@ -355,24 +356,8 @@ class _Checker:
         vector = self.string(m.get("vector"), f"{where}.vector", one_line=True)
         if vector is None:
             return None
-        try:
-            if vector.startswith("CVSS:4.0/"):
-                v4 = cvss.CVSS4(vector)
-                score = CvssScore(vector, "4.0", float(v4.base_score), str(v4.severity))
-            elif vector.startswith(("CVSS:3.0/", "CVSS:3.1/")):
-                v3 = cvss.CVSS3(vector)
-                score = CvssScore(
-                    vector, vector[5:8], float(v3.base_score), str(v3.severities()[0])
-                )
-            else:
-                self.add(
-                    f"{where}.vector",
-                    "cvss-vector",
-                    "must start with CVSS:3.1/, CVSS:3.0/ or CVSS:4.0/",
-                )
-                return None
-        except cvss.CVSSError as exc:
-            self.add(f"{where}.vector", "cvss-vector", f"invalid CVSS vector: {exc}")
+        score = self.vector(vector, f"{where}.vector")
+        if score is None:
             return None
         typed = m.get("score")
         if typed is not None:
@@ -387,29 +372,29 @@ class _Checker:
                 )
         return score
 
-    def _affected(self, m: dict[str, Any], where: str) -> Affected | None:
-        values = {
-            key: self.string(m.get(key), f"{where}.{key}", one_line=True) for key in F.AFFECTED_KEYS
-        }
-        if (values["ecosystem"] is None) != (values["package"] is None):
-            missing = "package" if values["package"] is None else "ecosystem"
-            self.add(
-                f"{where}.{missing}",
-                "consistency",
-                "`ecosystem` and `package` go together; add the missing one",
-            )
-        purl = values["purl"]
-        if purl is not None and not PURL_RE.match(purl):
-            self.add(f"{where}.purl", "purl", "must be a package URL like pkg:npm/name@1.2.3")
-        product = values.pop("product")
-        if product is None:
+    def vector(self, vector: str, field: str) -> CvssScore | None:
+        """The score of a CVSS 3.0, 3.1 or 4.0 vector, or None (reported) when invalid."""
+        try:
+            if vector.startswith("CVSS:4.0/"):
+                v4 = cvss.CVSS4(vector)
+                return CvssScore(vector, "4.0", float(v4.base_score), str(v4.severity))
+            if vector.startswith(("CVSS:3.0/", "CVSS:3.1/")):
+                v3 = cvss.CVSS3(vector)
+                return CvssScore(vector, vector[5:8], float(v3.base_score), str(v3.severities()[0]))
+        except cvss.CVSSError as exc:
+            self.add(field, "cvss-vector", f"invalid CVSS vector: {exc}")
             return None
-        return Affected(product=product, **values)
+        self.add(field, "cvss-vector", "must start with CVSS:3.1/, CVSS:3.0/ or CVSS:4.0/")
+        return None
+
+    def _affected(self, m: dict[str, Any], where: str) -> Affected | None:
+        return parse_affected(self, m, where)
 
     def _credit(self, m: dict[str, Any], where: str) -> Credit | None:
         name = self.string(m.get("name"), f"{where}.name", one_line=True)
         kind = self.choice(m.get("type"), f"{where}.type", F.CREDIT_TYPES, "finder")
-        return Credit(name, kind) if name else None
+        contact = self.strings(m.get("contact"), f"{where}.contact")
+        return Credit(name, kind, contact) if name else None
 
     def _reference(self, m: dict[str, Any], where: str) -> Reference | None:
         url = self._url(m.get("url"), f"{where}.url")
@@ -513,6 +498,8 @@ class _Checker:
         withdrawn = self._withdrawn(m.get("withdrawn"))
         approvals = self.strings(m.get("approvals"), "approvals")
         share_with = self.strings(m.get("share_with"), "share_with")
+        related = self.strings(m.get("related"), "related", self._alias)
+        upstream = self.strings(m.get("upstream"), "upstream", self._alias)
         if self.violations or not (ident and title and summary and release and fix):
             return None
         return Advisory(
@@ -538,25 +525,11 @@ class _Checker:
             withdrawn=withdrawn,
             approvals=approvals,
             share_with=share_with,
+            related=related,
+            upstream=upstream,
             path=self.path,
             front_matter=dict(m),
         )
-
-
-def _kind(value: object) -> str:
-    if value is None:
-        return "empty"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, int | float):
-        return "a number"
-    return f"a {type(value).__name__}"
 
 
 def is_path_like(ident: str) -> bool:

@@ -13,6 +13,7 @@ from typing import Any
 
 from advpub.model import fields as F
 from advpub.model.aliases import alias_schema
+from advpub.model.identifiers import CPE_PATTERN
 from advpub.model.options import DEFAULT_ID_PATTERN
 
 _STR: dict[str, Any] = {"type": "string", "minLength": 1}
@@ -52,6 +53,64 @@ def _list(item: dict[str, Any]) -> dict[str, Any]:
 
 def _enum(values: tuple[str, ...]) -> dict[str, Any]:
     return {"enum": list(values)}
+
+
+def _affected() -> dict[str, Any]:
+    """One ``affected`` entry: text keys, identifiers, versions, OSV ranges (issue 19)."""
+    cpe = {"type": "string", "pattern": f"^{CPE_PATTERN}$"}
+    version = {**_LINE, "description": "quote it: YAML reads 1.10 as the number 1.1"}
+    event = {
+        "type": "object",
+        "properties": {kind: version for kind in F.RANGE_EVENT_KINDS},
+        "minProperties": 1,
+        "maxProperties": 1,
+        "additionalProperties": False,
+    }
+    git_event = {
+        "properties": {kind: _pattern(F.GIT_COMMIT_PATTERN) for kind in F.RANGE_EVENT_KINDS}
+    }
+    version_range = {
+        **_obj(
+            {
+                "type": _enum(F.RANGE_TYPES),
+                "repo": _LINE,
+                "events": {**_list(event), "minItems": 1},
+            },
+            F.RANGE_KEYS,
+            ("type", "events"),
+        ),
+        "if": {"properties": {"type": {"const": "GIT"}}},
+        "then": {"required": ["repo"], "properties": {"events": {"items": git_event}}},
+        "else": {"not": {"required": ["repo"]}},
+    }
+    entry = _obj(
+        {
+            **{k: _LINE for k in F.AFFECTED_TEXT_KEYS},
+            "purl": {"type": "string", "pattern": f"^{F.PURL_PATTERN}"},
+            "versions": {
+                "description": "free text for people, or the list of affected versions",
+                "oneOf": [_LINE, {**_list(version), "minItems": 1}],
+            },
+            "cpe": {"oneOf": [cpe, {**_list(cpe), "minItems": 1}]},
+            "ranges": {**_list(version_range), "minItems": 1},
+            "cvss": _list({"type": "string", "pattern": f"^{F.CVSS_VECTOR_PREFIX}"}),
+            "ecosystem_specific": {"type": "object"},
+        },
+        F.AFFECTED_KEYS,
+        ("product",),
+    )
+    entry["allOf"] = [
+        {"not": {"required": ["fixed", "last_affected"]}},
+        {
+            "if": {"required": ["ranges"]},
+            "then": {
+                "not": {
+                    "anyOf": [{"required": [k]} for k in ("introduced", "fixed", "last_affected")]
+                }
+            },
+        },
+    ]
+    return entry
 
 
 def front_matter_schema(id_pattern: str = DEFAULT_ID_PATTERN) -> dict[str, Any]:
@@ -96,18 +155,13 @@ def front_matter_schema(id_pattern: str = DEFAULT_ID_PATTERN) -> dict[str, Any]:
                 ("vector",),
             )
         ),
-        "affected": _list(
-            _obj(
-                {
-                    **{k: _LINE for k in F.AFFECTED_KEYS},
-                    "purl": {"type": "string", "pattern": f"^{F.PURL_PATTERN}"},
-                },
-                F.AFFECTED_KEYS,
-                ("product",),
-            )
-        ),
+        "affected": _list(_affected()),
         "credits": _list(
-            _obj({"name": _LINE, "type": _enum(F.CREDIT_TYPES)}, F.CREDIT_KEYS, ("name",))
+            _obj(
+                {"name": _LINE, "type": _enum(F.CREDIT_TYPES), "contact": _list(_LINE)},
+                F.CREDIT_KEYS,
+                ("name",),
+            )
         ),
         "references": _list(
             _obj(
@@ -135,6 +189,11 @@ def front_matter_schema(id_pattern: str = DEFAULT_ID_PATTERN) -> dict[str, Any]:
             **_list(_LINE),
             "description": "case-only recipients (names in embargo/recipients.txt) who may "
             "read this draft; never published",
+        },
+        "related": {**_list(alias_schema()), "description": "ids of related advisories"},
+        "upstream": {
+            **_list(alias_schema()),
+            "description": "ids of the upstream advisories this one derives from",
         },
     }
     schema = _obj(props, F.TOP_LEVEL_KEYS, F.REQUIRED_KEYS)
