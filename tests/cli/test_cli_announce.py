@@ -211,8 +211,10 @@ def test_the_leak_guard_sees_the_announcement(
     text = (repo.path / PATH).read_text(encoding="utf-8")
     (repo.path / PATH).write_text(text + "\nSee also CVE-2026-99991.\n", encoding="utf-8")
     # The body is not in the announcement: the references are. Name the draft's CVE there.
-    text = (repo.path / PATH).read_text(encoding="utf-8").replace(
-        "https://example.com/psirt/2026-3", "https://example.com/CVE-2026-99991"
+    text = (
+        (repo.path / PATH)
+        .read_text(encoding="utf-8")
+        .replace("https://example.com/psirt/2026-3", "https://example.com/CVE-2026-99991")
     )
     (repo.path / PATH).write_text(text, encoding="utf-8")
     result = cli("announce", IDENT, "--format", "text", cwd=repo.path)
@@ -235,3 +237,25 @@ def test_missing_to_address_is_explained(tmp_path: Path, cli: Cli) -> None:
         "advpub: error: mkdocs.yml: plugins.advpub.announce.to: no To address; set the "
         "mailing list there, or pass --to ADDRESS\n"
     )
+
+
+def test_ranges_and_enumerated_versions(tmp_path: Path, cli: Cli) -> None:
+    repo = released_repo(tmp_path / "repo")
+    ranges = (
+        "affected:\n"
+        "  - product: python-multipart\n    ecosystem: PyPI\n    package: python-multipart\n"
+        "    ranges:\n      - type: ECOSYSTEM\n        events:\n"
+        "          - introduced: '0'\n          - fixed: 0.0.7\n"
+        "          - introduced: '1.0'\n          - fixed: 1.0.3\n"
+        "  - product: example-blog\n    versions: ['0.9', '0.9.1']\n"
+    )
+    repo.write(
+        "advisories/2026/ADV-2026-0004.md",
+        advisory_text("ADV-2026-0004", release_date="2026-05-02T09:00:00+09:00", extra=ranges),
+    )
+    result = cli("announce", "ADV-2026-0004", "--lang", "en", "--format", "text", cwd=repo.path)
+    assert result.code == 0, result.err
+    assert (
+        "- python-multipart: < 0.0.7; ≥ 1.0, < 1.0.3, fixed in 0.0.7, 1.0.3\n"
+        "- example-blog: 0.9, 0.9.1\n"
+    ) in result.out

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from advpub.config import Settings
 from advpub.model import Advisory, Affected, CvssScore
+from advpub.model.advisory import VersionRange
 from advpub.site.i18n import Labels, labels_for, show_instant
 
 # Wording only the announcement needs (the rest is the page's labels).
@@ -27,14 +28,12 @@ _OWN_LABELS: dict[str, dict[str, str]] = {
     "en": {
         "intro": "{publisher} has published the following security advisory.",
         "page": "Advisory page",
-        "affected_since": "from {version}",
         "fixed_in": "fixed in {version}",
         "remediations": "Remediations",
     },
     "ja": {
         "intro": "{publisher} は次のセキュリティアドバイザリを公開しました。",
         "page": "アドバイザリのページ",
-        "affected_since": "{version} 以降",
         "fixed_in": "{version} で修正",
         "remediations": "対策",
     },
@@ -106,17 +105,29 @@ def _width(text: str) -> int:
 
 
 def _affected_line(item: Affected, own: dict[str, str]) -> str:
+    """``Vendor Product (ecosystem: package): affected versions, fixed in …``: the free text
+    when written, else the ranges (``≥ 2.0, < 2.3.2``) or the enumerated versions."""
     details: list[str] = []
     if item.versions:
         details.append(item.versions)
-    elif item.introduced and item.introduced != "0":
-        details.append(own["affected_since"].format(version=item.introduced))
-    if item.fixed:
-        details.append(own["fixed_in"].format(version=item.fixed))
+    else:
+        ranges = "; ".join(r.text for r in item.ranges if r.text and r.type != "GIT")
+        if ranges:
+            details.append(ranges)
+        elif item.enumerated:
+            details.append(", ".join(item.enumerated))
+    fixed = [v for r in item.ranges if r.type != "GIT" for v in _fixed(r)]
+    if fixed:
+        details.append(own["fixed_in"].format(version=", ".join(dict.fromkeys(fixed))))
     name = item.label
     if item.package and item.package != item.product:
         name += f" ({item.ecosystem}: {item.package})" if item.ecosystem else f" ({item.package})"
     return f"{name}: {', '.join(details)}" if details else name
+
+
+def _fixed(version_range: VersionRange) -> list[str]:
+    # Commit hashes of GIT ranges mean nothing to a reader of the list; versions do.
+    return [e.version for e in version_range.events if e.kind == "fixed"]
 
 
 def _cvss_line(score: CvssScore, labels: Labels) -> str:
