@@ -101,7 +101,7 @@ def test_osv_folder_becomes_public_history_and_a_rerun_duplicates_nothing(
     ) in result.out.splitlines()
     assert f"not carried: {folder}/RUSTSEC-2024-0001.json (RUSTSEC-2024-0001): " in result.out
     assert result.err == (
-        "advpub: 11 field(s) could not be carried (listed above); the rest was imported\n"
+        "advpub: 10 field(s) could not be carried (listed above); the rest was imported\n"
     )
     assert public_files(repo) == [
         "advisories/2006/PYSEC-2006-1.md",
