@@ -259,3 +259,29 @@ def test_ranges_and_enumerated_versions(tmp_path: Path, cli: Cli) -> None:
         "- python-multipart: < 0.0.7; ≥ 1.0, < 1.0.3, fixed in 0.0.7, 1.0.3\n"
         "- example-blog: 0.9, 0.9.1\n"
     ) in result.out
+
+
+def test_remediations_are_announced(tmp_path: Path, cli: Cli) -> None:
+    repo = released_repo(tmp_path / "repo")
+    remediations = (
+        "affected:\n  - vendor: Example Corp\n    product: Example Router\n    fixed: 2.0.1\n"
+        "remediations:\n"
+        "  - category: vendor_fix\n    details: Update to 2.0.1.\n"
+        "    url: https://example.com/downloads\n    products: [Example Router]\n"
+        "  - category: workaround\n    details: Disable the web console.\n"
+    )
+    repo.write(
+        "advisories/2026/ADV-2026-0005.md",
+        advisory_text(
+            "ADV-2026-0005", release_date="2026-05-03T09:00:00+09:00", extra=remediations
+        ),
+    )
+    english = cli("announce", "ADV-2026-0005", "--lang", "en", "--format", "text", cwd=repo.path)
+    assert english.code == 0, english.err
+    assert (
+        "\nRemediations\n------------\n"
+        "- Fix: Update to 2.0.1. (Example Router)\n  https://example.com/downloads\n"
+        "- Workaround: Disable the web console.\n"
+    ) in english.out
+    japanese = cli("announce", "ADV-2026-0005", "--format", "text", cwd=repo.path)
+    assert "\n対策\n----\n- 修正: Update to 2.0.1. (Example Router)\n" in japanese.out
