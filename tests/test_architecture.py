@@ -28,12 +28,13 @@ INFRA = {
     "git",
     "scaffold",
     "outputs",
+    "htmltags",
 }
 # Which top-level parts of advpub each part may import (itself always).
 ALLOWED: dict[str, set[str]] = {
     "__main__": {"cli"},
     "advpub": set(),
-    "cli": {"pipeline", "site", "exports", "checks", "gate", "model", *INFRA},
+    "cli": {"pipeline", "site", "exports", "checks", "gate", "model", "imports", *INFRA},
     "pipeline": {"site", "exports", "checks", "gate", "model", *INFRA},
     "site": {"exports", "checks", "gate", "model", *INFRA},
     "exports": {"gate", "model", *INFRA},
@@ -52,6 +53,9 @@ ALLOWED: dict[str, set[str]] = {
     "git": {"errors", "fsutil", "layout", "config"},
     "scaffold": {"errors", "fsutil", "layout"},
     "outputs": {"config", "model", "errors"},
+    "htmltags": set(),
+    # Converters of published records (OSV, CSAF) into advisories; used by the CLI only.
+    "imports": {"gate", "model", "errors", "fsutil", "config", "layout"},
 }
 
 

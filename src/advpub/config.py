@@ -69,6 +69,13 @@ class CveConfig(base.Config):
     since = c.Type((str, datetime, date), default="")
 
 
+class AnnounceConfig(base.Config):
+    """Mailing-list announcements (``advpub announce``): who sends them, to which lists."""
+
+    sender = c.Type(str, default="")
+    to = c.ListOfItems(c.Type(str), default=[])
+
+
 class AdvpubConfig(base.Config):
     """Options of the ``advpub`` plugin entry in ``mkdocs.yml``."""
 
@@ -86,6 +93,7 @@ class AdvpubConfig(base.Config):
     signing = c.SubConfig(SigningConfig)
     security_txt = c.SubConfig(SecurityTxtConfig)
     cve = c.SubConfig(CveConfig)
+    announce = c.SubConfig(AnnounceConfig)
 
 
 @dataclass(frozen=True)
@@ -131,6 +139,14 @@ class CveAccount:
 
 
 @dataclass(frozen=True)
+class Announce:
+    """``From`` (empty: the publisher and its contact address) and ``To`` of announcements."""
+
+    sender: str = ""
+    to: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything advpub needs to know about one advisory repository."""
 
@@ -153,6 +169,7 @@ class Settings:
     signing: Signing = Signing()
     security_txt: SecurityTxt = SecurityTxt()
     cve: CveAccount | None = None
+    announce: Announce = Announce()
 
     @property
     def advisories_path(self) -> Path:
@@ -289,6 +306,10 @@ def settings_from_options(
         signing=signing,
         security_txt=security_txt,
         cve=cve,
+        announce=Announce(
+            sender=str((options.get("announce") or {}).get("sender", "")).strip(),
+            to=tuple(str(t).strip() for t in (options.get("announce") or {}).get("to") or ()),
+        ),
     )
 
 

@@ -24,6 +24,7 @@ from advpub.checks.leaks import LeakRule
 from advpub.checks.links import LinkRule
 from advpub.checks.names import redact_paths
 from advpub.checks.publisher import PublisherRule
+from advpub.checks.raw_html import RawHtmlRule
 from advpub.checks.recipients import RecipientsRule
 from advpub.checks.site_files import SiteSentinelRule
 from advpub.model import Violation
@@ -39,6 +40,7 @@ def default_rules() -> list[CheckRule]:
         PublisherRule(),
         GateRule(),
         LinkRule(),
+        RawHtmlRule(),
         LeakRule(),
         CommittedRule(),
         RecipientsRule(),

@@ -101,7 +101,7 @@ def _org_id(args: argparse.Namespace) -> str:
     return PLACEHOLDER_ORG_ID
 
 
-def _guard(config: Settings, ident: str, outputs: list[tuple[str, bytes]]) -> None:
+def guard_exports(config: Settings, ident: str, outputs: list[tuple[str, bytes]]) -> None:
     """Refuse an export that names another, still embargoed draft or a secret (the leak
     guard, as for the site): nothing is printed or written then."""
     from advpub.checks.leaks import embargoed_terms, leak_violations, worktree_drafts
@@ -135,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
         )
         doc = containers
         files = [(f"{cve}.json", c) for cve, c in zip(adv.cve, containers, strict=True)]
-    _guard(config, args.id, [(name, json_bytes(data)) for name, data in files])
+    guard_exports(config, args.id, [(name, json_bytes(data)) for name, data in files])
     if args.output is None:
         print_json(doc)
         return 0

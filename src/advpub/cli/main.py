@@ -21,7 +21,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("advpub.cli.cmd_init", "scaffold a new advisory repository"),
     "keygen": ("advpub.cli.cmd_keygen", "create an age identity (private key)"),
     "recipients": ("advpub.cli.cmd_recipients", "list, add, remove or rekey draft recipients"),
-    "import": ("advpub.cli.cmd_import", "validate plaintext advisories and encrypt them"),
+    "import": (
+        "advpub.cli.cmd_import",
+        "encrypt plaintext advisories as drafts, or convert OSV/CSAF records (--from)",
+    ),
     "new": ("advpub.cli.cmd_new", "draft a new advisory in $EDITOR, stored encrypted"),
     "edit": ("advpub.cli.cmd_edit", "edit an encrypted draft in $EDITOR"),
     "show": ("advpub.cli.cmd_show", "print a draft's plaintext"),
@@ -40,6 +43,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "hooks": ("advpub.cli.cmd_hooks", "install git hooks and run hook checks"),
     "export": ("advpub.cli.cmd_export", "write machine-readable exports (CVE JSON 5, ...)"),
+    "announce": (
+        "advpub.cli.cmd_announce",
+        "write the mailing-list announcement of a released advisory (e-mail or text)",
+    ),
     "verify-site": (
         "advpub.cli.cmd_verify_site",
         "check a built or deployed CSAF distribution like a CSAF checker",
@@ -63,7 +70,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "advpub recipients add ~/.ssh/id_ed25519.pub --name bob",
         "advpub recipients remove bob",
     ),
-    "import": ("advpub import report.md --remove",),
+    "import": (
+        "advpub import report.md --remove",
+        "advpub import --from osv osv-records/",
+        "advpub import --from csaf --draft csaf/2024/",
+    ),
     "new": ("advpub new", "advpub new ADV-2026-0042"),
     "edit": ("advpub edit ADV-2026-0001",),
     "share": ("advpub share ADV-2026-0001 acme-psirt",),
@@ -79,6 +90,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "preview": ("advpub preview ADV-2026-0042", "advpub preview"),
     "hooks": ("advpub hooks install",),
     "export": ("advpub export cve ADV-2026-0003 --short-name examplecna -o out/",),
+    "announce": (
+        "advpub announce ADV-2026-0003 --lang ja -o ADV-2026-0003.eml",
+        "advpub announce ADV-2026-0003 --format text",
+    ),
     "verify-site": ("advpub verify-site site/", "advpub verify-site https://sec.example.jp/"),
     "log": ("advpub log", "advpub log ADV-2026-0001 --utc"),
     "demo": ("advpub demo", "advpub demo --no-serve"),

@@ -52,6 +52,7 @@ RULE_DESCRIPTIONS: dict[str, str] = {
     "cvss-vector": "a CVSS vector is invalid",
     "cvss-score": "a CVSS score does not match its vector",
     "url-scheme": "a URL is not http(s)",
+    "raw-html": "the body holds raw HTML the site would remove",
     "one-line": "a value must fit on one line",
     "purl": "a package URL is malformed",
     "cpe": "a CPE name is malformed",

@@ -4,6 +4,10 @@ Allowed: the ordinary HTML of Markdown output, tables, details/summary, code hig
 spans. Removed: scripts, styles, event handlers, iframes/objects/forms, SVG and MathML,
 ``javascript:``/``data:`` URLs, inline styles, images from other hosts (the site must not
 call external hosts), ids and classes that could hijack Material's own interface.
+
+Tag-like prose that is no HTML element (``<uuid>``, ``git-<crate>``) is kept as text, never
+dropped as an unknown tag; the real elements removed here are reported by ``advpub check``
+(:mod:`advpub.htmltags` holds the rule).
 """
 
 from __future__ import annotations
@@ -12,7 +16,8 @@ import re
 
 import nh3
 
-_TAGS = frozenset(nh3.ALLOWED_TAGS) - {"map", "area", "center"}
+from advpub.htmltags import ALLOWED_TAGS, escape_unknown_tags
+
 _GLOBAL_ATTRIBUTES = frozenset({"class", "id", "title", "lang", "dir"})
 _ATTRIBUTES: dict[str, set[str]] = {
     **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
@@ -50,11 +55,12 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
 def sanitize_html(html: str) -> str:
     """``html`` with everything able to run code, load remote content or hijack the page removed.
 
-    Text (including code in ``<pre><code>``) stays escaped text.
+    Text (including code in ``<pre><code>``) stays escaped text, and so does tag-like prose
+    that is not an HTML element.
     """
     return nh3.clean(
-        html,
-        tags=set(_TAGS),
+        escape_unknown_tags(html),
+        tags=set(ALLOWED_TAGS),
         attributes=_ATTRIBUTES,
         attribute_filter=_filter_attribute,
         url_schemes=set(_URL_SCHEMES),
