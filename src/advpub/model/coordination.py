@@ -7,15 +7,47 @@ collected with the others and named by its exact field path.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from datetime import date
+from typing import Any, Protocol, TypeVar
 
 from advpub.model import fields as F
 from advpub.model.advisory import Fix, Remediation, VendorStatus
+from advpub.model.affected import FieldChecks
 
-if TYPE_CHECKING:
-    from advpub.model.parse import _Checker
+T = TypeVar("T")
+
+
+class _Checker(FieldChecks, Protocol):
+    """The parser checker's value checks these keys use (structural: no import of parse)."""
+
+    def strings(
+        self,
+        value: object,
+        field: str,
+        item_check: Callable[[str, str], str | None] | None = None,
+    ) -> tuple[str, ...]:
+        """A list of one-line strings (each optionally checked)."""
+
+    def records(
+        self,
+        value: object,
+        field: str,
+        build: Callable[[dict[str, Any], str], T | None],
+        known: Sequence[str],
+        required: Sequence[str],
+    ) -> tuple[T, ...]:
+        """A list of mappings, each built by ``build``."""
+
+    def choice(self, value: object, field: str, allowed: Sequence[str], default: str) -> str:
+        """One of ``allowed`` (``default`` when absent)."""
+
+    def day(self, value: object, field: str) -> date | None:
+        """A calendar date."""
+
+    def url(self, value: object, where: str) -> str | None:
+        """An http(s) URL."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +128,7 @@ def _vendor_status(checker: _Checker, m: dict[str, Any], where: str) -> VendorSt
     status = checker.choice(m.get("status"), f"{where}.status", F.VENDOR_STATUSES, "")
     statement = checker.string(m.get("statement"), f"{where}.statement")
     updated = checker.day(m.get("updated"), f"{where}.updated")
-    url = checker._url(m.get("url"), f"{where}.url") if m.get("url") is not None else None
+    url = checker.url(m.get("url"), f"{where}.url") if m.get("url") is not None else None
     if vendor is None or not status:
         return None
     return VendorStatus(vendor, status, statement, updated, url)
@@ -162,7 +194,7 @@ def _remediation(
 ) -> Remediation | None:
     category = checker.choice(m.get("category"), f"{where}.category", F.REMEDIATION_CATEGORIES, "")
     details = checker.string(m.get("details"), f"{where}.details")
-    url = checker._url(m.get("url"), f"{where}.url") if m.get("url") is not None else None
+    url = checker.url(m.get("url"), f"{where}.url") if m.get("url") is not None else None
     products = checker.strings(
         m.get("products"),
         f"{where}.products",

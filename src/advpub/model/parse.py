@@ -332,6 +332,9 @@ class _Checker:
         return text
 
     # -- records ---------------------------------------------------------------------
+
+    url = _url  # the public name the coordination keys' parser uses
+
     def _fix(self, value: object) -> Fix | None:
         m = self.mapping(value, "fix", F.FIX_KEYS, ("verified",))
         if m is None:

@@ -139,7 +139,7 @@ def _remediation_lines(adv: Advisory, language: str) -> list[str]:
     # `remediations` arrives with issue 19's model; older advisories have none.
     names = REMEDIATION_LABELS[language]
     lines: list[str] = []
-    for item in getattr(adv, "remediations", ()):
+    for item in adv.remediations:
         category = names.get(item.category, item.category)
         line = f"- {category}: {item.details}"
         if item.products:
