@@ -86,7 +86,8 @@ def test_check_json(cli: Cli, repo: Repo) -> None:
                 "message": "unknown key; allowed: id, title, summary, release_date, fix, cve, "
                 "cwe, aliases, cvss, affected, credits, references, early_release, "
                 "waive_fix_verification, scope, tlp, lang, published, revisions, withdrawn, "
-                "approvals, share_with",
+                "approvals, kind, informational, vendor_status, remediations, share_with, "
+                "related, upstream",
             }
         ]
     }

@@ -16,6 +16,7 @@ Cli = Callable[..., CliResult]
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOW = "2026-11-01T00:00:00Z"
+RECORD_ID = r"[A-Za-z][A-Za-z0-9]*-[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*"
 # What `advpub import` suggests for the record ids of common databases.
 RECORD_IDS = (
     r"^(?:[A-Z][A-Z0-9]*-\d{4}-\d{4,}|[A-Za-z][A-Za-z0-9]*-[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*)$"
@@ -47,26 +48,39 @@ def public_files(repo: Repo) -> list[str]:
     )
 
 
-def test_default_id_pattern_refuses_record_ids_and_writes_nothing(tmp_path: Path, cli: Cli) -> None:
+def test_default_id_pattern_keeps_database_ids_and_refuses_others(tmp_path: Path, cli: Cli) -> None:
+    """GHSA, PYSEC, GO and RUSTSEC ids fit the default pattern; a Bitnami id does not, and
+    then nothing at all is written."""
     repo = record_repo(tmp_path / "repo", pattern=None)
-    folder = FIXTURES / "osv"
+    folder = tmp_path / "records"
+    shutil.copytree(FIXTURES / "osv", folder)
+    record = json.loads((folder / "GHSA-j8r2-6x86-q33q.json").read_text(encoding="utf-8"))
+    record["id"] = "BIT-apache-2020-11984"
+    (folder / "BIT-apache-2020-11984.json").write_text(json.dumps(record), encoding="utf-8")
     result = cli("import", "--from", "osv", str(folder), cwd=repo.path)
     assert result.code == 1
     assert result.out == ""
+    default = r"^(?:[A-Z][A-Z0-9]*-\d{4}-\d+|GHSA(?:-[0-9a-z]{4}){3})$"
+    widened = r"^(?:(?:[A-Z][A-Z0-9]*-\d{4}-\d+|GHSA(?:-[0-9a-z]{4}){3})|" + RECORD_ID + ")$"
     suggestion = (
         "set plugins.advpub.id_pattern in mkdocs.yml to accept the record ids (e.g. "
-        f"'{RECORD_IDS}'), or give it an id of yours: --id"
+        f"'{widened}'), or give it an id of yours: --id"
     )
-    default = r"^[A-Z][A-Z0-9]*-\d{4}-\d{4,}$"
     assert result.err == (
-        f"{folder}/GHSA-j8r2-6x86-q33q.json: id GHSA-j8r2-6x86-q33q does not match the id "
-        f"pattern {default}; {suggestion} GHSA-j8r2-6x86-q33q=ADV-YYYY-NNNN\n"
-        f"{folder}/PYSEC-2006-1.json: id PYSEC-2006-1 does not match the id pattern "
-        f"{default}; {suggestion} PYSEC-2006-1=ADV-YYYY-NNNN\n"
-        "advpub: import refused: 2 problem(s); nothing was written\n"
+        f"{folder}/BIT-apache-2020-11984.json: id BIT-apache-2020-11984 does not match the id "
+        f"pattern {default}; {suggestion} BIT-apache-2020-11984=ADV-YYYY-NNNN\n"
+        "advpub: import refused: 1 problem(s); nothing was written\n"
     )
-    # GO-… and RUSTSEC-… match the default pattern, but nothing is written when any fails.
     assert public_files(repo) == []
+    (folder / "BIT-apache-2020-11984.json").unlink()
+    result = cli("import", "--from", "osv", str(folder), cwd=repo.path)
+    assert result.code == 0, result.err
+    assert sorted(Path(name).stem for name in public_files(repo)) == [
+        "GHSA-j8r2-6x86-q33q",
+        "GO-2024-1234",
+        "PYSEC-2006-1",
+        "RUSTSEC-2024-0001",
+    ]
 
 
 def test_remove_does_not_go_with_records(tmp_path: Path, cli: Cli) -> None:

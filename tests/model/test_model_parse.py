@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from advpub.model import ModelOptions, parse_advisory
+from advpub.model import DEFAULT_ID_PATTERN, ModelOptions, parse_advisory
 from tests.conftest import advisory_text
 
 PATH = "advisories/ADV-2026-0001.md"
@@ -137,7 +137,7 @@ def test_impossible_dates(value: str, message: str) -> None:
 
 def test_id_pattern_filename_and_path_like() -> None:
     assert problems(advisory_text(ident="adv-1")) == [
-        f"{PATH}:2: id: 'adv-1' does not match the id pattern ^[A-Z][A-Z0-9]*-\\d{{4}}-\\d{{4,}}$"
+        f"{PATH}:2: id: 'adv-1' does not match the id pattern {DEFAULT_ID_PATTERN}"
     ]
     assert problems(advisory_text(ident="ADV-2026-0002")) == [
         f"{PATH}:2: id: 'ADV-2026-0002' differs from the file name 'ADV-2026-0001'; rename "
