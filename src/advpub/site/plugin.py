@@ -348,7 +348,9 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         advisory's title and preview tags; a stored page."""
         site, settings = self._site(), self._settings()
         context["advpub_feeds"] = page_feed_links(settings, site.pages.get(page.file.src_uri))
-        context["advpub_footer_feeds"] = self._footer_feeds(settings)
+        # Generated pages explain the feeds in their content; the footer just lists them.
+        explained = page.file.src_uri in site.pages
+        context["advpub_footer_feeds"] = self._footer_feeds(settings, explain=not explained)
         adv = site.by_src.get(page.file.src_uri)
         context["advpub_head"] = advisory_head(adv, settings, page.url) if adv else None
         stored = self.build.template_page(page.file.src_uri)
@@ -377,11 +379,12 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
             context["advpub_footer_feeds"] = self._footer_feeds(self.settings)
         return context
 
-    def _footer_feeds(self, settings: Settings) -> dict[str, Any]:
-        """The visible site feeds above the footer, with a short explanation."""
+    def _footer_feeds(self, settings: Settings, *, explain: bool = True) -> dict[str, Any]:
+        """The visible site feeds above the footer, with a short explanation (unless the
+        page's content has it)."""
         return {
             "title": self.labels("feed.subscribe"),
-            "help": self.labels("feed.subscribe.help"),
+            "help": self.labels("feed.subscribe.help") if explain else "",
             "links": site_feed_links(feed_links(settings)),
         }
 

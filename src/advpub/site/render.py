@@ -193,6 +193,7 @@ class Renderer:
             "listing_feeds": [],
             "documents": [],
             "settings": self.settings,
+            "site_lang": (labels or self.labels).language,
             "is_http": is_http_url,
         }
 
