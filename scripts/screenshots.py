@@ -37,8 +37,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 # (name, site-relative path) of the pages to shoot; the search is shot separately.
 PAGES = (
     ("home", ""),
-    ("advisory-en", "2026/ADV-2026-0019/"),
-    ("advisory-ja", "2026/ADV-2026-0011/"),
+    ("advisory-english", "2026/ADV-2026-0019/"),
+    ("advisory-japanese", "2026/ADV-2026-0011/"),
     ("listing", "2026/"),
     ("products", "products/"),
 )
