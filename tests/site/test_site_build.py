@@ -192,7 +192,7 @@ def test_japanese_labels(tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPat
     page = read(site, "2026/ADV-2026-0001/index.html")
     assert "影響を受ける製品" in page and "更新履歴" in page
     # One label for the public instant, one for the last update (no 公表日 beside 公開日).
-    assert "<th scope=\"row\">公開日</th>" in page and "<th scope=\"row\">最終更新日</th>" in page
+    assert '<th scope="row">公開日</th>' in page and '<th scope="row">最終更新日</th>' in page
     assert "公表日" not in page
     # The body is marked with the advisory's `lang` (by default the site's).
     assert '<div class="advpub-body" lang="ja">' in page

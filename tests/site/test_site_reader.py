@@ -16,7 +16,7 @@ import pytest
 from advpub.model import Advisory, Affected
 from advpub.model.advisory import Fix
 from advpub.site.listings import group_by_product
-from tests.site.site_support import SAMPLES, Sample, run_tool, sample_repo, write_sample
+from tests.site.site_support import SAMPLES, Sample, run_tool, sample_repo
 
 # A Japanese advisory on the English sample site: its body has its own 謝辞 section.
 SAKURA_JA = Sample(
@@ -221,7 +221,10 @@ def test_feed_links_are_visible_with_an_explanation(en_site: Path, ja_site: Path
     for href in hrefs:
         resolves(en_site, "2025/ADV-2025-0001/index.html", href)
     japanese = read(ja_site, "2026/index.html")
-    assert "<strong>購読:</strong> 新しいアドバイザリと更新をフィードリーダーで受け取れます。" in japanese
+    assert (
+        "<strong>購読:</strong> 新しいアドバイザリと更新をフィードリーダーで受け取れます。"
+        in japanese
+    )
 
 
 def test_advisory_page_links_its_osv_and_csaf_documents(en_site: Path) -> None:
@@ -321,7 +324,9 @@ def test_products_overview_is_grouped_by_vendor(en_site: Path) -> None:
         "  もみじNAS",
     ]
     listing = read(en_site, f"products/{SAKURA_SLUG}/index.html")
-    assert "<title>Advisories for 株式会社サンプル — さくらビューア - Example CC advisories" in listing
+    assert (
+        "<title>Advisories for 株式会社サンプル — さくらビューア - Example CC advisories" in listing
+    )
 
 
 def test_listing_separates_vendors_and_products(en_site: Path) -> None:
