@@ -113,6 +113,13 @@ def test_feed_links_for_any_page() -> None:
         FeedLink("application/atom+xml", "feed.xml", "Example advisories (Atom)"),
         FeedLink("application/rss+xml", "rss.xml", "Example advisories (RSS)"),
         FeedLink("application/feed+json", "feed.json", "Example advisories (JSON Feed)"),
+        FeedLink("application/rdf+xml", "jvnrss.rdf", "Example advisories (JVNRSS)"),
+    ]
+    assert [link.format_name for link in feed_links(settings)] == [
+        "Atom",
+        "RSS",
+        "JSON Feed",
+        "JVNRSS",
     ]
 
 

@@ -46,7 +46,13 @@ def test_home_lists_latest_first_with_badges_and_dates(built: Path) -> None:
         '<span class="advpub-badge advpub-badge--critical">Critical '
         '<span class="advpub-badge__score">9.8</span></span>'
     ) in home
-    assert "CVE-2025-10001" in home and "Example Corp Example Router" in home
+    assert "CVE-2025-10001" in home
+    # Vendor and product apart, never run together as "Example Corp Example Router".
+    assert (
+        '<span class="advpub-product"><span class="advpub-product__vendor">Example Corp</span>'
+        '<span class="advpub-product__sep"> — </span>'
+        '<span class="advpub-product__name">Example Router</span></span>'
+    ) in home
     # Published date in the site time zone, the UTC instant on hover.
     assert (
         '<time datetime="2025-06-10T00:00:00Z" title="2025-06-10 00:00 UTC">2025-06-10</time>'
@@ -61,7 +67,9 @@ def test_advisory_page_has_the_metadata_panel(built: Path) -> None:
     assert '<a href="https://www.cve.org/CVERecord?id=CVE-2025-10001">CVE-2025-10001</a>' in page
     assert '<a href="https://cwe.mitre.org/data/definitions/78.html">CWE-78</a>' in page
     assert "JVNVU#90000001" in page
-    assert "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H" in page
+    # The vector's text, one unbreakable span per metric.
+    vector = page.split('<code class="advpub-cvss__vector">')[1].split("</code>")[0]
+    assert re.sub(r"<[^>]+>", "", vector) == "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"
     assert (
         '<time datetime="2025-06-10T00:00:00Z" title="2025-06-10 00:00 UTC">2025-06-10 09:00 JST'
         "</time>"
@@ -72,7 +80,8 @@ def test_advisory_page_has_the_metadata_panel(built: Path) -> None:
     assert '<h2 id="solution">Solution</h2>' in page
     toc = page.split('data-md-component="toc"')[1].split("</nav>")[0]
     anchors = re.findall(r'href="#([^"]+)"', toc)
-    assert anchors == ["overview", "solution", "adv-credits", "adv-references"]
+    # Credits are a row of the panel, not a section (bodies often have their own heading).
+    assert anchors == ["overview", "solution", "adv-references"]
     assert "assets/advpub/advpub.css" in page
     revised = read(built, "2026/ADV-2026-0001/index.html")
     assert "Revision history" in revised and "Fixed version corrected." in revised
@@ -88,7 +97,12 @@ def test_listings_by_year_product_severity_and_cwe(built: Path) -> None:
     assert listed_ids(read(built, "cwe/cwe-79/index.html")) == ["ADV-2026-0001"]
     products = read(built, "products/index.html")
     assert 'href="example-corp-example-nas/"' in products
-    assert "株式会社サンプル さくらビューア" in products
+    # Grouped by vendor: a row per vendor, its products below.
+    assert (
+        '<tr class="advpub-overview__vendor"><th scope="rowgroup" colspan="3">株式会社サンプル'
+        "</th></tr>"
+    ) in products
+    assert ">さくらビューア</a>" in products
     assert 'href="critical/"' in read(built, "severity/index.html")
     assert 'href="../2025/"' in read(built, "archive/index.html")
     # Listing pages advertise their own feed first.
@@ -176,7 +190,10 @@ def test_japanese_labels(tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPat
     assert '<html lang="ja"' in home
     assert "最新のアドバイザリ" in home and "緊急" in home and "製品別" in home
     page = read(site, "2026/ADV-2026-0001/index.html")
-    assert "影響を受ける製品" in page and "更新履歴" in page and "公表日" in page
+    assert "影響を受ける製品" in page and "更新履歴" in page
+    # One label for the public instant, one for the last update (no 公表日 beside 公開日).
+    assert '<th scope="row">公開日</th>' in page and '<th scope="row">最終更新日</th>' in page
+    assert "公表日" not in page
     # The body is marked with the advisory's `lang` (by default the site's).
     assert '<div class="advpub-body" lang="ja">' in page
     assert "Affected products" not in page

@@ -197,7 +197,7 @@ def test_hostile_markdown_is_neutralised(tmp_path: Path, cli: Cli) -> None:
     assert "<div>fake dialog</div>" in body
     # Front matter values are escaped, in the content and in Material's own title/header.
     assert "&lt;img src=x onerror=alert(&#39;title&#39;)&gt;" in page.replace("&#x27;", "&#39;")
-    assert "<title>&lt;img" in page
+    assert "<title>ADV-2026-0001: &lt;img" in page
     assert "&amp;lt;/title&amp;gt;" in page
     assert (
         "&lt;script&gt;alert(&#34;vendor&#34;)" in page

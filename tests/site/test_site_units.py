@@ -133,6 +133,8 @@ def test_withdrawn_and_early_release_are_shown(tmp_path: Path) -> None:
     adv = advisory(
         "ADV-2026-0004",
         "2026-01-10T09:00:00+09:00",
+        # Labels follow the advisory's language.
+        "lang: ja\n"
         "withdrawn:\n  date: 2026-02-01T10:00:00+09:00\n  reason: Duplicate of ADV-2026-0001.\n"
         "early_release:\n  basis: exploited\n  approved_by: [alice, bob]\n"
         "  reference: javascript:alert(1)\n",

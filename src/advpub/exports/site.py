@@ -33,7 +33,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
-from advpub.config import is_loopback_url, require_publisher
+from advpub.config import Settings, is_loopback_url, require_publisher
 from advpub.errors import ExportError
 from advpub.exports.common import iso_utc, json_bytes
 from advpub.exports.csaf import (
@@ -80,6 +80,11 @@ def _csaf(ctx: SiteContext, adv: Advisory) -> bytes:
     return json_bytes(csaf_document(adv, ctx.settings, page_url(ctx, adv)))
 
 
+def osv_path(adv: Advisory) -> str:
+    """The site-relative path of an advisory's OSV document (written in every build)."""
+    return f"{OSV_DIR}/{adv.id}.json"
+
+
 def osv_outputs(ctx: SiteContext) -> list[Output]:
     """``osv/<ID>.json`` per advisory and ``osv/all.zip`` with all of them."""
     files = [
@@ -120,14 +125,19 @@ class CsafFile:
 
 def csaf_skipped_reason(ctx: SiteContext) -> str | None:
     """Why the CSAF distribution is not written, or None when it is."""
-    if not ctx.settings.site_url:
+    return csaf_skipped_for(ctx.settings)
+
+
+def csaf_skipped_for(settings: Settings) -> str | None:
+    """Why a site with ``settings`` has no CSAF distribution, or None when it has one."""
+    if not settings.site_url:
         return (
             "mkdocs.yml: site_url: not set, so no CSAF provider metadata or ROLIE feed was "
             "written (they need absolute URLs); set site_url to publish CSAF"
         )
-    if _is_loopback_preview(ctx.settings.site_url):
+    if _is_loopback_preview(settings.site_url):
         return (
-            f"site_url: {ctx.settings.site_url} is a local preview address, so no CSAF "
+            f"site_url: {settings.site_url} is a local preview address, so no CSAF "
             "distribution was written (CSAF needs https)"
         )
     return None
@@ -155,6 +165,14 @@ def csaf_files(ctx: SiteContext) -> list[CsafFile]:
                 "rename one of them"
             )
     return sorted(files, key=lambda f: f.path)
+
+
+def csaf_path(settings: Settings, adv: Advisory) -> str | None:
+    """The site-relative path of an advisory's CSAF document, or None when the site has
+    none for it (no CSAF distribution, or not TLP:CLEAR)."""
+    if adv.tlp != "CLEAR" or csaf_skipped_for(settings) is not None:
+        return None
+    return f"{WHITE_DIR}/{csaf_document_path(adv)}"
 
 
 def hash_line(content: bytes, file_name: str, algorithm: str) -> bytes:

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Literal
 
-from advpub.model import Advisory
+from advpub.model import Advisory, Affected
 from advpub.model.advisory import SEVERITY_ORDER
-from advpub.site.slugs import product_slug
+from advpub.site.slugs import assign_product_slugs, product_identity, product_slug
 
 GroupKind = Literal["year", "product", "severity", "cwe"]
 PageKind = Literal["home", "overview", "listing"]
@@ -44,6 +44,16 @@ class Group:
     title: str
     base: str
     advisories: tuple[Advisory, ...]
+    # Product listings: the vendor and product names, shown apart ("Vendor — Product").
+    vendor: str | None = None
+    product: str | None = None
+
+    @property
+    def display(self) -> str:
+        """The group's name for a page title: ``Vendor — Product`` for products."""
+        if self.kind == "product" and self.product is not None:
+            return f"{self.vendor} — {self.product}" if self.vendor else self.product
+        return self.title
 
 
 @dataclass(frozen=True)
@@ -116,14 +126,42 @@ def group_by_year(advisories: Sequence[Advisory], zone: tzinfo) -> list[Group]:
 
 
 def group_by_product(advisories: Sequence[Advisory]) -> list[Group]:
-    """One group per vendor/product pair, alphabetical."""
-    found = _collect(
-        advisories, lambda a: [(product_slug(p.vendor, p.product), p.label) for p in a.affected]
+    """One group per product (vendor and product name, ignoring case, width and spacing),
+    sorted by vendor, then product; the names shown are those of the first advisory given
+    (newest first: the latest spelling)."""
+    found: dict[tuple[str, str], tuple[Affected, list[Advisory]]] = {}
+    for adv in advisories:
+        for item in adv.affected:
+            identity = product_identity(item.vendor, item.product)
+            entry = found.setdefault(identity, (item, []))
+            if not entry[1] or entry[1][-1] is not adv:
+                entry[1].append(adv)
+    # The oldest product keeps a shared slug (stable when newer products are added).
+    oldest_first = sorted(
+        found.items(), key=lambda kv: (min((a.published_at, a.id) for a in kv[1][1]), kv[0])
     )
-    return [
-        Group("product", key, title, f"products/{key}/", tuple(items))
-        for key, (title, items) in sorted(found.items(), key=lambda kv: kv[1][0].casefold())
+    slugs = assign_product_slugs(
+        (identity, product_slug(item.vendor, item.product)) for identity, (item, _) in oldest_first
+    )
+    groups = [
+        Group(
+            "product",
+            slugs[identity],
+            item.label,
+            f"products/{slugs[identity]}/",
+            tuple(items),
+            vendor=item.vendor,
+            product=item.product,
+        )
+        for identity, (item, items) in found.items()
     ]
+    return sorted(groups, key=_vendor_order)
+
+
+def _vendor_order(group: Group) -> tuple[bool, str, str, str]:
+    # Products without a vendor come last.
+    vendor = (group.vendor or "").casefold()
+    return (not vendor, vendor, (group.product or "").casefold(), group.key)
 
 
 def group_by_severity(advisories: Sequence[Advisory]) -> list[Group]:

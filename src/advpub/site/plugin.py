@@ -29,6 +29,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from html import escape
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -57,6 +58,8 @@ from advpub.site.build_checks import (
     scan_site,
 )
 from advpub.site.feeds import feed_links, feed_outputs
+from advpub.site.feeds.links import page_feed_links, site_feed_links
+from advpub.site.head import advisory_head
 from advpub.site.i18n import Labels, labels_for
 from advpub.site.incremental import IncrementalBuild, Reuse, start_build
 from advpub.site.listings import (
@@ -64,7 +67,6 @@ from advpub.site.listings import (
     OVERVIEWS,
     SitePage,
     advisory_dir,
-    feed_listing,
     overview_src_uri,
     plan_site,
 )
@@ -342,12 +344,15 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         return html
 
     def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
-        """Feed links for the page head (a listing's own feeds first); a stored page."""
-        site_page = self._site().pages.get(page.file.src_uri)
-        group = site_page.group if site_page is not None else None
-        listing = feed_listing(group) if group is not None else None
-        label = group.title if listing is not None and group is not None else None
-        context["advpub_feeds"] = feed_links(self._settings(), listing, label)
+        """Feed links for the page head (a listing's own feeds first) and footer; an
+        advisory's title and preview tags; a stored page."""
+        site, settings = self._site(), self._settings()
+        context["advpub_feeds"] = page_feed_links(settings, site.pages.get(page.file.src_uri))
+        # Generated pages explain the feeds in their content; the footer just lists them.
+        explained = page.file.src_uri in site.pages
+        context["advpub_footer_feeds"] = self._footer_feeds(settings, explain=not explained)
+        adv = site.by_src.get(page.file.src_uri)
+        context["advpub_head"] = advisory_head(adv, settings, page.url) if adv else None
         stored = self.build.template_page(page.file.src_uri)
         if stored is not None:
             context["advpub_cached_page"] = stored  # "": the file of the last build stays
@@ -371,7 +376,17 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         """Feed links on static templates (404) too."""
         if self.settings is not None:
             context["advpub_feeds"] = feed_links(self.settings)
+            context["advpub_footer_feeds"] = self._footer_feeds(self.settings)
         return context
+
+    def _footer_feeds(self, settings: Settings, *, explain: bool = True) -> dict[str, Any]:
+        """The visible site feeds above the footer, with a short explanation (unless the
+        page's content has it)."""
+        return {
+            "title": self.labels("feed.subscribe"),
+            "help": self.labels("feed.subscribe.help") if explain else "",
+            "links": site_feed_links(feed_links(settings)),
+        }
 
     # -- after the build ---------------------------------------------------------------
 
@@ -527,7 +542,9 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         plan = plan_site(corpus.advisories, settings.timezone, settings.page_size)
         in_nav = {HOME_SRC_URI, *(overview_src_uri(kind) for kind, _ in OVERVIEWS)}
         page_urls: dict[str, str] = {}
-        renderer = Renderer(settings, self.labels, advisory_urls, page_urls)
+        renderer = Renderer(
+            settings, self.labels, advisory_urls, page_urls, partial(page_feed_links, settings)
+        )
         for page in plan:
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:

@@ -6,19 +6,32 @@ value (titles, products, credits...) is escaped; only the sanitised body is inse
 
 from __future__ import annotations
 
+import itertools
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup, escape
 
 from advpub.config import Settings
+from advpub.exports.cwe_names import cwe_name
+from advpub.exports.site import csaf_path, osv_path
 from advpub.model import Advisory
-from advpub.site.i18n import Labels, ShownInstant, show_instant
-from advpub.site.listings import UNSCORED, SitePage, overview_src_uri, severity_level
+from advpub.site.i18n import Labels, ShownInstant, labels_for, show_instant
+from advpub.site.listings import (
+    UNSCORED,
+    Group,
+    SitePage,
+    overview_src_uri,
+    severity_level,
+)
+
+if TYPE_CHECKING:
+    # Only a type: the feeds import this module (cve_url, cwe_url).
+    from advpub.site.feeds.links import FeedLink
 
 CVE_URL = "https://www.cve.org/CVERecord?id={id}"
 CWE_URL = "https://cwe.mitre.org/data/definitions/{number}.html"
@@ -85,11 +98,34 @@ def cwe_url(cwe: str) -> str | None:
     return CWE_URL.format(number=number) if number.isdigit() else None
 
 
+def shown_cwe_name(cwe: str) -> str | None:
+    """The catalogue name of a CWE id as written in front matter (None when unknown)."""
+    return cwe_name(cwe.strip().upper())
+
+
+def vendor_runs(groups: Iterable[Group]) -> list[tuple[str, list[Group]]]:
+    """Consecutive product groups of the same vendor (``""`` for none), in the given order."""
+    return [
+        (vendor, list(run)) for vendor, run in itertools.groupby(groups, lambda g: g.vendor or "")
+    ]
+
+
+def document_links(settings: Settings, adv: Advisory) -> list[tuple[str, str]]:
+    """``(name, site-relative path)`` of the machine-readable documents the build writes for
+    ``adv``: OSV always, CSAF when the site has a CSAF distribution for it."""
+    links = [("OSV (JSON)", osv_path(adv))]
+    csaf = csaf_path(settings, adv)
+    if csaf is not None:
+        links.append(("CSAF (JSON)", csaf))
+    return links
+
+
 class Renderer:
     """Renders advisory and listing pages for one build.
 
     ``advisory_urls`` maps advisory ids to site-relative page URLs, ``page_urls`` maps the
-    virtual source paths of generated pages to theirs.
+    virtual source paths of generated pages to theirs; ``page_feeds`` gives the feeds a
+    generated page shows (:func:`advpub.site.feeds.links.page_feed_links`; none if omitted).
     """
 
     def __init__(
@@ -98,21 +134,33 @@ class Renderer:
         labels: Labels,
         advisory_urls: Mapping[str, str],
         page_urls: Mapping[str, str],
+        page_feeds: Callable[[SitePage], Sequence[FeedLink]] | None = None,
     ) -> None:
         self.settings = settings
         self.labels = labels
         self.advisory_urls = advisory_urls
         self.page_urls = page_urls
+        self.page_feeds = page_feeds or (lambda page: ())
 
-    def _t(self, key: str, **values: object) -> Markup:
-        # Escape the label, then fill placeholders (escaped unless already markup).
-        text = self.labels(key)
-        return escape(text).format(**values) if values else escape(text)
+    @staticmethod
+    def _translator(labels: Labels) -> Any:
+        def t(key: str, **values: object) -> Markup:
+            # Escape the label, then fill placeholders (escaped unless already markup).
+            text = labels(key)
+            return escape(text).format(**values) if values else escape(text)
+
+        return t
+
+    def labels_of(self, adv: Advisory) -> Labels:
+        """The labels around an advisory: those of its own language, not the site's."""
+        return labels_for(adv.lang)
 
     def _when(self, instant: datetime) -> ShownInstant:
         return show_instant(instant, self.settings.timezone)
 
-    def _context(self, current: str, record: dict[str, str] | None = None) -> dict[str, Any]:
+    def _context(
+        self, current: str, record: dict[str, str] | None = None, labels: Labels | None = None
+    ) -> dict[str, Any]:
         # ``record`` collects every URL looked up (the page cache checks them on a hit).
         def url(target: str) -> str:
             return relative_url(target, current)
@@ -130,7 +178,7 @@ class Renderer:
             return url(target)
 
         return {
-            "t": self._t,
+            "t": self._translator(labels or self.labels),
             "when": self._when,
             "url": url,
             "adv_url": adv_url,
@@ -139,7 +187,13 @@ class Renderer:
             "severity_level": severity_level,
             "cve_url": cve_url,
             "cwe_url": cwe_url,
+            "cwe_name": shown_cwe_name,
+            "vendor_runs": vendor_runs,
+            "feeds": [],
+            "listing_feeds": [],
+            "documents": [],
             "settings": self.settings,
+            "site_lang": (labels or self.labels).language,
             "is_http": is_http_url,
         }
 
@@ -151,7 +205,8 @@ class Renderer:
         ``record`` (when given) receives the URLs of other pages the template looked up.
         """
         template = _ENV.get_template("advisory.html")
-        context = self._context(current, record)
+        context = self._context(current, record, self.labels_of(adv))
+        context["documents"] = document_links(self.settings, adv)
         return template.render(context, adv=adv, body=Markup(body_html))  # noqa: S704 (sanitised)
 
     def resolve(self, lookup: str) -> str | None:
@@ -163,18 +218,23 @@ class Renderer:
     def trailing_sections(self, adv: Advisory) -> list[tuple[str, str]]:
         """``(anchor id, title)`` of the sections the template adds after the body."""
         sections = [
-            ("adv-credits", "adv.credits", bool(adv.credits)),
             ("adv-references", "adv.references", bool(adv.references)),
             ("adv-revisions", "adv.revisions", bool(adv.revisions)),
         ]
-        return [(anchor, self.labels(key)) for anchor, key, shown in sections if shown]
+        labels = self.labels_of(adv)
+        return [(anchor, labels(key)) for anchor, key, shown in sections if shown]
 
     def site_page(self, page: SitePage, current: str) -> str:
         """The content of a generated page (home, overview or listing page)."""
         template = _ENV.get_template(f"{page.kind}.html")
         pagination = self._pagination(page)
+        context = self._context(current)
+        links = self.page_feeds(page)
+        # A listing's own feeds live under feeds/ (advpub.site.slugs).
+        context["feeds"] = [link for link in links if not link.href.startswith("feeds/")]
+        context["listing_feeds"] = [link for link in links if link.href.startswith("feeds/")]
         return template.render(
-            self._context(current),
+            context,
             page=page,
             title=self.title(page),
             pagination=pagination,
@@ -218,7 +278,7 @@ class Renderer:
         elif group.kind == "year":
             title = t("archive.year", year=group.title)
         elif group.kind == "product":
-            title = t("products.page", product=group.title)
+            title = t("products.page", product=group.display)
         elif group.kind == "severity" and group.key == UNSCORED:
             title = t("severity.unscored_page")
         elif group.kind == "severity":

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from advpub.config import Settings
 from advpub.site.i18n import labels_for
-from advpub.site.listings import SEVERITY_LEVELS
+from advpub.site.listings import SEVERITY_LEVELS, SitePage, feed_listing
 
 ATOM_TYPE = "application/atom+xml"
 RSS_TYPE = "application/rss+xml"
@@ -25,6 +25,8 @@ SITE_JSON = "feed.json"
 SITE_JVNRSS = "jvnrss.rdf"
 
 LISTING_KINDS = ("products", "severity")
+# The short names readers see on the visible feed links.
+FORMAT_NAMES = {ATOM_TYPE: "Atom", RSS_TYPE: "RSS", JSON_TYPE: "JSON Feed", RDF_TYPE: "JVNRSS"}
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,11 @@ class FeedLink:
     def media_type(self) -> str:
         """The same as ``type`` (the name the site templates use)."""
         return self.type
+
+    @property
+    def format_name(self) -> str:
+        """``Atom``, ``RSS``, ``JSON Feed`` or ``JVNRSS``: the link text on pages."""
+        return FORMAT_NAMES.get(self.type, self.type)
 
 
 def listing_feed_path(listing: str, extension: str) -> str:
@@ -100,4 +107,19 @@ def feed_links(
     links.append(FeedLink(ATOM_TYPE, SITE_ATOM, f"{name} (Atom)"))
     links.append(FeedLink(RSS_TYPE, SITE_RSS, f"{name} (RSS)"))
     links.append(FeedLink(JSON_TYPE, SITE_JSON, f"{name} (JSON Feed)"))
+    links.append(FeedLink(RDF_TYPE, SITE_JVNRSS, f"{name} (JVNRSS)"))
     return links
+
+
+def site_feed_links(links: list[FeedLink]) -> list[FeedLink]:
+    """The site-wide feeds among ``links`` (those of :func:`feed_links`)."""
+    return [link for link in links if not link.href.startswith("feeds/")]
+
+
+def page_feed_links(settings: Settings, page: SitePage | None) -> list[FeedLink]:
+    """The feeds a generated page advertises: its listing's own first (product and
+    severity listings), then the site's."""
+    group = page.group if page is not None else None
+    listing = feed_listing(group) if group is not None else None
+    label = group.title if listing is not None and group is not None else None
+    return feed_links(settings, listing, label)
