@@ -100,8 +100,8 @@ def test_vendor_table_and_remediations_in_chromium(
             ]
             # Every vendor's products are listed, not only the first vendor's.
             assert page.locator(".advpub-affected li strong").all_inner_texts() == [
-                "Tern Software Tern Print Server",
-                "Kestrel Networks Kestrel MFP 800",
+                "Tern Software — Tern Print Server",
+                "Kestrel Networks — Kestrel MFP 800",
             ]
             page.goto(f"{base}2026/ADV-2026-0006/")
             page.wait_for_load_state("networkidle")
