@@ -122,6 +122,8 @@ class Advisory:
     # Who besides the team may read the draft (recipient names); never published.
     share_with: tuple[str, ...] = ()
     path: str | None = None
+    # Set on a linked translation's view (model.translation.localized): the primary's lang.
+    source_lang: str | None = None
     front_matter: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -136,6 +138,11 @@ class Advisory:
         if self.withdrawn is not None:
             instants.append(self.withdrawn.date)
         return max(instants)
+
+    @property
+    def is_translation(self) -> bool:
+        """True for a linked translation's view of its primary advisory."""
+        return self.source_lang is not None
 
     @property
     def is_withdrawn(self) -> bool:
