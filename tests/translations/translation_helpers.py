@@ -31,7 +31,7 @@ def translation_text(
 ) -> str:
     """The English translation of :func:`primary_text`."""
     return (
-        f"---\nid: {ident}\nlang: {lang}\ntitle: \"{title}\"\n"
+        f'---\nid: {ident}\nlang: {lang}\ntitle: "{title}"\n'
         "summary: An attacker on the network can run any command.\n"
         f"{extra}---\n## Overview\n\nThe admin console of Sample Router allows command injection.\n"
     )

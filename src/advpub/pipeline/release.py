@@ -324,7 +324,7 @@ class Releaser:
             terms = embargoed_terms(drafts, {p.draft.id for p in kept})
             # A translation whose primary stays embargoed says so (it also mentions the
             # primary's id, but that is not the reason to give).
-            blocked = {
+            blocked: dict[str, tuple[str, ...]] = {
                 p.draft.id: (f"not released: its primary {p.draft.primary_id} is not released",)
                 for p in self._orphans(kept)
             }
