@@ -110,7 +110,7 @@ def load_corpus(settings: Settings) -> Corpus:
         advisories.append(adv)
     advisories.sort(key=lambda a: (a.published_at, a.id), reverse=True)
     by_id = {a.id: a for a in advisories}
-    translations = _load_translations(settings, translation_files, by_id, violations)
+    translations = _load_translations(settings, translation_files, by_id, violations, digests)
     for stem, digest in translations.digests.items():
         digests[stem] = digest
     return Corpus(tuple(advisories), tuple(violations), digests, translations.by_id)
@@ -127,6 +127,7 @@ def _load_translations(
     files: list[tuple[Path, str, str]],
     primaries: Mapping[str, Advisory],
     violations: list[Violation],
+    primary_digests: dict[str, bytes],
 ) -> _Translations:
     """Parse each translation file against its primary (which must sit in the same
     folder); problems go to ``violations``. A translation of an invalid primary is left
@@ -154,7 +155,20 @@ def _load_translations(
         if translation is None:
             continue
         found.setdefault(ident, []).append(localized(primary, translation))
-        digests[file.stem] = hashlib.sha256(data).digest()
+        # The page shows the primary's facts too: a change to either file changes the key.
+        primary_digest = hashlib.sha256(primary_file.read_bytes()).digest()
+        digests[file.stem] = hashlib.sha256(primary_digest + data).digest()
+    # Every page of an advisory links all its language versions: adding or removing one
+    # changes every version's cache key.
+    for ident, views in found.items():
+        family = "\0".join(sorted(v.page_key for v in views)).encode()
+        for key in (ident, *(v.page_key for v in views)):
+            if key in digests:
+                digests[key] = hashlib.sha256(digests[key] + b"\0" + family).digest()
+        if ident in primary_digests:
+            primary_digests[ident] = hashlib.sha256(
+                primary_digests[ident] + b"\0" + family
+            ).digest()
     return _Translations(
         {ident: tuple(sorted(views, key=lambda a: a.lang)) for ident, views in found.items()},
         digests,

@@ -140,6 +140,12 @@ class Advisory:
         return max(instants)
 
     @property
+    def page_key(self) -> str:
+        """What names this advisory's page and file among all pages: the id, or
+        ``<ID>.<lang>`` for a linked translation (the stem of its file)."""
+        return f"{self.id}.{self.lang}" if self.source_lang is not None else self.id
+
+    @property
     def is_translation(self) -> bool:
         """True for a linked translation's view of its primary advisory."""
         return self.source_lang is not None

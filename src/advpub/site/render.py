@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from advpub.config import Settings
 from advpub.model import Advisory
 from advpub.site.i18n import Labels, ShownInstant, show_instant
+from advpub.site.languages import LanguageVersion, versions
 from advpub.site.listings import UNSCORED, SitePage, overview_src_uri, severity_level
 
 CVE_URL = "https://www.cve.org/CVERecord?id={id}"
@@ -103,6 +104,24 @@ class Renderer:
         self.labels = labels
         self.advisory_urls = advisory_urls
         self.page_urls = page_urls
+        # Linked translations by id, and the primaries by id (the language switch).
+        self.translations: Mapping[str, tuple[Advisory, ...]] = {}
+        self.primaries: Mapping[str, Advisory] = {}
+
+    def language_versions(self, adv: Advisory) -> list[LanguageVersion]:
+        """Every language version of ``adv`` (one entry when it has no translation)."""
+        primary = self.primaries.get(adv.id, adv)
+        return versions(primary, self.translations.get(adv.id, ()))
+
+    def alternates(self, adv: Advisory) -> list[dict[str, str]]:
+        """``hreflang`` and site-relative ``href`` of every language version of ``adv``
+        (empty without translations), for ``<link rel="alternate">`` in the page head."""
+        found = self.language_versions(adv)
+        if len(found) < 2:
+            return []
+        return [
+            {"hreflang": v.lang, "href": self.advisory_urls[v.advisory.page_key]} for v in found
+        ]
 
     def _t(self, key: str, **values: object) -> Markup:
         # Escape the label, then fill placeholders (escaped unless already markup).
@@ -118,9 +137,9 @@ class Renderer:
             return relative_url(target, current)
 
         def adv_url(adv: Advisory) -> str:
-            target = self.advisory_urls[adv.id]
+            target = self.advisory_urls[adv.page_key]
             if record is not None:
-                record[f"adv:{adv.id}"] = target
+                record[f"adv:{adv.page_key}"] = target
             return url(target)
 
         def page_url(src_uri: str) -> str:
@@ -141,6 +160,7 @@ class Renderer:
             "cwe_url": cwe_url,
             "settings": self.settings,
             "is_http": is_http_url,
+            "languages": self.language_versions,
         }
 
     def advisory(
