@@ -83,7 +83,8 @@ def readable_in(
 def feed_languages(
     advisories: Iterable[Advisory], translations: Mapping[str, Sequence[Advisory]]
 ) -> list[str]:
-    """Every language with a page on the site, as written in the advisories, sorted."""
+    """Every language with a page on the site, as written in the advisories, sorted; none
+    on a site in one language (its ``feed.xml`` is that language's feed already)."""
     found = {a.lang for a in advisories}
     found.update(t.lang for group in translations.values() for t in group)
-    return sorted(found)
+    return sorted(found) if len(found) > 1 else []
