@@ -3,12 +3,13 @@ every rule broken reported with the file and field."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from advpub.config import load_settings
 from advpub.corpus import Corpus, load_corpus
 from advpub.layout import split_stem
-from tests.conftest import Repo
+from tests.conftest import CliResult, Repo
 from tests.translations.translation_helpers import (
     EN_TITLE,
     IDENT,
@@ -18,6 +19,7 @@ from tests.translations.translation_helpers import (
 )
 
 FOLDER = "advisories/2020"
+Cli = Callable[..., CliResult]
 
 
 def corpus_of(repo: Repo) -> Corpus:
@@ -106,3 +108,18 @@ def test_missing_own_keys_are_reported(repo: Repo, tmp_path: Path) -> None:
         f"{IDENT}.en.md",
         f"{FOLDER}/{IDENT}.en.md:2: title: required key is missing; add `title:` to {IDENT}.en.md",
     ]
+
+
+def test_a_translation_published_before_the_release_is_refused(repo: Repo, cli: Cli) -> None:
+    repo.write(f"{FOLDER}/{IDENT}.md", primary_text())
+    repo.write(
+        f"{FOLDER}/{IDENT}.en.md", translation_text(extra="published: 2020-03-01T00:00:00Z\n")
+    )
+    done = cli("check", cwd=repo.path)
+    assert done.code == 1
+    assert done.out == (
+        f"{FOLDER}/{IDENT}.en.md: gate: not releasable yet: published 2020-03-01 00:00 UTC "
+        "(2020-03-01T00:00:00Z) is before its release date 2020-03-02 01:00 UTC "
+        "(2020-03-02T01:00:00Z); keep it as an encrypted draft under embargo/ until the gate "
+        "opens (see `advpub status`)\n"
+    )

@@ -98,7 +98,9 @@ class GateRule:
     def check(self, ctx: CheckContext) -> Iterable[Violation]:
         """Yield the gate's reasons for each advisory it would hold back."""
         found: list[Violation] = []
-        for advisory in corpus_of(ctx).advisories:
+        corpus = corpus_of(ctx)
+        views = [t for group in corpus.translations.values() for t in group]
+        for advisory in (*corpus.advisories, *views):
             shown = advisory.path or f"{ctx.settings.advisories_dir}/{advisory.id}.md"
             found.extend(gate_violations(advisory, ctx.now, ctx.settings, shown))
         return found
