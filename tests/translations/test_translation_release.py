@@ -114,3 +114,31 @@ def test_translation_without_primary_is_held(site: Site, cli: Cli) -> None:
         f"{IDENT}.en: held: invalid: embargo/{IDENT}.en.md.age: id: translation-primary "
         "(details hidden for an embargoed draft)\n"
     )
+
+
+def test_import_then_release_with_the_cli(site: Site, cli: Cli, tmp_path: Path) -> None:
+    primary = tmp_path / f"{IDENT}.md"
+    primary.write_text(primary_text(), encoding="utf-8")
+    english = tmp_path / f"{IDENT}.en.md"
+    english.write_text(translation_text(), encoding="utf-8")
+    wrong = tmp_path / f"{IDENT}.fr.md"
+    wrong.write_text(translation_text(lang="de"), encoding="utf-8")
+    refused = cli("import", str(wrong), cwd=site.path)
+    assert refused.code != 0
+    assert f"{wrong}:3: lang: a translation named {IDENT}.fr.md needs `lang: fr`" in (
+        refused.out + refused.err
+    )
+    done = cli("import", str(primary), str(english), cwd=site.path)
+    assert done.code == 0, done.out + done.err
+    assert (site.path / "embargo" / f"{IDENT}.en.md.age").is_file()
+    site.commit_all()
+    result = release(cli, site, AFTER, "--commit")
+    assert result.code == 0, result.out + result.err
+    assert site.head_count() == 2
+    changed = site.repo.git("show", "--name-only", "--format=", "HEAD").stdout.split()
+    assert sorted(changed) == [
+        f"advisories/2020/{IDENT}.en.md",
+        f"advisories/2020/{IDENT}.md",
+        f"embargo/{IDENT}.en.md.age",
+        f"embargo/{IDENT}.md.age",
+    ]
