@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from advpub.config import Settings
-from advpub.layout import is_advisory_name
-from advpub.model import Advisory, Violation, parse_advisory
+from advpub.layout import is_advisory_name, split_stem
+from advpub.model import Advisory, Violation, localized, parse_advisory, parse_translation
 from advpub.model.parse import unreadable
+from advpub.model.translation import missing_primary
 
 
 @dataclass(frozen=True)
@@ -19,11 +20,21 @@ class Corpus:
 
     ``digests`` maps each advisory's id to the SHA-256 of the exact bytes it was parsed from
     (caches key on them, so they can never pair one version's key with another's content).
+
+    ``translations`` maps an advisory's id to its valid linked translations (each the
+    primary's facts in another language, :func:`advpub.model.localized`), in language
+    order. They are never in ``advisories``: one advisory is listed and counted once.
     """
 
     advisories: tuple[Advisory, ...]
     violations: tuple[Violation, ...]
     digests: Mapping[str, bytes] = field(default_factory=dict)
+    translations: Mapping[str, tuple[Advisory, ...]] = field(default_factory=dict)
+
+    def languages_of(self, advisory: Advisory) -> tuple[Advisory, ...]:
+        """The primary of ``advisory`` (an advisory or a translation) and its translations."""
+        primary = next((a for a in self.advisories if a.id == advisory.id), advisory)
+        return (primary, *self.translations.get(advisory.id, ()))
 
 
 def advisory_files(settings: Settings) -> Iterator[Path]:
@@ -53,8 +64,13 @@ def load_corpus(settings: Settings) -> Corpus:
     violations: list[Violation] = []
     seen: dict[str, str] = {}
     digests: dict[str, bytes] = {}
+    translation_files: list[tuple[Path, str, str]] = []
     for file in advisory_files(settings):
         shown = display_path(settings, file)
+        ident, lang = split_stem(file.stem)
+        if lang is not None:
+            translation_files.append((file, ident, lang))
+            continue
         try:
             data = file.read_bytes()
         except OSError as exc:
@@ -93,4 +109,67 @@ def load_corpus(settings: Settings) -> Corpus:
         digests[adv.id] = hashlib.sha256(data).digest()
         advisories.append(adv)
     advisories.sort(key=lambda a: (a.published_at, a.id), reverse=True)
-    return Corpus(tuple(advisories), tuple(violations), digests)
+    by_id = {a.id: a for a in advisories}
+    translations = _load_translations(settings, translation_files, by_id, violations, digests)
+    for stem, digest in translations.digests.items():
+        digests[stem] = digest
+    return Corpus(tuple(advisories), tuple(violations), digests, translations.by_id)
+
+
+@dataclass(frozen=True)
+class _Translations:
+    by_id: dict[str, tuple[Advisory, ...]]
+    digests: dict[str, bytes]
+
+
+def _load_translations(
+    settings: Settings,
+    files: list[tuple[Path, str, str]],
+    primaries: Mapping[str, Advisory],
+    violations: list[Violation],
+    primary_digests: dict[str, bytes],
+) -> _Translations:
+    """Parse each translation file against its primary (which must sit in the same
+    folder); problems go to ``violations``. A translation of an invalid primary is left
+    out silently: the primary's own violations already fail the run."""
+    found: dict[str, list[Advisory]] = {}
+    digests: dict[str, bytes] = {}
+    for file, ident, lang in files:
+        shown = display_path(settings, file)
+        primary_file = file.with_name(f"{ident}.md")
+        primary = primaries.get(ident)
+        if not primary_file.is_file():
+            violations.append(missing_primary(shown, ident))
+            continue
+        if primary is None or primary.path != display_path(settings, primary_file):
+            continue
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            violations.append(unreadable(shown, exc))
+            continue
+        translation, problems = parse_translation(
+            data, path=shown, options=settings.model_options, primary=primary, expected_lang=lang
+        )
+        violations.extend(problems)
+        if translation is None:
+            continue
+        found.setdefault(ident, []).append(localized(primary, translation))
+        # The page shows the primary's facts too: a change to either file changes the key.
+        primary_digest = hashlib.sha256(primary_file.read_bytes()).digest()
+        digests[file.stem] = hashlib.sha256(primary_digest + data).digest()
+    # Every page of an advisory links all its language versions: adding or removing one
+    # changes every version's cache key.
+    for ident, views in found.items():
+        family = "\0".join(sorted(v.page_key for v in views)).encode()
+        for key in (ident, *(v.page_key for v in views)):
+            if key in digests:
+                digests[key] = hashlib.sha256(digests[key] + b"\0" + family).digest()
+        if ident in primary_digests:
+            primary_digests[ident] = hashlib.sha256(
+                primary_digests[ident] + b"\0" + family
+            ).digest()
+    return _Translations(
+        {ident: tuple(sorted(views, key=lambda a: a.lang)) for ident, views in found.items()},
+        digests,
+    )

@@ -11,6 +11,7 @@ Imports nothing of advpub (it is a leaf every other part may use).
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath
 
 # An embargoed draft: ``<embargo dir>/<ID>.md.age`` (age ciphertext).
@@ -23,6 +24,11 @@ RECIPIENTS_FILE = "recipients.txt"
 ALLOWED_PLAIN_FILES = frozenset({RECIPIENTS_FILE, "README.md", ".gitkeep", ".gitattributes"})
 # Pages under the advisories folder that are not advisories.
 NON_ADVISORY_NAMES = frozenset({"README.md", "index.md"})
+
+# A linked translation sits beside its primary as ``<ID>.<lang>.md`` (a draft as
+# ``<ID>.<lang>.md.age``): the last dot-separated part of the stem, when it is a BCP 47 tag
+# (the same shape as the model's ``lang`` check), names the translation's language.
+_TRANSLATION_STEM = re.compile(r"^(?P<id>.+)\.(?P<lang>[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*)$")
 
 # A file name the corpus, the hooks and the gate skip (leading underscore), which MkDocs
 # nevertheless reads as a page.
@@ -50,6 +56,20 @@ def is_advisory_name(rel: PurePosixPath) -> bool:
         and rel.name not in NON_ADVISORY_NAMES
         and not any(part.startswith((".", "_")) for part in rel.parts)
     )
+
+
+def split_stem(stem: str) -> tuple[str, str | None]:
+    """``ADV-1.en`` -> (``ADV-1``, ``en``): the advisory id and the language of a linked
+    translation; (``stem``, None) for a primary advisory's stem."""
+    match = _TRANSLATION_STEM.match(stem)
+    if match is None:
+        return stem, None
+    return match["id"], match["lang"]
+
+
+def translation_stem(ident: str, lang: str) -> str:
+    """The file stem of ``ident``'s translation into ``lang`` (``ADV-1.en``)."""
+    return f"{ident}.{lang}"
 
 
 def is_advisory_path(path: str, advisories_dir: str) -> bool:

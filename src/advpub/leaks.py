@@ -658,7 +658,9 @@ def draft_terms(draft: Draft, known_public: Iterable[str] = ()) -> list[LeakTerm
         _ALIAS_IN_TEXT.findall(head[0] if head is not None else draft.plaintext[:4000])
     )
     terms.extend(LeakTerm("alias", draft.id, alias) for alias in sorted(aliases))
-    terms = [t for t in terms if t.kind == "id" or _skeleton(t.text) not in public_ids]
+    # The draft's own id is always a term; an id its text names that a released advisory
+    # carries (a translation draft naming its released primary) identifies nothing new.
+    terms = [t for t in terms if t.text == draft.id or _skeleton(_nfkc(t.text)) not in public_ids]
     for title in raw["title"]:
         terms.extend(
             LeakTerm("title", draft.id, p) for p in title_phrases(title, [*raw["names"], *public])

@@ -11,7 +11,7 @@ passed the release gate.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -46,6 +46,8 @@ class SiteContext:
     absolute_url: Callable[[str], str]
     build_time: datetime
     memo: Memo = field(default=compute_now)
+    # Linked translations by advisory id (each a localized view; never in ``advisories``).
+    translations: Mapping[str, tuple[Advisory, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,17 @@ from advpub.checks.advisories import corpus_of
 from advpub.checks.base import CheckContext
 from advpub.config import Settings
 from advpub.gate import evaluate_published
-from advpub.model import Advisory, ParseResult, Violation, parse_advisory
+from advpub.layout import split_stem
+from advpub.model import (
+    Advisory,
+    ParseResult,
+    Violation,
+    localized,
+    parse_advisory,
+    parse_translation,
+)
+from advpub.model.parse import unreadable
+from advpub.model.translation import missing_primary
 
 RULE = "gate"
 
@@ -41,10 +51,33 @@ def gate_violations(
 
 
 def parse_published(data: bytes, path: str, settings: Settings) -> ParseResult:
-    """Parse an advisory file's bytes exactly as the corpus would (id from the file name)."""
-    return parse_advisory(
-        data, path=path, options=settings.model_options, expected_id=PurePosixPath(path).stem
+    """Parse an advisory file's bytes exactly as the corpus would (id from the file name).
+
+    A linked translation (``<ID>.<lang>.md``) is checked against the primary beside it in
+    the work tree, and stands for its localized view (the gate judges the primary's facts).
+    """
+    ident, lang = split_stem(PurePosixPath(path).stem)
+    options = settings.model_options
+    if lang is None:
+        return parse_advisory(data, path=path, options=options, expected_id=ident)
+    primary_rel = PurePosixPath(path).with_name(f"{ident}.md").as_posix()
+    primary_file = settings.root / primary_rel
+    if not primary_file.is_file():
+        return ParseResult(None, (missing_primary(path, ident),))
+    try:
+        primary_data = primary_file.read_bytes()
+    except OSError as exc:
+        return ParseResult(None, (unreadable(primary_rel, exc),))
+    primary = parse_advisory(primary_data, path=primary_rel, options=options, expected_id=ident)
+    if primary.advisory is None:
+        # The primary's own problems are reported for the primary's file.
+        return ParseResult(None, primary.violations)
+    translation, problems = parse_translation(
+        data, path=path, options=options, primary=primary.advisory, expected_lang=lang
     )
+    if translation is None:
+        return ParseResult(None, problems)
+    return ParseResult(localized(primary.advisory, translation), ())
 
 
 def published_violations(
@@ -65,7 +98,9 @@ class GateRule:
     def check(self, ctx: CheckContext) -> Iterable[Violation]:
         """Yield the gate's reasons for each advisory it would hold back."""
         found: list[Violation] = []
-        for advisory in corpus_of(ctx).advisories:
+        corpus = corpus_of(ctx)
+        views = [t for group in corpus.translations.values() for t in group]
+        for advisory in (*corpus.advisories, *views):
             shown = advisory.path or f"{ctx.settings.advisories_dir}/{advisory.id}.md"
             found.extend(gate_violations(advisory, ctx.now, ctx.settings, shown))
         return found

@@ -7,7 +7,7 @@ draft and the kind of term, never the term.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from advpub.checks.base import CheckContext
@@ -77,10 +77,15 @@ def embargoed_terms(
     return terms_from_drafts([d for d in drafts if d.id not in published_ids], known_public)
 
 
-def worktree_drafts(settings: Settings, identities: Sequence[Identity]) -> list[Draft]:
-    """Every draft of the work tree's embargo folder, each decrypted once."""
+def worktree_drafts(
+    settings: Settings,
+    identities: Sequence[Identity],
+    published: Mapping[str, Advisory] | None = None,
+) -> list[Draft]:
+    """Every draft of the work tree's embargo folder, each decrypted once (translation
+    drafts linked to their primary draft, else to the released advisory in ``published``)."""
     store = EmbargoStore(settings.embargo_path, settings.root)
-    return load_drafts(store, identities, settings.model_options)
+    return load_drafts(store, identities, settings.model_options, published)
 
 
 def public_files(settings: Settings) -> list[str]:
@@ -102,8 +107,9 @@ def check_drafts(ctx: CheckContext) -> list[Draft] | None:
     shares this list); None without an identity."""
     if "drafts" not in ctx.cache:
         loaded = try_load_identities()
+        published = {a.id: a for a in _corpus_advisories(ctx)}
         ctx.cache["drafts"] = (
-            None if loaded is None else worktree_drafts(ctx.settings, loaded.identities)
+            None if loaded is None else worktree_drafts(ctx.settings, loaded.identities, published)
         )
     drafts: list[Draft] | None = ctx.cache["drafts"]
     return drafts

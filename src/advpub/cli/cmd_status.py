@@ -16,6 +16,7 @@ from advpub.cli.common import (
     settings,
     shows_draft_details,
 )
+from advpub.corpus import load_corpus
 from advpub.embargo.drafts import load_drafts
 from advpub.embargo.identity import load_identities
 from advpub.embargo.recipients import RecipientEntry
@@ -53,7 +54,9 @@ def run(args: argparse.Namespace) -> int:
     cfg = settings()
     identities = load_identities(args.identity).identities
     store = EmbargoStore(cfg.embargo_path, cfg.root)
-    drafts = load_drafts(store, identities, cfg.model_options)
+    # Translation drafts of released advisories are checked against the released primary.
+    published = {a.id: a for a in load_corpus(cfg).advisories}
+    drafts = load_drafts(store, identities, cfg.model_options, published)
     hidden = 0
     if drafts and is_case_only_member(identities, _entries(store)):
         drafts, hidden = visible_to_case_only(drafts)

@@ -15,7 +15,9 @@ from advpub.embargo.identity import Identity
 from advpub.embargo.recipients import RecipientEntry
 from advpub.embargo.store import EmbargoStore, decrypt_bytes, encrypt_text, is_age_ciphertext
 from advpub.errors import EmbargoError, ValidationError
+from advpub.layout import split_stem
 from advpub.model import ModelOptions, Violation, parse_advisory
+from advpub.model.frontmatter import load_front_matter
 
 
 @dataclass(frozen=True)
@@ -69,11 +71,21 @@ def plan_import(
                 )
             )
             continue
-        result = parse_advisory(data, path=shown, options=options, expected_id=None)
-        violations.extend(result.violations)
-        if result.advisory is None:
-            continue
-        ident = result.advisory.id
+        primary_id, lang = split_stem(source.stem)
+        if lang is not None:
+            # A linked translation (``<ID>.<lang>.md``): checked against its primary once
+            # both are drafts (``advpub check``, release), which needs the primary decrypted.
+            problem = _translation_problem(data, shown, primary_id, lang)
+            if problem is not None:
+                violations.append(problem)
+                continue
+            ident = source.stem
+        else:
+            result = parse_advisory(data, path=shown, options=options, expected_id=None)
+            violations.extend(result.violations)
+            if result.advisory is None:
+                continue
+            ident = result.advisory.id
         if ident in seen:
             violations.append(
                 Violation(shown, None, "id", "duplicate-id", f"{ident} is also in {seen[ident]}")
@@ -102,6 +114,26 @@ def plan_import(
     if violations:
         raise ValidationError(list(violations))
     return items
+
+
+def _translation_problem(data: bytes, shown: str, ident: str, lang: str) -> Violation | None:
+    """Why the translation file ``shown`` (``<ident>.<lang>.md``) cannot be imported: not
+    UTF-8 front matter, or an ``id``/``lang`` that differs from its file name."""
+    try:
+        loaded = load_front_matter(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return Violation(shown, None, "file", "encoding", "not valid UTF-8; save it as UTF-8")
+    front = loaded.data if isinstance(loaded.data, dict) else {}
+    for key, expected in (("id", ident), ("lang", lang)):
+        if front.get(key) != expected:
+            return Violation(
+                shown,
+                loaded.lines.get(key),
+                key,
+                "translation",
+                f"a translation named {ident}.{lang}.md needs `{key}: {expected}`",
+            )
+    return None
 
 
 def import_drafts(

@@ -69,7 +69,7 @@ def page_url(ctx: SiteContext, adv: Advisory) -> str | None:
     """The absolute URL of an advisory's page, or None when ``site_url`` is not set."""
     if not ctx.settings.site_url:
         return None
-    return ctx.absolute_url(ctx.page_url(adv.id))
+    return ctx.absolute_url(ctx.page_url(adv.page_key))
 
 
 def _osv(ctx: SiteContext, adv: Advisory) -> bytes:

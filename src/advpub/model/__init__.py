@@ -16,6 +16,7 @@ from advpub.model.advisory import (
 )
 from advpub.model.options import DEFAULT_ID_PATTERN, ModelOptions
 from advpub.model.parse import ParseResult, parse_advisory, parse_advisory_file
+from advpub.model.translation import Translation, localized, parse_translation
 from advpub.model.violation import Violation
 
 __all__ = [
@@ -31,9 +32,12 @@ __all__ = [
     "Reference",
     "Remediation",
     "Revision",
+    "Translation",
     "VendorStatus",
     "Violation",
     "Withdrawn",
+    "localized",
     "parse_advisory",
     "parse_advisory_file",
+    "parse_translation",
 ]

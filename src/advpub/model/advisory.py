@@ -278,6 +278,8 @@ class Advisory:
     vendor_status: tuple[VendorStatus, ...] = ()
     remediations: tuple[Remediation, ...] = ()
     path: str | None = None
+    # Set on a linked translation's view (model.translation.localized): the primary's lang.
+    source_lang: str | None = None
     front_matter: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -292,6 +294,17 @@ class Advisory:
         if self.withdrawn is not None:
             instants.append(self.withdrawn.date)
         return max(instants)
+
+    @property
+    def page_key(self) -> str:
+        """What names this advisory's page and file among all pages: the id, or
+        ``<ID>.<lang>`` for a linked translation (the stem of its file)."""
+        return f"{self.id}.{self.lang}" if self.source_lang is not None else self.id
+
+    @property
+    def is_translation(self) -> bool:
+        """True for a linked translation's view of its primary advisory."""
+        return self.source_lang is not None
 
     @property
     def is_withdrawn(self) -> bool:

@@ -20,6 +20,7 @@ from advpub.embargo.store import EmbargoStore
 from advpub.errors import EmbargoError
 from advpub.gate import evaluate_published
 from advpub.gate.timefmt import ceil_to_second
+from advpub.layout import split_stem
 from advpub.model import Advisory, parse_advisory
 from advpub.pipeline.release import public_path, published_text
 from advpub.site.preview import PreviewDrafts
@@ -65,6 +66,10 @@ class DraftPreview:
         options = self.settings.model_options
         not_shared = 0
         for ident in self.chosen():
+            if split_stem(ident)[1] is not None:
+                # Linked translations are not previewed yet: the primary's page is.
+                notes.append(f"{ident}: a linked translation; not shown in the preview")
+                continue
             draft = load_draft(self.store, self.store.draft_path(ident), self.identities, options)
             if draft.error is not None and not self.ids:
                 # "Every draft" means every draft this identity may read: a case-only

@@ -14,6 +14,13 @@ in the same run: a release that mentions a still-embargoed draft is refused, by 
 nothing is written or committed for it. Drafts released together may name each other; a
 mentioned draft is committed before the drafts that mention it.
 
+Linked translations (``embargo/<ID>.<lang>.md.age``) follow their primary: while the
+primary is a draft, the translation is released only when the gate releases the primary in
+the same run, and then both files are written beside each other and committed in ONE commit
+(readers of either language get the advisory at the same instant). A translation of an
+already released advisory is released by itself, beside it. A translation left over by a
+killed run is committed by itself (its primary was then committed already or comes next).
+
 Two runs never interleave: the whole release holds an exclusive flock in the git dir.
 """
 
@@ -30,6 +37,7 @@ from pathlib import Path
 from advpub.checks.leaks import embargoed_terms
 from advpub.clock import NOW_ENV
 from advpub.config import Settings
+from advpub.corpus import load_corpus
 from advpub.embargo.drafts import Draft, load_drafts
 from advpub.embargo.identity import Identity
 from advpub.embargo.store import DRAFT_SUFFIX, EmbargoStore
@@ -39,8 +47,9 @@ from advpub.gate import evaluate_published
 from advpub.gate.timefmt import ceil_to_second, format_iso_local
 from advpub.git.lock import exclusive_lock
 from advpub.git.repo import GitRepo
+from advpub.layout import split_stem
 from advpub.leaks import LeakTerms, kind_label, terms_from_drafts
-from advpub.model import Advisory, parse_advisory
+from advpub.model import Advisory, localized, parse_advisory, parse_translation
 from advpub.pipeline.published_text import (
     set_published,
     without_draft_keys,
@@ -121,25 +130,47 @@ def public_path(advisory: Advisory, settings: Settings) -> Path:
     return settings.advisories_path / f"{year:04d}" / f"{advisory.id}.md"
 
 
-def published_text(draft_text: str, advisory: Advisory, settings: Settings, shown: str) -> str:
-    """The public file: the draft with ``published`` = the release instant and without
-    draft-only keys (``share_with``), re-validated."""
+def published_text(
+    draft_text: str,
+    advisory: Advisory,
+    settings: Settings,
+    shown: str,
+    primary: Advisory | None = None,
+    instant: datetime | None = None,
+) -> str:
+    """The public file: the draft with ``published`` = the release instant (``instant``
+    when given) and without draft-only keys (``share_with``), re-validated (a translation
+    against its ``primary``)."""
     # Rounded up like the gate's comparison, so `published` is never before the release.
-    instant = ceil_to_second(advisory.release_date)
+    instant = instant or ceil_to_second(advisory.release_date)
     text = set_published(
         without_draft_keys(draft_text), format_iso_local(instant, settings.timezone)
     )
-    result = parse_advisory(
-        text, path=shown, options=settings.model_options, expected_id=advisory.id
-    )
-    if result.advisory is None or result.advisory.published != instant:
-        details = "; ".join(str(v.redacted()) for v in result.violations) or "published differs"
+    if primary is not None:
+        translation, problems = parse_translation(
+            text,
+            path=shown,
+            options=settings.model_options,
+            primary=primary,
+            expected_lang=advisory.lang,
+        )
+        published = translation.published if translation is not None else None
+    else:
+        result = parse_advisory(
+            text, path=shown, options=settings.model_options, expected_id=advisory.id
+        )
+        problems = result.violations
+        published = result.advisory.published if result.advisory is not None else None
+    if published != instant:
+        details = "; ".join(str(v.redacted()) for v in problems) or "published differs"
         raise AdvpubError(f"the public file would not validate: {details}")
     return text
 
 
 def commit_message(advisory: Advisory) -> str:
     """The message of a release commit (guarded like the file: it is pushed too)."""
+    if advisory.is_translation:
+        return f"Publish {advisory.id} ({advisory.lang}): {advisory.title}"
     return f"Publish {advisory.id}: {advisory.title}"
 
 
@@ -180,10 +211,27 @@ class _Planned:
     message: str
     exists: bool
     notes: tuple[str, ...] = ()
+    # Translation plans released in the same commit as this (primary) plan.
+    companions: tuple[_Planned, ...] = ()
 
     def mentions(self, terms: LeakTerms) -> tuple[str, ...]:
         """Why this release must not be committed while ``terms`` are secret (or nothing)."""
         return mentions(terms, self.text, self.message)
+
+
+def _grouped(plans: Sequence[_Planned]) -> list[_Planned]:
+    """The primary plans in order, each carrying the translation plans of its id as
+    companions (committed with it); translations of released advisories stand alone."""
+    primaries = {p.draft.id for p in plans if p.draft.translation_lang is None}
+    companions: dict[str, list[_Planned]] = {}
+    for plan in plans:
+        if plan.draft.translation_lang is not None and plan.draft.primary_id in primaries:
+            companions.setdefault(plan.draft.primary_id, []).append(plan)
+    return [
+        replace(plan, companions=tuple(companions.get(plan.draft.id, ())))
+        for plan in plans
+        if plan.draft.translation_lang is None or plan.draft.primary_id not in primaries
+    ]
 
 
 def _mentioned_first(planned: Sequence[_Planned]) -> list[_Planned]:
@@ -222,6 +270,9 @@ class Releaser:
         self.options = options
         self.store = EmbargoStore(settings.embargo_path, settings.root)
         self.git = GitRepo.open(settings.root)
+        # Filled by each run: released advisories by id, and the drafts by draft id.
+        self.public: dict[str, Advisory] = {}
+        self.drafts_by_id: dict[str, Draft] = {}
         if options.commit and self.git is None:
             raise GitError(
                 f"{settings.root} is not a git repository; run `git init` or drop --commit"
@@ -242,7 +293,9 @@ class Releaser:
         return self.store.folder
 
     def _release_all(self) -> list[ReleaseOutcome]:
-        drafts = load_drafts(self.store, self.identities, self.settings.model_options)
+        self.public = {a.id: a for a in load_corpus(self.settings).advisories}
+        drafts = load_drafts(self.store, self.identities, self.settings.model_options, self.public)
+        self.drafts_by_id = {d.id: d for d in drafts}
         outcomes: list[ReleaseOutcome] = []
         planned: list[_Planned] = []
         for draft in drafts:
@@ -272,7 +325,17 @@ class Releaser:
         refused: list[ReleaseOutcome] = []
         while True:
             terms = embargoed_terms(drafts, {p.draft.id for p in kept})
-            blocked = {p.draft.id: reasons for p in kept if (reasons := p.mentions(terms))}
+            # A translation whose primary stays embargoed says so (it also mentions the
+            # primary's id, but that is not the reason to give).
+            blocked: dict[str, tuple[str, ...]] = {
+                p.draft.id: (f"not released: its primary {p.draft.primary_id} is not released",)
+                for p in self._orphans(kept)
+            }
+            blocked |= {
+                p.draft.id: reasons
+                for p in kept
+                if p.draft.id not in blocked and (reasons := p.mentions(terms))
+            }
             if not blocked:
                 return kept, refused
             refused.extend(
@@ -284,28 +347,62 @@ class Releaser:
             )
             kept = [p for p in kept if p.draft.id not in blocked]
 
+    def _orphans(self, kept: Sequence[_Planned]) -> list[_Planned]:
+        """Translation plans whose primary is still a draft that is not released with them."""
+        ids = {p.draft.id for p in kept}
+        return [
+            p
+            for p in kept
+            if p.draft.translation_lang is not None
+            and p.draft.primary_id in self.drafts_by_id
+            and p.draft.primary_id not in ids
+        ]
+
     def _execute_plans(
         self, drafts: Sequence[Draft], planned: list[_Planned]
     ) -> Iterator[ReleaseOutcome]:
         """Carry out the plans, a mentioned draft before the drafts that mention it; each is
         guarded again just before it is written, against the drafts still embargoed then
-        (a draft that failed on the way is embargoed still)."""
+        (a draft that failed on the way is embargoed still). A primary's translations
+        travel with it (:func:`_grouped`)."""
         pending = {p.draft.id for p in planned}
         failed: set[str] = set()
         terms = embargoed_terms(drafts, pending)
-        for plan in _mentioned_first(planned):
-            reasons = plan.mentions(terms)
-            outcome = (
-                ReleaseOutcome(
-                    plan.draft.id, Action.FAILED, self._shown(plan.target), reasons=reasons
+        for plan in _grouped(_mentioned_first(planned)):
+            members = (plan, *plan.companions)
+            refusals = {p.draft.id: r for p in members if (r := p.mentions(terms))}
+            if plan.draft.id in refusals:
+                # The primary stays embargoed: so do its translations.
+                outcomes = [
+                    ReleaseOutcome(
+                        p.draft.id,
+                        Action.FAILED,
+                        self._shown(p.target),
+                        reasons=refusals.get(p.draft.id)
+                        or (f"not released: its primary {plan.draft.id} is not released",),
+                    )
+                    for p in members
+                ]
+            else:
+                outcomes = [
+                    ReleaseOutcome(
+                        p.draft.id,
+                        Action.FAILED,
+                        self._shown(p.target),
+                        reasons=refusals[p.draft.id],
+                    )
+                    for p in plan.companions
+                    if p.draft.id in refusals
+                ]
+                group = replace(
+                    plan, companions=tuple(p for p in plan.companions if p.draft.id not in refusals)
                 )
-                if reasons
-                else self._execute(plan)
-            )
-            if outcome.is_failure:
-                failed.add(plan.draft.id)
+                outcomes.extend(self._execute(group))
+            new_failures = {o.id for o in outcomes if o.is_failure}
+            if new_failures:
+                failed |= new_failures
                 terms = embargoed_terms(drafts, pending - failed)
-            yield outcome
+            yield from outcomes
 
     # -- one draft -------------------------------------------------------------------
     def _plan(self, draft: Draft) -> _Planned | ReleaseOutcome:
@@ -315,10 +412,18 @@ class Releaser:
             return ReleaseOutcome(draft.id, Action.HELD, reasons=decision.reasons)
         advisory, plaintext = draft.advisory, draft.plaintext
         assert advisory is not None and plaintext is not None  # releasable implies parsed
-        target = public_path(advisory, self.settings)
+        primary: Advisory | None = None
+        instant: datetime | None = None
+        if draft.translation_lang is not None:
+            step = self._translation_plan(draft)
+            if isinstance(step, ReleaseOutcome):
+                return step
+            primary, target, instant = step
+        else:
+            target = public_path(advisory, self.settings)
         shown = self._shown(target)
         try:
-            text = published_text(plaintext, advisory, self.settings, shown)
+            text = published_text(plaintext, advisory, self.settings, shown, primary, instant)
         except AdvpubError as exc:
             return ReleaseOutcome(draft.id, Action.FAILED, shown, reasons=(str(exc),))
         elsewhere = [p for p in self._public_files(draft.id) if p != target]
@@ -352,15 +457,61 @@ class Releaser:
             draft, advisory, target, text, commit_message(advisory), exists, decision.notes
         )
 
-    def _execute(self, plan: _Planned) -> ReleaseOutcome:
+    def _translation_plan(
+        self, draft: Draft
+    ) -> tuple[Advisory, Path, datetime | None] | ReleaseOutcome:
+        """A translation draft's primary, public path and ``published`` instant; or why it
+        waits. The gate is asked about the primary itself: a translation never leaves the
+        embargo before the advisory it translates."""
+        ident = draft.primary_id
+        primary_draft = self.drafts_by_id.get(ident)
+        if primary_draft is not None:
+            decision = evaluate_draft(primary_draft, self.now, self.settings)
+            if not decision.releasable or primary_draft.advisory is None:
+                return ReleaseOutcome(
+                    draft.id,
+                    Action.HELD,
+                    reasons=(f"waits for its primary {ident}, which is not released yet",),
+                )
+            primary = primary_draft.advisory
+            return primary, public_path(primary, self.settings).with_name(f"{draft.id}.md"), None
+        primary = self.public[ident]  # linked, so released (load_drafts)
+        beside = (
+            self.settings.root / primary.path
+            if primary.path
+            else public_path(primary, self.settings)
+        )
+        # Released after its primary: published when it appears, not back-dated.
+        instant = max(ceil_to_second(self.now), ceil_to_second(primary.release_date))
+        return primary, beside.with_name(f"{draft.id}.md"), instant
+
+    def _execute(self, plan: _Planned) -> list[ReleaseOutcome]:
+        """Write the plan's files (a primary and its translations), remove the drafts and
+        commit them together."""
+        members = [plan, *plan.companions]
+        written: list[tuple[_Planned, Action]] = []
+        outcomes: list[ReleaseOutcome] = []
+        for member in members:
+            step = self._write(member)
+            if isinstance(step, ReleaseOutcome):
+                outcomes.append(step)
+            else:
+                written.append((member, step))
+        if self.options.dry_run or not written:
+            return outcomes + [
+                ReleaseOutcome(m.draft.id, a, self._shown(m.target), notes=m.notes)
+                for m, a in written
+            ]
+        return outcomes + self._remove_and_commit(written)
+
+    def _write(self, plan: _Planned) -> Action | ReleaseOutcome:
+        """Write one public file (or find it written); the action it stands for."""
         draft, shown = plan.draft, self._shown(plan.target)
         if plan.exists:
             # An interrupted run wrote the same file: only the draft is left to remove.
-            if self.options.dry_run:
-                return ReleaseOutcome(draft.id, Action.WOULD_COMPLETE, shown)
-            return self._remove_and_commit(draft, plan.advisory, plan.target, Action.COMPLETED)
+            return Action.WOULD_COMPLETE if self.options.dry_run else Action.COMPLETED
         if self.options.dry_run:
-            return ReleaseOutcome(draft.id, Action.WOULD_PUBLISH, shown, notes=plan.notes)
+            return Action.WOULD_PUBLISH
         try:
             _remove_stale_temp_files(plan.target)
             atomic_write_text(plan.target, plan.text)
@@ -375,35 +526,56 @@ class Releaser:
                 ),
             )
         _crash_point("after-write")
-        outcome = self._remove_and_commit(draft, plan.advisory, plan.target, Action.PUBLISHED)
-        return outcome if outcome.is_failure else replace(outcome, notes=plan.notes)
+        return Action.PUBLISHED
 
-    def _remove_and_commit(
-        self, draft: Draft, advisory: Advisory, target: Path, action: Action
-    ) -> ReleaseOutcome:
-        shown = self._shown(target)
-        try:
-            draft.path.unlink(missing_ok=True)
-        except OSError as exc:
-            return ReleaseOutcome(
-                draft.id,
-                Action.FAILED,
-                shown,
-                reasons=(
-                    f"{shown} was written but the draft {draft.shown} cannot be removed "
-                    f"({exc.strerror}); remove it by hand",
-                ),
-            )
+    def _remove_and_commit(self, written: list[tuple[_Planned, Action]]) -> list[ReleaseOutcome]:
+        outcomes: list[ReleaseOutcome] = []
+        removed: list[tuple[_Planned, Action]] = []
+        for plan, action in written:
+            shown, draft = self._shown(plan.target), plan.draft
+            try:
+                draft.path.unlink(missing_ok=True)
+            except OSError as exc:
+                outcomes.append(
+                    ReleaseOutcome(
+                        draft.id,
+                        Action.FAILED,
+                        shown,
+                        reasons=(
+                            f"{shown} was written but the draft {draft.shown} cannot be removed "
+                            f"({exc.strerror}); remove it by hand",
+                        ),
+                    )
+                )
+                continue
+            removed.append((plan, action))
+        if not removed:
+            return outcomes
         _crash_point("after-remove")
         sha = None
         if self.options.commit:
+            message = "\n\n".join(plan.message for plan, _ in removed)
             try:
-                sha = self._commit(advisory, target, draft.path)
+                sha = self._commit(
+                    message,
+                    [plan.target for plan, _ in removed],
+                    [plan.draft.path for plan, _ in removed],
+                )
             except GitError as exc:
-                return ReleaseOutcome(draft.id, Action.FAILED, shown, reasons=(str(exc),))
-        return ReleaseOutcome(draft.id, action, shown, commit=sha)
+                return outcomes + [
+                    ReleaseOutcome(
+                        p.draft.id, Action.FAILED, self._shown(p.target), reasons=(str(exc),)
+                    )
+                    for p, _ in removed
+                ]
+        return outcomes + [
+            ReleaseOutcome(p.draft.id, a, self._shown(p.target), commit=sha, notes=p.notes)
+            for p, a in removed
+        ]
 
-    def _commit(self, advisory: Advisory, target: Path, draft_path: Path) -> str | None:
+    def _commit(
+        self, message: str, targets: Sequence[Path], draft_paths: Sequence[Path]
+    ) -> str | None:
         assert self.git is not None
         _crash_point("before-commit")
         # Hooks run by `git commit` judge the gate at the same instant as this release.
@@ -419,9 +591,9 @@ class Releaser:
                 "GIT_CONFIG_VALUE_0": os.devnull,
             }
         return self.git.commit_paths(
-            commit_message(advisory),
-            added=[self.git.relative(target)],
-            removed=[self.git.relative(draft_path)],
+            message,
+            added=[self.git.relative(t) for t in targets],
+            removed=[self.git.relative(d) for d in draft_paths],
             env=env,
         )
 
@@ -464,32 +636,44 @@ class Releaser:
     ) -> ReleaseOutcome:
         shown = self._shown(public)
         data = public.read_bytes()
-        result = parse_advisory(
-            data, path=shown, options=self.settings.model_options, expected_id=ident
-        )
-        if result.advisory is None:
+        result = self._parse_public(ident, data, shown)
+        if result is None:
             return ReleaseOutcome(
                 ident,
                 Action.FAILED,
                 shown,
                 reasons=(f"{shown} is not committed and does not validate; run `advpub check`",),
             )
-        decision = evaluate_published(result.advisory, self.now, self.settings.gate_options)
+        decision = evaluate_published(result, self.now, self.settings.gate_options)
         if not decision.releasable:
             return ReleaseOutcome(ident, Action.FAILED, shown, reasons=decision.reasons)
         text = data.decode("utf-8", errors="ignore")
-        reasons = mentions(terms, text, commit_message(result.advisory))
+        reasons = mentions(terms, text, commit_message(result))
         if reasons:
             return ReleaseOutcome(ident, Action.FAILED, shown, reasons=reasons)
         if self.options.dry_run:
             return ReleaseOutcome(ident, Action.WOULD_COMMIT, shown)
         try:
-            sha = self._commit(result.advisory, public, draft_path)
+            sha = self._commit(commit_message(result), [public], [draft_path])
         except GitError as exc:
             return ReleaseOutcome(ident, Action.FAILED, shown, reasons=(str(exc),))
         return ReleaseOutcome(ident, Action.COMMITTED, shown, commit=sha)
 
     # -- helpers -------------------------------------------------------------------------
+    def _parse_public(self, stem: str, data: bytes, shown: str) -> Advisory | None:
+        """The advisory (or translation's view) a public file of ``stem`` holds, when valid."""
+        ident, lang = split_stem(stem)
+        options = self.settings.model_options
+        if lang is None:
+            return parse_advisory(data, path=shown, options=options, expected_id=ident).advisory
+        primary = self.public.get(ident)
+        if primary is None:
+            return None
+        translation, _ = parse_translation(
+            data, path=shown, options=options, primary=primary, expected_lang=lang
+        )
+        return None if translation is None else localized(primary, translation)
+
     def _public_files(self, ident: str) -> list[Path]:
         folder = self.settings.advisories_path
         if not folder.is_dir():

@@ -57,7 +57,9 @@ def release_problems(corpus: Corpus, now: datetime, settings: Settings) -> list[
 
     problems = [str(v) for v in corpus.violations]
     options = settings.gate_options
-    for adv in corpus.advisories:
+    # A translation's page is judged like its primary's (its own `published` included).
+    views = [t for group in corpus.translations.values() for t in group]
+    for adv in (*corpus.advisories, *views):
         decision = evaluate_published(adv, now, options)
         if decision.releasable:
             continue

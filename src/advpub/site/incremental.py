@@ -154,13 +154,14 @@ class StoredBuild(IncrementalBuild):
         self.pages.start()
 
     def memo(self, kind: str, adv: Advisory, compute: Callable[[], bytes]) -> bytes:
-        key = self.pages.key(self.digests[adv.id], f"{kind}:{adv.id}", self.advisory_urls[adv.id])
+        page = adv.page_key
+        key = self.pages.key(self.digests[page], f"{kind}:{page}", self.advisory_urls[page])
         return self.memos.get(key, compute)
 
     def cached_page(
         self, adv: Advisory, src: str, url: str, dest: str, resolve: Callable[[str], str | None]
     ) -> CachedPage | None:
-        key = self.keys[src] = self.pages.key(self.digests[adv.id], src, url)
+        key = self.keys[src] = self.pages.key(self.digests[adv.page_key], src, url)
         hit = self.pages.get(key, resolve)
         if hit is None:
             return None
@@ -267,7 +268,7 @@ class StoredBuild(IncrementalBuild):
             [group.kind, group.key, group.title, group.base, len(group.advisories)],
             [page.number, [[s, renderer.page_urls.get(s)] for s in page.siblings]],
             [
-                [a.id, self.digests[a.id].hex(), renderer.advisory_urls[a.id]]
+                [a.page_key, self.digests[a.page_key].hex(), renderer.advisory_urls[a.page_key]]
                 for a in page.advisories
             ],
         ]

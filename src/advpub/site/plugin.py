@@ -58,10 +58,12 @@ from advpub.site.build_checks import (
     scan_site,
 )
 from advpub.site.feeds import feed_links, feed_outputs
+from advpub.site.feeds.languages import language_feed_links, language_feed_outputs
 from advpub.site.feeds.links import page_feed_links, site_feed_links
 from advpub.site.head import advisory_head
 from advpub.site.i18n import Labels, labels_for
 from advpub.site.incremental import IncrementalBuild, Reuse, start_build
+from advpub.site.languages import feed_languages, in_language, translation_dir
 from advpub.site.listings import (
     HOME_SRC_URI,
     OVERVIEWS,
@@ -130,6 +132,11 @@ def _docs_test(config: Any) -> Callable[[File], bool]:
         return source is not None and os.path.normpath(source).startswith(prefixes)
 
     return in_docs
+
+
+def _all_translations(corpus: Corpus) -> list[Advisory]:
+    """Every linked translation's view (each becomes a page of its own)."""
+    return [t for group in corpus.translations.values() for t in group]
 
 
 def _safe_output_path(output: Output) -> PurePosixPath:
@@ -217,7 +224,11 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
     """Builds the advisory site; refuses to build anything not releasable."""
 
     # The output generators every build runs, in order (see advpub.outputs).
-    generators: ClassVar[tuple[Generator, ...]] = (feed_outputs, export_outputs)
+    generators: ClassVar[tuple[Generator, ...]] = (
+        feed_outputs,
+        language_feed_outputs,
+        export_outputs,
+    )
 
     def __init__(self) -> None:
         self.settings: Settings | None = None
@@ -353,6 +364,11 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         context["advpub_footer_feeds"] = self._footer_feeds(settings, explain=not explained)
         adv = site.by_src.get(page.file.src_uri)
         context["advpub_head"] = advisory_head(adv, settings, page.url) if adv else None
+        context["advpub_feeds"] += language_feed_links(
+            settings, feed_languages(site.advisories, site.renderer.translations)
+        )
+        if adv is not None:
+            context["advpub_alternates"] = site.renderer.alternates(adv)
         stored = self.build.template_page(page.file.src_uri)
         if stored is not None:
             context["advpub_cached_page"] = stored  # "": the file of the last build stays
@@ -475,7 +491,10 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         advisories by source path, the page URLs by advisory id and the kept media."""
         settings = self._settings()
         # Lexical paths first (no system call per file); resolved ones for symlinked paths.
-        by_name = {os.path.normpath(settings.root / str(a.path)): a for a in corpus.advisories}
+        by_name = {
+            os.path.normpath(settings.root / str(a.path)): a
+            for a in (*corpus.advisories, *_all_translations(corpus))
+        }
         by_path: dict[Path, Advisory] = {}
         zone, shown = settings.timezone, settings.advisories_dir
         in_docs = _docs_test(config)
@@ -509,12 +528,13 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
             if adv is None:
                 # README.md, index.md, the sentinel, _templates...: never published as pages.
                 continue
-            placed = AdvisoryFile.placed(file, advisory_dir(adv, zone) + "index.html")
+            folder = translation_dir(adv, advisory_dir(adv, zone))
+            placed = AdvisoryFile.placed(file, folder + "index.html")
             # Body and metadata come from the model, not from MkDocs reading the file.
             AdvisoryPage(None, placed, config)
             kept.append(placed)
             by_src[placed.src_uri] = adv
-            advisory_urls[adv.id] = placed.url
+            advisory_urls[adv.page_key] = placed.url
         linked = linked_media(((src, adv.body) for src, adv in by_src.items()), media)
         for src_uri, file in media.items():
             if src_uri not in linked:
@@ -524,7 +544,11 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
                     f"advpub: {shown}/{src_uri}: not published (no released advisory links to it)"
                 )
                 kept.remove(file)
-        missing = [a.id for a in corpus.advisories if a.id not in advisory_urls]
+        missing = [
+            a.page_key
+            for a in (*corpus.advisories, *_all_translations(corpus))
+            if a.page_key not in advisory_urls
+        ]
         if missing:
             raise PluginError(f"advpub: advisories not found among the pages: {missing}")
         return Files(kept), by_src, advisory_urls, set(linked)
@@ -539,12 +563,16 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
     ) -> Renderer:
         """Add the home, overview and listing pages (and the CSS); their renderer."""
         settings = self._settings()
-        plan = plan_site(corpus.advisories, settings.timezone, settings.page_size)
+        # Listings show each advisory once, in the site language when translated into it.
+        shown = in_language(corpus.advisories, corpus.translations, settings.language)
+        plan = plan_site(shown, settings.timezone, settings.page_size)
         in_nav = {HOME_SRC_URI, *(overview_src_uri(kind) for kind, _ in OVERVIEWS)}
         page_urls: dict[str, str] = {}
         renderer = Renderer(
             settings, self.labels, advisory_urls, page_urls, partial(page_feed_links, settings)
         )
+        renderer.translations = corpus.translations
+        renderer.primaries = {a.id: a for a in corpus.advisories}
         for page in plan:
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
@@ -576,6 +604,7 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
             absolute_url=lambda rel: (settings.site_url or "/") + rel.lstrip("/"),
             build_time=now,
             memo=self.build.memo,
+            translations=corpus.translations,
         )
         try:
             return generate_all(ctx, self.generators)
@@ -607,11 +636,11 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
     def _write_search_index(self, site_dir: Path) -> None:
         """Add one search entry per advisory (in the site's order) to the theme's index."""
         site = self._site()
-        by_id = {adv.id: src for src, adv in site.by_src.items()}
+        by_key = {adv.page_key: src for src, adv in site.by_src.items()}
         entries = [
-            site.search_entries[by_id[a.id]]
+            site.search_entries[by_key[a.page_key]]
             for a in site.advisories
-            if by_id.get(a.id) in site.search_entries
+            if by_key.get(a.page_key) in site.search_entries
         ]
         merge_entries(site_dir, entries)
 
@@ -714,7 +743,9 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         advisories.sort(key=lambda a: (a.published_at, a.id), reverse=True)
         digests = {k: v for k, v in corpus.digests.items() if k not in ids}
         digests.update(drafts.digests)
-        return max(now, drafts.now), Corpus(tuple(advisories), corpus.violations, digests)
+        return max(now, drafts.now), Corpus(
+            tuple(advisories), corpus.violations, digests, corpus.translations
+        )
 
     def _site(self) -> PublishedSite:
         if self.site is None:

@@ -21,6 +21,7 @@ from advpub.exports.cwe_names import cwe_name
 from advpub.exports.site import csaf_path, osv_path
 from advpub.model import Advisory
 from advpub.site.i18n import Labels, ShownInstant, labels_for, show_instant
+from advpub.site.languages import LanguageVersion, versions
 from advpub.site.listings import (
     UNSCORED,
     Group,
@@ -141,6 +142,24 @@ class Renderer:
         self.advisory_urls = advisory_urls
         self.page_urls = page_urls
         self.page_feeds = page_feeds or (lambda page: ())
+        # Linked translations by id, and the primaries by id (the language switch).
+        self.translations: Mapping[str, tuple[Advisory, ...]] = {}
+        self.primaries: Mapping[str, Advisory] = {}
+
+    def language_versions(self, adv: Advisory) -> list[LanguageVersion]:
+        """Every language version of ``adv`` (one entry when it has no translation)."""
+        primary = self.primaries.get(adv.id, adv)
+        return versions(primary, self.translations.get(adv.id, ()))
+
+    def alternates(self, adv: Advisory) -> list[dict[str, str]]:
+        """``hreflang`` and site-relative ``href`` of every language version of ``adv``
+        (empty without translations), for ``<link rel="alternate">`` in the page head."""
+        found = self.language_versions(adv)
+        if len(found) < 2:
+            return []
+        return [
+            {"hreflang": v.lang, "href": self.advisory_urls[v.advisory.page_key]} for v in found
+        ]
 
     @staticmethod
     def _translator(labels: Labels) -> Any:
@@ -166,9 +185,9 @@ class Renderer:
             return relative_url(target, current)
 
         def adv_url(adv: Advisory) -> str:
-            target = self.advisory_urls[adv.id]
+            target = self.advisory_urls[adv.page_key]
             if record is not None:
-                record[f"adv:{adv.id}"] = target
+                record[f"adv:{adv.page_key}"] = target
             return url(target)
 
         def page_url(src_uri: str) -> str:
@@ -195,6 +214,7 @@ class Renderer:
             "settings": self.settings,
             "site_lang": (labels or self.labels).language,
             "is_http": is_http_url,
+            "languages": self.language_versions,
         }
 
     def advisory(

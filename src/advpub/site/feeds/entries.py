@@ -58,9 +58,10 @@ class Feed:
 
 
 def tag_uri(site_url: str, advisory: Advisory) -> str:
-    """The entry id: ``tag:<host>,<year published>:<id>``; never changes once published."""
+    """The entry id: ``tag:<host>,<year published>:<id>`` (``<id>.<lang>`` for a linked
+    translation: another entry than the primary's); never changes once published."""
     host = urlsplit(site_url).hostname or "localhost"
-    return f"tag:{host},{advisory.published_at.year:04d}:{advisory.id}"
+    return f"tag:{host},{advisory.published_at.year:04d}:{advisory.page_key}"
 
 
 def ordered(advisories: Sequence[Advisory]) -> list[Advisory]:

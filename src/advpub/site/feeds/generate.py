@@ -26,18 +26,22 @@ from advpub.site.feeds.links import (
     site_description,
 )
 from advpub.site.feeds.rss import render_rss
+from advpub.site.languages import in_language
 from advpub.site.listings import feed_listing, group_by_product, group_by_severity
 
 
-def _feed(
+def site_feed(
     ctx: SiteContext,
     advisories: Sequence[Advisory],
     *,
     title: str,
     feed_path: str,
     home_path: str,
+    language: str | None = None,
 ) -> Feed:
+    """The feed of ``advisories`` at ``feed_path``, in ``language`` (default: the site's)."""
     settings = ctx.settings
+    language = language or settings.language
     site_url = settings.site_url or ""
     zone = settings.timezone
     url: Callable[[str], str] = ctx.absolute_url
@@ -46,10 +50,10 @@ def _feed(
         make_entry(
             a,
             site_url=site_url,
-            page_url=url(ctx.page_url(a.id)),
+            page_url=url(ctx.page_url(a.page_key)),
             absolute_url=url,
             zone=zone,
-            language=settings.language,
+            language=language,
         )
         for a in chosen
     )
@@ -58,7 +62,7 @@ def _feed(
     return Feed(
         title=title,
         description=site_description(settings),
-        language=settings.language,
+        language=language,
         feed_url=url(feed_path),
         home_url=url(home_path),
         updated=updated,
@@ -82,12 +86,14 @@ def feed_outputs(ctx: SiteContext) -> Iterable[Output]:
         (SITE_JSON, JSON_TYPE, render_json_feed),
         (SITE_JVNRSS, RDF_TYPE, render_jvnrss),
     )
+    # Each advisory once, in the site language when it has a translation into it.
+    shown = in_language(ctx.advisories, ctx.translations, settings.language)
     for path, media_type, render in site_formats:
-        feed = _feed(ctx, ctx.advisories, title=settings.site_name, feed_path=path, home_path="")
+        feed = site_feed(ctx, shown, title=settings.site_name, feed_path=path, home_path="")
         outputs.append(Output(path, render(feed), media_type))
     # The listing pages' own grouping; newest first (as the feeds order their entries), so a
     # product's label is the newest advisory's spelling.
-    newest = ordered(ctx.advisories)
+    newest = ordered(shown)
     for group in (*group_by_product(newest), *group_by_severity(newest)):
         key = feed_listing(group)
         if key is None:
@@ -98,6 +104,8 @@ def feed_outputs(ctx: SiteContext) -> Iterable[Output]:
             ("json", JSON_TYPE, render_json_feed),
         ):
             path = listing_feed_path(key, extension)
-            feed = _feed(ctx, group.advisories, title=title, feed_path=path, home_path=group.base)
+            feed = site_feed(
+                ctx, group.advisories, title=title, feed_path=path, home_path=group.base
+            )
             outputs.append(Output(path, render(feed), media_type))
     return outputs
