@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 
 from advpub.config import Settings
 from advpub.model import Advisory
+from advpub.model.id_urls import linked_ids
 from advpub.site.i18n import Labels, ShownInstant, show_instant
 from advpub.site.listings import UNSCORED, SitePage, overview_src_uri, severity_level
 
@@ -139,6 +140,7 @@ class Renderer:
             "severity_level": severity_level,
             "cve_url": cve_url,
             "cwe_url": cwe_url,
+            "linked_ids": linked_ids,
             "settings": self.settings,
             "is_http": is_http_url,
         }
@@ -165,6 +167,7 @@ class Renderer:
         sections = [
             ("adv-credits", "adv.credits", bool(adv.credits)),
             ("adv-references", "adv.references", bool(adv.references)),
+            ("adv-related", "adv.related", bool(adv.related or adv.upstream)),
             ("adv-revisions", "adv.revisions", bool(adv.revisions)),
         ]
         return [(anchor, self.labels(key)) for anchor, key, shown in sections if shown]

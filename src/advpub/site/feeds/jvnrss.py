@@ -2,7 +2,8 @@
 
 Per item, as JVN's own feeds carry them: ``sec:identifier`` (our id), ``sec:references``
 for every CVE, CWE and alias (``source`` and ``id`` attributes, the reference URL as text
-when one is known), ``sec:cpe`` for affected products with a CPE, ``sec:cvss`` (``score``,
+when one is known), ``sec:cpe`` for every CPE of every affected product (each CPE of a
+product once, with the product's ``vendor`` and ``product``), ``sec:cvss`` (``score``,
 ``severity``, ``vector``, ``version``, ``type="Base"``), and ``dc:date`` /
 ``dcterms:issued`` / ``dcterms:modified`` in the site time zone (``+09:00`` for Asia/Tokyo).
 """
@@ -48,15 +49,19 @@ def _references(item: ET.Element, advisory: Advisory) -> None:
 
 
 def _cpes(item: ET.Element, advisory: Advisory) -> None:
+    written: set[tuple[str | None, str, str]] = set()
     for affected in advisory.affected:
-        if not affected.cpe:
-            continue
-        version = "2.3" if affected.cpe.startswith("cpe:2.3:") else "2.2"
-        attributes = {"version": version}
-        if affected.vendor:
-            attributes["vendor"] = affected.vendor
-        attributes["product"] = affected.product
-        sub(item, q(SEC, "cpe"), affected.cpe, attributes)
+        for cpe in affected.cpes:
+            # Entries of one product (one per range) often repeat its CPEs: say each once.
+            key = (affected.vendor, affected.product, cpe)
+            if key in written:
+                continue
+            written.add(key)
+            attributes = {"version": "2.3" if cpe.startswith("cpe:2.3:") else "2.2"}
+            if affected.vendor:
+                attributes["vendor"] = affected.vendor
+            attributes["product"] = affected.product
+            sub(item, q(SEC, "cpe"), cpe, attributes)
 
 
 def render_jvnrss(feed: Feed) -> bytes:
