@@ -48,3 +48,16 @@ def test_jvnrss_lists_every_cpe_of_every_product_once() -> None:
         ),
         ({"version": "2.2", "vendor": "Other Inc", "product": "Other Proxy"}, "cpe:/a:other:proxy"),
     ]
+
+
+def test_jvnrss_alias_references_use_the_record_urls_of_known_databases() -> None:
+    settings = make_settings()
+    extra = 'aliases: [PYSEC-2026-1, "JVNTA#12345678", "VU#123456"]\n'
+    outputs = build(settings, [make_advisory(settings=settings, extra=extra)])
+    [item] = etree.fromstring(outputs["jvnrss.rdf"]).findall(f"{RSS1}item")
+    references = [(r.get("source"), r.get("id"), r.text) for r in item.findall(f"{SEC}references")]
+    assert references == [
+        ("PYSEC", "PYSEC-2026-1", "https://osv.dev/vulnerability/PYSEC-2026-1"),
+        ("JVNTA", "JVNTA#12345678", "https://jvn.jp/ta/JVNTA12345678/"),
+        ("VU", "VU#123456", None),
+    ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from advpub.model import Advisory
+from advpub.model.id_urls import advisory_id_url
 from advpub.site.feeds.entries import Feed, rfc3339
 from advpub.site.feeds.xmlutil import DC, DCTERMS, RDF, RSS1, SEC, XML_NS, q, serialize, sub
 from advpub.site.render import cve_url, cwe_url
@@ -26,15 +27,14 @@ def _r(name: str) -> str:
 
 
 def _alias_source(alias: str) -> tuple[str, str]:
-    """The ``source`` name of an alias and its URL when the scheme is well known."""
-    if alias.startswith("JVN#"):
-        return "JVN", f"https://jvn.jp/jp/JVN{alias[4:]}/"
-    if alias.startswith("JVNVU#"):
-        return "JVN", f"https://jvn.jp/vu/JVNVU{alias[6:]}/"
-    if alias.startswith("GHSA-"):
-        return "GHSA", f"https://github.com/advisories/{alias}"
+    """The ``source`` name of an alias and its record URL when the scheme has one."""
+    url = advisory_id_url(alias) or ""
+    if alias.startswith(("JVN#", "JVNVU#")):
+        return "JVN", url
+    if alias.upper().startswith("GHSA-"):
+        return "GHSA", url
     head = alias.replace("#", "-").split("-", 1)[0]
-    return head or "alias", ""
+    return head or "alias", url
 
 
 def _references(item: ET.Element, advisory: Advisory) -> None:
