@@ -92,9 +92,11 @@ def test_exports_and_html_agree(built: Path) -> None:
         assert tracking["id"] == ident
         assert datetime.fromisoformat(tracking["initial_release_date"]) in instants
         assert datetime.fromisoformat(tracking["current_release_date"]) in instants
-        csaf_cves = {v["cve"] for v in csaf["vulnerabilities"] if "cve" in v}
+        # An informational document has no vulnerabilities (mandatory test 6.1.27.3).
+        vulnerabilities = csaf.get("vulnerabilities", [{}])
+        csaf_cves = {v["cve"] for v in vulnerabilities if "cve" in v}
         assert csaf_cves == html_cves
-        fixed_ids = set(csaf["vulnerabilities"][0].get("product_status", {}).get("fixed", []))
+        fixed_ids = set(vulnerabilities[0].get("product_status", {}).get("fixed", []))
         csaf_fixed = {
             leaf["name"]
             for vendor in csaf.get("product_tree", {}).get("branches", [])
@@ -135,3 +137,22 @@ def test_cli_export_matches_the_site(built: Path) -> None:
         done = run_advpub("export", fmt, "ADV-2026-0003", cwd=repo)
         assert done.returncode == 0, done.stderr
         assert done.stdout == site_file.read_text(encoding="utf-8")
+
+
+def test_sample_informational_advisory_is_shown_and_exported(built: Path) -> None:
+    """The sample site has an informational advisory (unmaintained): badge, CSAF profile,
+    OSV marker."""
+    page = html.fromstring((built / "2026" / "ADV-2026-0028" / "index.html").read_bytes())
+    badge = page.xpath("string(//span[contains(@class, 'advpub-badge--informational')])")
+    assert badge == "Informational: unmaintained"
+    csaf = json.loads((built / WHITE / "2026" / "adv-2026-0028.json").read_text(encoding="utf-8"))
+    assert csaf["document"]["category"] == "csaf_informational_advisory"
+    assert "vulnerabilities" not in csaf
+    assert {
+        "category": "external",
+        "summary": "web",
+        "url": "https://willow.example.org/news/2026-10-archived",
+    } in csaf["document"]["references"]
+    osv = json.loads((built / "osv" / "ADV-2026-0028.json").read_text(encoding="utf-8"))
+    assert osv["database_specific"]["kind"] == "informational"
+    assert osv["database_specific"]["informational"] == "unmaintained"

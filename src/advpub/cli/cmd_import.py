@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 
 from advpub.cli._embargo import add_identity_argument, note, open_store
-from advpub.cli.common import add_now_argument, print_json, resolve_now
-from advpub.corpus import advisory_files, display_path
+from advpub.cli.common import add_now_argument, print_json, resolve_now, shows_draft_details
+from advpub.config import Settings
+from advpub.corpus import advisory_files, display_path, load_corpus
 from advpub.embargo.identity import try_load_identities
 from advpub.embargo.importer import ImportItem, import_drafts, plan_import
 from advpub.errors import AdvpubError, ValidationError
@@ -117,12 +118,17 @@ def _run_records(args: argparse.Namespace) -> int:
         drafts=drafts,
         draft=args.draft,
         approved_by=args.approved_by,
+        # Records bound for the embargo may be embargoed text: shown only to a person at a
+        # terminal, never into CI logs or pipes (as for drafts' own problems).
+        details=not args.draft or shows_draft_details(sys.stderr),
     )
-    if plan.problems:
-        # The user's own records (published elsewhere already): every detail is shown.
-        for problem in plan.problems:
+    problems = list(plan.problems)
+    if not args.draft and not problems:
+        problems = _public_leaks(config, plan, args)
+    if problems:
+        for problem in problems:
             print(problem, file=sys.stderr)
-        note(f"import refused: {len(plan.problems)} problem(s); nothing was written")
+        note(f"import refused: {len(problems)} problem(s); nothing was written")
         return 1
     if args.draft:
         _write_drafts(plan, args)
@@ -130,6 +136,34 @@ def _run_records(args: argparse.Namespace) -> int:
         write_public(plan)
     _report(plan, args)
     return 0
+
+
+def _public_leaks(config: Settings, plan: ImportPlan, args: argparse.Namespace) -> list[str]:
+    """The leak guard over every file a public import would write: a record naming an
+    embargoed draft's CVE id, alias or title, or a secret, is refused (as a release would
+    be); the messages name the draft by id, never the term."""
+    from advpub.checks.leaks import embargoed_terms, leak_violations, worktree_drafts
+    from advpub.leaks import LeakTerms, public_text, secret_terms
+
+    loaded = try_load_identities(args.identity)
+    if loaded is None:
+        _, store = open_store()
+        if store.ids():
+            note(
+                "leak scan skipped: no identity configured (set ADVPUB_IDENTITY_FILE to check "
+                "the imported files against the embargoed drafts before they are written)"
+            )
+        terms = LeakTerms(secret_terms())
+    else:
+        drafts = worktree_drafts(config, loaded.identities)
+        terms = embargoed_terms(drafts, (), public_text(load_corpus(config).advisories))
+    return [
+        f"{violation} (in the file imported from {record.source})"
+        for record in plan.records
+        for violation in leak_violations(
+            display_path(config, record.target), record.text.encode("utf-8"), terms
+        )
+    ]
 
 
 def _write_drafts(plan: ImportPlan, args: argparse.Namespace) -> None:

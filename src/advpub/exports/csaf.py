@@ -31,7 +31,12 @@ Mapping decisions:
   listed in notes.
 - ``references``: ``self`` is this CSAF document's own URL (``.well-known/csaf/white/
   <YYYY>/<file>.json``, optional test 6.2.11) when ``site_url`` is set and the advisory is
-  TLP:CLEAR; the HTML page is an ``external`` reference.
+  TLP:CLEAR; the HTML page is an ``external`` reference. ``related`` and ``upstream`` ids
+  with a known record URL (:func:`~advpub.model.id_urls.advisory_id_url`) are ``external``
+  references summarised ``related: <id>`` / ``upstream: <id>``; ids without one are listed
+  in a document note titled ``Related advisories``. Not ``vulnerabilities[].ids``: those
+  are the vulnerability's own tracking ids, and a related id names another one (an upstream
+  id cannot be attributed to one of several vulnerabilities of the document either).
 - ``product_status``: ``known_affected`` (the affected ranges) and ``fixed`` (the fixed
   versions); ``remediations``: a ``vendor_fix`` per fixed version for the affected range.
 - Without any affected product the document cannot meet the security-advisory profile
@@ -57,6 +62,7 @@ from advpub.exports.cwe_names import cwe_name
 from advpub.exports.osv import osv_package
 from advpub.model import Advisory, Affected, CvssScore
 from advpub.model.advisory import RangeInterval, VersionRange
+from advpub.model.id_urls import linked_ids
 
 CSAF_SCHEMA_URL = "https://docs.oasis-open.org/csaf/csaf/v2.0/csaf_json_schema.json"
 TLP_URL = "https://www.first.org/tlp/"
@@ -297,6 +303,11 @@ def _document_notes(adv: Advisory) -> list[dict[str, str]]:
                 f"{adv.withdrawn.reason}",
             }
         )
+    unlinked = [linked.label for linked in linked_ids(adv) if linked.url is None]
+    if unlinked:  # no URL to reference them by: named in a note, never dropped
+        notes.append(
+            {"category": "other", "title": "Related advisories", "text": "\n".join(unlinked)}
+        )
     return notes
 
 
@@ -388,6 +399,10 @@ def _references(adv: Advisory, settings: Settings, page_url: str | None) -> list
         if ref.url not in seen:
             seen.add(ref.url)
             refs.append({"category": "external", "summary": ref.type, "url": ref.url})
+    for linked in linked_ids(adv):
+        if linked.url is not None and linked.url not in seen:
+            seen.add(linked.url)
+            refs.append({"category": "external", "summary": linked.label, "url": linked.url})
     return refs
 
 

@@ -32,6 +32,11 @@
   ``issue-tracking``; ``article`` ``technical-description``; ``package`` ``product``;
   ``detection`` ``signature``; ``discussion`` ``media-coverage``; ``evidence`` ``exploit``;
   ``introduced`` and ``git`` ``related``; ``web`` no tag (``vdb-entry`` on a database).
+- ``related`` and ``upstream`` ids become references tagged ``related`` and named
+  ``related: <id>`` / ``upstream: <id>`` when the id's database has a fixed record URL
+  (:func:`~advpub.model.id_urls.advisory_id_url`: cve.org, GitHub advisories, JVN, osv.dev);
+  CVE 5 has no field for a bare id, so an id without a URL is not exported (the OSV export
+  and the page carry it).
 - ``problemTypes`` from the CWE ids (named from the CWE catalogue), ``metrics`` with
   ``cvssV3_0``/``cvssV3_1``/``cvssV4_0`` (scores computed from the vectors), ``references``
   (the advisory page first, when ``site_url`` is set), ``credits``, ``datePublic`` (the
@@ -68,6 +73,7 @@ from advpub.exports.osv import osv_package
 from advpub.model import Advisory, Affected
 from advpub.model.advisory import RangeInterval, VersionRange
 from advpub.model.fields import CREDIT_TYPES as CREDIT_KINDS
+from advpub.model.id_urls import linked_ids
 
 PLACEHOLDER_ORG_ID = "00000000-0000-4000-8000-000000000000"
 ORG_ID_ENV = "ADVPUB_CVE_ORG_ID"
@@ -289,6 +295,10 @@ def _references(adv: Advisory, settings: Settings, page_url: str | None) -> list
         if tags:
             entry["tags"] = list(tags)
         refs.append(entry)
+    for linked in linked_ids(adv):
+        if linked.url is not None and linked.url not in seen:
+            seen.add(linked.url)
+            refs.append({"url": linked.url, "name": linked.label, "tags": ["related"]})
     return refs
 
 

@@ -63,7 +63,10 @@ def instant(value: object, where: str) -> str:
     try:
         parsed = datetime.fromisoformat(value.strip().replace("z", "Z"))
     except ValueError:
-        raise RecordError(f"{where}: {value!r} is not an RFC 3339 date-time") from None
+        # The value is not quoted: a --draft import's records may be embargoed text.
+        raise RecordError(
+            f"{where}: not an RFC 3339 date-time (write e.g. 2024-01-31T09:00:00Z)"
+        ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return format_iso_utc(parsed)

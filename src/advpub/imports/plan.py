@@ -108,9 +108,14 @@ def plan_import(
     drafts: Mapping[str, Path],
     draft: bool,
     approved_by: Sequence[str] = (),
+    details: bool = True,
 ) -> ImportPlan:
     """Convert and check every record under ``paths``; ``published`` and ``drafts`` map the
-    ids already in the repository to their files. Nothing is written."""
+    ids already in the repository to their files. Nothing is written.
+
+    ``details``: whether validation problems may quote the record; False redacts them (a
+    ``--draft`` import outside a terminal: the records may be embargoed text).
+    """
     files, problems = record_files(paths)
     records: list[PlannedRecord] = []
     seen: dict[str, Path] = {}
@@ -134,7 +139,8 @@ def plan_import(
         text = render(converted)
         parsed = parse_advisory(text, path=shown, options=options, expected_id=ident)
         if parsed.advisory is None:
-            problems += [f"{v} (in the converted advisory)" for v in parsed.violations]
+            shown_violations = [v if details else v.redacted() for v in parsed.violations]
+            problems += [f"{v} (in the converted advisory)" for v in shown_violations]
             continue
         if not draft:
             decision = evaluate_published(parsed.advisory, now, settings.gate_options)

@@ -20,6 +20,7 @@ from advpub.config import Settings
 from advpub.exports.cwe_names import cwe_name
 from advpub.exports.site import csaf_path, osv_path
 from advpub.model import Advisory
+from advpub.model.id_urls import linked_ids
 from advpub.site.i18n import Labels, ShownInstant, labels_for, show_instant
 from advpub.site.languages import LanguageVersion, versions
 from advpub.site.listings import (
@@ -211,6 +212,7 @@ class Renderer:
             "feeds": [],
             "listing_feeds": [],
             "documents": [],
+            "linked_ids": linked_ids,
             "settings": self.settings,
             "site_lang": (labels or self.labels).language,
             "is_http": is_http_url,
@@ -239,6 +241,7 @@ class Renderer:
         """``(anchor id, title)`` of the sections the template adds after the body."""
         sections = [
             ("adv-references", "adv.references", bool(adv.references)),
+            ("adv-related", "adv.related", bool(adv.related or adv.upstream)),
             ("adv-revisions", "adv.revisions", bool(adv.revisions)),
         ]
         labels = self.labels_of(adv)

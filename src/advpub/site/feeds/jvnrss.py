@@ -2,7 +2,8 @@
 
 Per item, as JVN's own feeds carry them: ``sec:identifier`` (our id), ``sec:references``
 for every CVE, CWE and alias (``source`` and ``id`` attributes, the reference URL as text
-when one is known), ``sec:cpe`` for affected products with a CPE, ``sec:cvss`` (``score``,
+when one is known), ``sec:cpe`` for every CPE of every affected product (each CPE of a
+product once, with the product's ``vendor`` and ``product``), ``sec:cvss`` (``score``,
 ``severity``, ``vector``, ``version``, ``type="Base"``), and ``dc:date`` /
 ``dcterms:issued`` / ``dcterms:modified`` in the site time zone (``+09:00`` for Asia/Tokyo).
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from advpub.model import Advisory
+from advpub.model.id_urls import advisory_id_url
 from advpub.site.feeds.entries import Feed, rfc3339
 from advpub.site.feeds.xmlutil import DC, DCTERMS, RDF, RSS1, SEC, XML_NS, q, serialize, sub
 from advpub.site.render import cve_url, cwe_url
@@ -25,15 +27,14 @@ def _r(name: str) -> str:
 
 
 def _alias_source(alias: str) -> tuple[str, str]:
-    """The ``source`` name of an alias and its URL when the scheme is well known."""
-    if alias.startswith("JVN#"):
-        return "JVN", f"https://jvn.jp/jp/JVN{alias[4:]}/"
-    if alias.startswith("JVNVU#"):
-        return "JVN", f"https://jvn.jp/vu/JVNVU{alias[6:]}/"
-    if alias.startswith("GHSA-"):
-        return "GHSA", f"https://github.com/advisories/{alias}"
+    """The ``source`` name of an alias and its record URL when the scheme has one."""
+    url = advisory_id_url(alias) or ""
+    if alias.startswith(("JVN#", "JVNVU#")):
+        return "JVN", url
+    if alias.upper().startswith("GHSA-"):
+        return "GHSA", url
     head = alias.replace("#", "-").split("-", 1)[0]
-    return head or "alias", ""
+    return head or "alias", url
 
 
 def _references(item: ET.Element, advisory: Advisory) -> None:
@@ -48,15 +49,19 @@ def _references(item: ET.Element, advisory: Advisory) -> None:
 
 
 def _cpes(item: ET.Element, advisory: Advisory) -> None:
+    written: set[tuple[str | None, str, str]] = set()
     for affected in advisory.affected:
-        if not affected.cpe:
-            continue
-        version = "2.3" if affected.cpe.startswith("cpe:2.3:") else "2.2"
-        attributes = {"version": version}
-        if affected.vendor:
-            attributes["vendor"] = affected.vendor
-        attributes["product"] = affected.product
-        sub(item, q(SEC, "cpe"), affected.cpe, attributes)
+        for cpe in affected.cpes:
+            # Entries of one product (one per range) often repeat its CPEs: say each once.
+            key = (affected.vendor, affected.product, cpe)
+            if key in written:
+                continue
+            written.add(key)
+            attributes = {"version": "2.3" if cpe.startswith("cpe:2.3:") else "2.2"}
+            if affected.vendor:
+                attributes["vendor"] = affected.vendor
+            attributes["product"] = affected.product
+            sub(item, q(SEC, "cpe"), cpe, attributes)
 
 
 def render_jvnrss(feed: Feed) -> bytes:
