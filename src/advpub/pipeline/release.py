@@ -119,11 +119,24 @@ def public_path(advisory: Advisory, settings: Settings) -> Path:
     return settings.advisories_path / f"{year:04d}" / f"{advisory.id}.md"
 
 
-def published_text(draft_text: str, advisory: Advisory, settings: Settings, shown: str) -> str:
-    """The public file: the draft with ``published`` = the release instant and without
-    draft-only keys (``share_with``), re-validated."""
+def published_text(
+    draft_text: str,
+    advisory: Advisory,
+    settings: Settings,
+    shown: str,
+    released_at: datetime | None = None,
+) -> str:
+    """The public file: the draft with ``published`` = the first public instant and
+    without draft-only keys (``share_with``), re-validated.
+
+    The first public instant is when this release runs (``released_at``), or the release
+    date when that is later (a preview shows drafts as of their release date): a release
+    run days after the date says so, and feeds and OSV then date the advisory when readers
+    could first see it, not when it was planned."""
+    planned = advisory.release_date
+    first_public = planned if released_at is None else max(planned, released_at)
     # Rounded up like the gate's comparison, so `published` is never before the release.
-    instant = ceil_to_second(advisory.release_date)
+    instant = ceil_to_second(first_public)
     text = set_published(
         without_draft_keys(draft_text), format_iso_local(instant, settings.timezone)
     )
@@ -315,7 +328,7 @@ class Releaser:
         target = public_path(advisory, self.settings)
         shown = self._shown(target)
         try:
-            text = published_text(plaintext, advisory, self.settings, shown)
+            text = published_text(plaintext, advisory, self.settings, shown, self.now)
         except AdvpubError as exc:
             return ReleaseOutcome(draft.id, Action.FAILED, shown, reasons=(str(exc),))
         elsewhere = [p for p in self._public_files(draft.id) if p != target]

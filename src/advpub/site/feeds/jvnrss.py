@@ -73,7 +73,11 @@ def render_jvnrss(feed: Feed) -> bytes:
         sub(sequence, q(RDF, "li"), attributes={q(RDF, "resource"): entry.url})
     for entry in feed.entries:
         advisory = entry.advisory
-        item = sub(root, _r("item"), attributes={q(RDF, "about"): entry.url})
+        item = sub(
+            root,
+            _r("item"),
+            attributes={q(RDF, "about"): entry.url, q(XML_NS, "lang"): entry.language},
+        )
         sub(item, _r("title"), entry.title)
         sub(item, _r("link"), entry.url)
         sub(item, _r("description"), entry.summary)
