@@ -1,17 +1,20 @@
 /* advpub: Material's search worker with two kinds of query answered here.
 
-   - An identifier (ADV-2026-0003, CVE-2026-12345, GHSA-…, JVNVU#…): the advisories with
-     that identifier and nothing else; while it is being typed, those whose identifier
-     starts with it; else those whose title or summary mention it. Lunr would split it at
-     "-" into "cve* 2026* 12345*" and list every advisory.
+   - An identifier (an advisory id, a CVE id, a GHSA or JVN alias: letters, then "-" or
+     "#", with digits): the advisories with that identifier and nothing else; while it is
+     being typed, those whose identifier starts with it; else those whose title or summary
+     mention it. Lunr would split it at "-" into three words and list every advisory.
    - Text with Japanese (Han, kana, full-width) characters: every whitespace-separated part
      must occur in the title, summary, products or identifiers, compared after NFKC, lower
-     case and with the spaces next to Japanese characters removed (so さくらビューア,
-     さくら ビューア and もみじNAS / もみじ NAS find each other). Lunr has no index of
-     Japanese words here: advpub.site.search keeps Japanese out of its tokens.
+     case and with the spaces next to Japanese characters removed (so a product name
+     typed with or without a space finds the name written either way). Lunr has no index
+     of Japanese words here: advpub.site.search keeps Japanese out of its tokens.
 
    Everything else goes to Material's worker (loaded below) unchanged; its results get the
-   advisories' identifiers back whole (its highlighter shows them split at "-"). */
+   advisories' identifiers back whole (its highlighter shows them split at "-").
+
+   This file is part of every built site and passes the leak guard like any other: it
+   names no advisory, product or identifier. */
 "use strict";
 (() => {
   const SETUP = 0;
