@@ -99,7 +99,7 @@ def test_a_revision_changes_updated_and_summary_but_keeps_the_id() -> None:
     assert after["jvnrss.rdf"].count(b"2026-02-20T09:00:00+00:00") == 3
 
 
-def test_a_withdrawal_is_announced_in_the_site_language() -> None:
+def test_a_withdrawal_is_announced_in_the_advisory_language() -> None:
     advisory_extra = REVISION + WITHDRAWN
     english = build(make_settings(), [make_advisory(published="2026-02-01", extra=advisory_extra)])
     entry = feedparser.parse(english["feed.xml"]).entries[0]
@@ -111,11 +111,16 @@ def test_a_withdrawal_is_announced_in_the_site_language() -> None:
     )
     japanese = build(
         make_settings(language="ja", timezone="Asia/Tokyo"),
-        [make_advisory(published="2026-02-01", extra=WITHDRAWN)],
+        [
+            make_advisory(published="2026-02-01", extra=WITHDRAWN + "lang: ja\n"),
+            make_advisory("ADV-2026-0002", published="2026-01-01", extra=WITHDRAWN),
+        ],
     )
-    entry = feedparser.parse(japanese["feed.xml"]).entries[0]
-    assert entry.summary.startswith("[取り下げ 2026-03-05: Not a vulnerability.] ")
-    assert entry.updated == "2026-03-05T09:00:00+09:00"
+    entries = feedparser.parse(japanese["feed.xml"]).entries
+    assert entries[0].summary.startswith("[取り下げ 2026-03-05: Not a vulnerability.] ")
+    assert entries[0].updated == "2026-03-05T09:00:00+09:00"
+    # An English advisory on a Japanese site: English notice, as its reason is English.
+    assert entries[1].summary.startswith("[Withdrawn 2026-03-05: Not a vulnerability.] ")
 
 
 def test_a_revision_after_a_withdrawal_is_shown_too() -> None:
@@ -202,7 +207,11 @@ def test_summary_markup_stays_text_in_every_format() -> None:
     # RSS 2.0 descriptions are HTML: the markup arrives escaped, so readers show it as text.
     rss = feedparser.parse(outputs["rss.xml"]).entries[0]
     assert rss.summary == 'Use &lt;b&gt;1.2&lt;/b&gt; &amp; "reboot"'
-    assert json_items(outputs["feed.json"])[0]["content_text"] == summary
+    item = json_items(outputs["feed.json"])[0]
+    assert item["content_text"].startswith(summary + "\n\n")
+    assert item["content_html"].startswith(
+        "<p>Use &lt;b&gt;1.2&lt;/b&gt; &amp; &quot;reboot&quot;</p>"
+    )
     # RSS 1.0 descriptions are plain text (as in JVN's own feeds).
     assert (
         b'<description>Use &lt;b&gt;1.2&lt;/b&gt; &amp; "reboot"</description>'

@@ -198,8 +198,21 @@ def test_json_feed_item_fields(outputs: dict[str, bytes]) -> None:
         "id": "tag:advisories.example.org,2026:ADV-2026-0002",
         "url": "https://advisories.example.org/2026/ADV-2026-0002/",
         "title": "ADV-2026-0002: Example NAS: cross-site scripting",
+        "content_html": "<p>[Updated 2026-04-01: Fixed version corrected.] "
+        "An attacker on the network can run commands on the device.</p><ul>"
+        "<li>Severity: Medium 6.1 (CVSS 3.1)</li>"
+        "<li>Affected products: Example Corp Example NAS</li>"
+        "<li>Published: 2026-03-01 10:00 JST</li>"
+        "<li>Last updated: 2026-04-01 12:00 JST</li></ul>"
+        '<p>Details: <a href="https://advisories.example.org/2026/ADV-2026-0002/">'
+        "https://advisories.example.org/2026/ADV-2026-0002/</a></p>",
         "content_text": "[Updated 2026-04-01: Fixed version corrected.] "
-        "An attacker on the network can run commands on the device.",
+        "An attacker on the network can run commands on the device.\n\n"
+        "Severity: Medium 6.1 (CVSS 3.1)\n"
+        "Affected products: Example Corp Example NAS\n"
+        "Published: 2026-03-01 10:00 JST\n"
+        "Last updated: 2026-04-01 12:00 JST\n\n"
+        "Details: https://advisories.example.org/2026/ADV-2026-0002/",
         "summary": "[Updated 2026-04-01: Fixed version corrected.] "
         "An attacker on the network can run commands on the device.",
         "date_published": "2026-03-01T10:00:00+09:00",
@@ -271,11 +284,14 @@ def test_dates_are_shown_in_the_site_zone_with_offsets() -> None:
     utc = corpus_outputs("UTC")
     assert b"<published>2026-03-01T10:00:00+09:00</published>" in tokyo["feed.xml"]
     assert b"<published>2026-03-01T01:00:00+00:00</published>" in utc["feed.xml"]
-    assert b"<pubDate>Sun, 01 Mar 2026 10:00:00 +0900</pubDate>" in tokyo["rss.xml"]
-    assert b"<pubDate>Sun, 01 Mar 2026 01:00:00 +0000</pubDate>" in utc["rss.xml"]
+    # RSS pubDate: the latest change (ADV-2026-0002 was revised on 2026-04-01).
+    assert b"<pubDate>Fri, 01 May 2026 10:00:00 +0900</pubDate>" in tokyo["rss.xml"]
+    assert b"<pubDate>Fri, 01 May 2026 01:00:00 +0000</pubDate>" in utc["rss.xml"]
+    assert b"<pubDate>Wed, 01 Apr 2026 12:00:00 +0900</pubDate>" in tokyo["rss.xml"]
     parsed = feedparser.parse(tokyo["rss.xml"])
     entry = next(e for e in parsed.entries if e.id.endswith("ADV-2026-0002"))
-    assert entry.published_parsed[:5] == (2026, 3, 1, 1, 0)  # feedparser normalises to UTC
+    assert entry.published_parsed[:5] == (2026, 4, 1, 3, 0)  # feedparser normalises to UTC
+    assert entry.updated_parsed[:5] == (2026, 4, 1, 3, 0)
 
 
 def test_no_feed_carries_the_advisory_body(outputs: dict[str, bytes]) -> None:

@@ -144,7 +144,7 @@ def test_feed_links_of_a_listing_come_first() -> None:
     assert links[0].media_type == "application/atom+xml"
     japanese = make_settings(language="ja")
     assert feed_links(japanese, "severity/high")[0] == FeedLink(
-        "application/atom+xml", "feeds/severity/high.xml", "Example advisories: 深刻度 High (Atom)"
+        "application/atom+xml", "feeds/severity/high.xml", "Example advisories: 深刻度 重要 (Atom)"
     )
 
 

@@ -55,11 +55,12 @@ def test_release_writes_public_files_with_published_and_removes_drafts(
         "in 182 days\n"
     )
     public = (site.path / "advisories/2026/ADV-2026-0001.md").read_text(encoding="utf-8")
+    # Released months after the release date: published is when this release ran.
     assert public == advisory_text(
         "ADV-2026-0001",
-        extra="# reviewed by the CNA\ncwe: [CWE-78]\npublished: 2026-01-15T09:00:00+09:00\n",
+        extra="# reviewed by the CNA\ncwe: [CWE-78]\npublished: 2026-06-01T09:00:00+09:00\n",
     )
-    assert "published: 2026-01-01T00:00:00+09:00\n" in (
+    assert "published: 2026-06-01T09:00:00+09:00\n" in (
         site.path / "advisories/2026/ADV-2026-0002.md"
     ).read_text(encoding="utf-8")
     assert sorted(p.name for p in (site.path / "embargo").glob("*.age")) == ["ADV-2026-0003.md.age"]
@@ -78,7 +79,7 @@ def test_existing_published_line_is_replaced_not_duplicated(
     assert result.code == 0, result.err
     text = (site.path / "advisories/2026/ADV-2026-0001.md").read_text(encoding="utf-8")
     assert text == advisory_text(
-        "ADV-2026-0001", extra="published: 2026-01-15T00:00:00+00:00\nlang: en\n"
+        "ADV-2026-0001", extra="published: 2026-06-01T00:00:00+00:00\nlang: en\n"
     )
 
 

@@ -37,10 +37,22 @@ FOLLOW_UP = Sample(
     "products and of ADV-2025-0001.\n\n## Solution\n\nUpdate to 2.1.0.\n",
 )
 
+# A product name written with a space in the title and without one in the products.
+MOMIJI = Sample(
+    "ADV-2026-0004",
+    "もみじ NAS における認証回避の脆弱性",
+    "2026-06-01T10:00:00+09:00",
+    "affected:\n  - vendor: もみじ電機\n    product: もみじNAS\n    fixed: 7.0\n"
+    "cve:\n  - CVE-2026-20004\naliases:\n  - GHSA-2c8v-q4m6-x3jw\nlang: ja\n",
+    "## 概要\n\n認証を回避されます。\n",
+    "細工されたリクエストにより、認証を回避して管理画面に接続される可能性があります。",
+)
+
 
 def build(tmp_path: Path, cli: Cli, language: str) -> Path:
     repo = sample_repo(tmp_path / f"repo-{language}", language=language)
     write_sample(repo, FOLLOW_UP)
+    write_sample(repo, MOMIJI)
     # Without `font: false` Material would load Google Fonts: the plugin turns it off.
     config = repo.path / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
@@ -66,6 +78,21 @@ def search(page: Any, query: str) -> list[str]:
     )
     page.keyboard.press("Escape")
     return [str(link).split("#")[0].strip("/") for link in links]
+
+
+def snippets(page: Any, query: str) -> list[str]:
+    """The visible text of each result (title, summary, identifiers) for ``query``."""
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill(query)
+    box.press("End")
+    page.wait_for_selector(".md-search-result__item", timeout=10000)
+    page.wait_for_timeout(300)
+    texts = page.eval_on_selector_all(
+        "li.md-search-result__item", "els => els.map(e => e.innerText.replace(/\\s+/g, ' '))"
+    )
+    page.keyboard.press("Escape")
+    return [str(text).strip() for text in texts]
 
 
 @pytest.mark.browser
@@ -114,11 +141,15 @@ def check_site(page: Any, base: str, language: str) -> None:
 
     # English words, Japanese words, exact ids and CVE ids.
     assert "2026/ADV-2026-0001" in search(page, "cross-site scripting")
-    assert search(page, "NAS")[0] == "2026/ADV-2026-0001"
+    assert set(search(page, "NAS")[:2]) == {"2026/ADV-2026-0001", "2026/ADV-2026-0004"}
     assert "2026/ADV-2026-0002" in search(page, "ディレクトリトラバーサル")
-    # Material segments Japanese text in the index but not in the query: a compound such
-    # as さくらビューア is found by its parts.
-    assert search(page, "さくら ビューア")[0] == "2026/ADV-2026-0002"
+    # Japanese product names as written, with and without spaces (advpub-search-worker.js).
+    assert search(page, "さくらビューア") == ["2026/ADV-2026-0002"]
+    assert search(page, "さくら ビューア") == ["2026/ADV-2026-0002"]
+    assert search(page, "もみじNAS") == ["2026/ADV-2026-0004"]
+    assert search(page, "もみじ NAS") == ["2026/ADV-2026-0004"]
+    assert search(page, "ＮＡＳ の脆弱性") == ["2026/ADV-2026-0004"]  # full-width, NFKC
+    assert search(page, "認証回避") == ["2026/ADV-2026-0004"]
     # A word of the summary (bodies are not indexed).
     assert search(page, "上書き")[0] == "2026/ADV-2026-0002"
     for query, expected in [
@@ -130,3 +161,21 @@ def check_site(page: Any, base: str, language: str) -> None:
     ]:
         results = search(page, query)
         assert results[0] == expected, (query, results)
+    # An exact identifier finds that advisory alone (the follow-up's title names it too).
+    for query, expected in [
+        ("CVE-2026-20001", "2026/ADV-2026-0001"),
+        ("ADV-2026-0003", "2026/ADV-2026-0003"),
+        ("ghsa-2c8v-q4m6-x3jw", "2026/ADV-2026-0004"),
+    ]:
+        assert search(page, query) == [expected], query
+    # Clean snippets: the summary without appended product words, identifiers whole, no
+    # "not containing" notes.
+    [shown] = snippets(page, "ADV-2026-0003")
+    assert "Example Router hardening" in shown
+    assert "ADV-2026-0003" in shown and "ADV- 2026" not in shown
+    missing = {"en": "Missing", "ja": "検索に含まれない"}[language]
+    assert missing not in shown
+    [shown] = snippets(page, "さくらビューア")
+    assert "細工されたアーカイブを開くと、任意のファイルが上書きされます。" in shown
+    assert "株式会社サンプル" not in shown
+    assert all("ADV- " not in text for text in snippets(page, "Example Router"))

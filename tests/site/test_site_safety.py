@@ -123,8 +123,9 @@ HOSTILE_BODY = """\
 """
 
 
-# Material's own: three inline helpers, the JSON config and the bundle.
-MATERIAL_SCRIPTS = 5
+# Material's own (three inline helpers, the JSON config, the bundle) and advpub's search
+# script (advpub-search.js, which runs Material's search worker through advpub's).
+MATERIAL_SCRIPTS = 6
 URL_ATTRIBUTES = ("href", "src", "action", "data")
 FORBIDDEN_IN_ARTICLE = ("script", "iframe", "object", "embed", "form", "input", "svg")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -21,7 +22,7 @@ from advpub.site.listings import (
 )
 from advpub.site.render import Renderer, relative_url
 from advpub.site.sanitize import sanitize_html
-from advpub.site.search import search_entry
+from advpub.site.search import WIDE_CHARACTERS, index_config, search_entry
 from tests.conftest import advisory_text
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -168,7 +169,25 @@ def test_search_entry_indexes_summary_and_new_product_words_but_not_the_body() -
         body="## Overview\n\nBODYWORD appears only here.\n",
     )
     entry = search_entry(adv, "2026/ADV-2026-0001/")
-    # "Example Router" is in the title already; Globex ERP is not.
-    assert entry["text"] == f"{adv.summary} Corp Globex ERP"
+    # The text is the snippet: the summary alone. Product words neither the title nor the
+    # summary has ("Example Router" is in the title) are indexed in a field never shown.
+    assert entry["text"] == adv.summary
+    assert entry["keywords"] == "Corp Globex ERP"
     assert "BODYWORD" not in str(entry)
     assert entry["tags"] == ["ADV-2026-0001"]
+
+
+def test_index_config_leaves_japanese_to_advpub_search() -> None:
+    config = {
+        "lang": ["ja"],
+        "separator": "[\\s\\-]+",
+        "pipeline": ["stemmer"],
+        "fields": {"title": {"boost": 1000.0}, "text": {"boost": 1.0}},
+    }
+    shaped = index_config(config)
+    assert shaped["lang"] == ["en"]
+    assert shaped["pipeline"] == ["trimmer"]
+    assert shaped["fields"]["keywords"] == {"boost": 10.0}
+    assert shaped["separator"] == f"(?:[\\s\\-]+)|[{WIDE_CHARACTERS}]+"
+    assert re.fullmatch(f"[{WIDE_CHARACTERS}]+", "さくらビューア、ＮＡＳ「版」")
+    assert index_config({"lang": ["de", "ja"]})["lang"] == ["de"]

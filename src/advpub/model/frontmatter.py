@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from advpub.model.folding import unfold_nodes
+
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_FRONT_MATTER_CHARS = 256 * 1024
 MAX_NODES = 20_000
@@ -162,6 +164,8 @@ def load_front_matter(text: str) -> FrontMatter:
     result.lines = walker.lines
     if any(p.rule == "size" for p in result.problems):
         return result
+    # Japanese lines folded by YAML join without a space (see advpub.model.folding).
+    unfold_nodes(node, yaml_text)
     constructor = _StrictLoader("")
     try:
         result.data = constructor.construct_document(node)

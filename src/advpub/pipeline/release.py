@@ -138,11 +138,17 @@ def published_text(
     primary: Advisory | None = None,
     instant: datetime | None = None,
 ) -> str:
-    """The public file: the draft with ``published`` = the release instant (``instant``
-    when given) and without draft-only keys (``share_with``), re-validated (a translation
-    against its ``primary``)."""
+    """The public file: the draft with ``published`` = the first public instant and without
+    draft-only keys (``share_with``), re-validated (a translation against its ``primary``).
+
+    The first public instant is ``instant`` (when this release runs), or the release date
+    when that is later (a preview shows drafts as of their release date): a release run
+    days after the date says so, and feeds and OSV then date the advisory when readers
+    could first see it, not when it was planned."""
+    planned = advisory.release_date if primary is None else primary.release_date
+    first_public = planned if instant is None else max(planned, instant)
     # Rounded up like the gate's comparison, so `published` is never before the release.
-    instant = instant or ceil_to_second(advisory.release_date)
+    instant = ceil_to_second(first_public)
     text = set_published(
         without_draft_keys(draft_text), format_iso_local(instant, settings.timezone)
     )
@@ -419,7 +425,10 @@ class Releaser:
             if isinstance(step, ReleaseOutcome):
                 return step
             primary, target, instant = step
+            # With its primary in the same commit: public at the same instant as the primary.
+            instant = instant or self.now
         else:
+            instant = self.now
             target = public_path(advisory, self.settings)
         shown = self._shown(target)
         try:

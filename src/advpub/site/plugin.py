@@ -92,6 +92,12 @@ log = logging.getLogger("mkdocs.plugins.advpub")
 PUBLISHED_MEDIA = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".txt"})
 
 CSS_URI = "assets/advpub/advpub.css"
+# advpub's search (advpub.site.search): a page script and a worker wrapping Material's,
+# beside it so Material's worker finds its language files at the same relative path.
+SEARCH_SCRIPTS = {
+    "assets/advpub/advpub-search.js": "advpub-search.js",
+    "assets/javascripts/workers/advpub-search-worker.js": "advpub-search-worker.js",
+}
 # The theme template of a page whose whole HTML comes from the page cache.
 CACHED_TEMPLATE = "advpub-cached-page.html"
 
@@ -590,6 +596,9 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
             page_urls[page.src_uri] = "" if file.url == "./" else file.url
         css = resources.files("advpub.site").joinpath("assets", "advpub.css")
         files.append(File.generated(config, CSS_URI, content=css.read_bytes()))
+        for uri, name in SEARCH_SCRIPTS.items():
+            script = resources.files("advpub.site").joinpath("assets", name)
+            files.append(File.generated(config, uri, content=script.read_bytes()))
         return renderer
 
     def _generate_outputs(

@@ -5,7 +5,18 @@ small).
 Material's search plugin is told to skip advisory pages (it would index every section of
 every body); after it wrote ``search/search_index.json``, :func:`merge_entries` appends
 these entries, one per advisory. Ids, CVEs and aliases are tags, which Material's search
-boosts far above titles and text, so an exact id or CVE finds its advisory first.
+boosts far above titles and text. ``text`` is the summary alone (it is the result
+snippet); product words the title and summary lack go into a field of their own,
+``keywords``, which is indexed but never shown.
+
+Exact identifiers and Japanese text are answered in the reader's browser by
+``assets/javascripts/workers/advpub-search-worker.js`` (wrapping Material's worker): an
+identifier finds the advisories carrying it and nothing else; Japanese words are matched as
+substrings of the normalised title, summary, products and identifiers. Lunr therefore needs
+no Japanese tokens: :func:`merge_entries` drops the ``ja`` language (whose segmenter was most
+of the index's build time in the browser and split product names such as さくらビューア
+into parts no typed query matched) and makes Japanese characters separators. Measured
+against a segmenter and character bigrams in benchmarks/RESULTS.md ("Japanese search").
 """
 
 from __future__ import annotations
@@ -25,6 +36,15 @@ from advpub.model import Advisory
 # 0.95 s with no text at all. Bodies are therefore not indexed.
 INDEX_FILE = ("search", "search_index.json")
 _WORD = re.compile(r"\w+")
+# Han, kana, CJK punctuation and full-width forms, as advpub-search-worker.js and
+# advpub.model.folding see them: separators for lunr, matched by the worker itself.
+WIDE_CHARACTERS = (
+    "\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+)
+KEYWORDS_FIELD = "keywords"
+# Below the title (1e3), above the summary (1): a product name is a strong hint.
+KEYWORDS_BOOST = 10.0
 
 
 def product_words(adv: Advisory) -> str:
@@ -48,14 +68,38 @@ def search_entry(adv: Advisory, location: str) -> dict[str, Any]:
     Material shows ``title``, ``text`` and ``tags`` as HTML, so all three are escaped here
     (an alias is front matter text like any other field).
     """
-    # Ids, CVEs and aliases are tags (indexed and boosted): not repeated in the text.
-    parts = [adv.summary.strip(), product_words(adv)]
-    return {
+    # Ids, CVEs and aliases are tags (indexed and boosted): not repeated in the text. The
+    # text is the snippet readers see: the summary only.
+    entry: dict[str, Any] = {
         "location": location,
         "title": html.escape(adv.title),
-        "text": html.escape(" ".join(p for p in parts if p)),
+        "text": html.escape(adv.summary.strip()),
         "tags": [html.escape(ident) for ident in adv.identifiers],
     }
+    keywords = product_words(adv)
+    if keywords:
+        entry[KEYWORDS_FIELD] = html.escape(keywords)
+    return entry
+
+
+def index_config(config: dict[str, Any]) -> dict[str, Any]:
+    """Material's index configuration as advpub's search needs it (see the module)."""
+    shaped = dict(config)
+    languages = [lang for lang in config.get("lang", []) if lang != "ja"]
+    shaped["lang"] = languages or ["en"]
+    separator = str(config.get("separator") or r"[\s\-]+")
+    shaped["separator"] = f"(?:{separator})|[{WIDE_CHARACTERS}]+"
+    # Tokens are Latin only now, so lunr's trimmer (which strips every non-ASCII
+    # character) is safe, and "(CVE" or "device." index as words. No stemmer: Material
+    # appends a wildcard to every typed word and lunr does not stem wildcard terms, so
+    # "scripting*" would miss the stem "script" (Material's own English default has none;
+    # the Japanese "stemmer" it replaces did nothing).
+    pipeline = [fn for fn in config.get("pipeline") or [] if fn != "stemmer"]
+    shaped["pipeline"] = pipeline if "trimmer" in pipeline else ["trimmer", *pipeline]
+    fields = dict(config.get("fields") or {})
+    fields[KEYWORDS_FIELD] = {"boost": KEYWORDS_BOOST}
+    shaped["fields"] = fields
+    return shaped
 
 
 def merge_entries(site_dir: Path, entries: Sequence[dict[str, Any]]) -> bool:
@@ -67,6 +111,8 @@ def merge_entries(site_dir: Path, entries: Sequence[dict[str, Any]]) -> bool:
     data = json.loads(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get("docs"), list):
         return False
+    if isinstance(data.get("config"), dict):
+        data["config"] = index_config(data["config"])
     data["docs"].extend(entries)
     # UTF-8 instead of \u escapes: Japanese text takes half the bytes.
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))

@@ -16,7 +16,8 @@ def _a(name: str) -> str:
 
 
 def render_atom(feed: Feed) -> bytes:
-    """The Atom document: feed-level author, one entry per advisory, summaries only."""
+    """The Atom document: feed-level author, one entry per advisory (``xml:lang`` of the
+    advisory), its summary and its content (see :mod:`advpub.site.feeds.content`)."""
     root = ET.Element("feed", {"xmlns": ATOM, q(XML_NS, "lang"): feed.language})
     sub(root, _a("id"), feed.feed_url)
     sub(root, _a("title"), feed.title, {"type": "text"})
@@ -45,6 +46,7 @@ def render_atom(feed: Feed) -> bytes:
         sub(node, _a("published"), rfc3339(entry.published))
         sub(node, _a("updated"), rfc3339(entry.updated))
         sub(node, _a("summary"), entry.summary, {"type": "text"})
+        sub(node, _a("content"), entry.content.html, {"type": "html"})
         for category in entry.categories:
             sub(node, _a("category"), attributes={"term": category.term, "scheme": category.scheme})
     return serialize(root)

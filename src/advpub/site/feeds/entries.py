@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from advpub.model import Advisory
+from advpub.site.feeds.content import EntryContent, entry_content, severity_name
 from advpub.site.feeds.vendors import vendor_summary
 from advpub.site.i18n import labels_for
 
@@ -29,12 +30,18 @@ class Category:
 
 @dataclass(frozen=True)
 class FeedEntry:
-    """One advisory as a feed entry; instants are in the site time zone."""
+    """One advisory as a feed entry; instants are in the site time zone.
+
+    ``published`` is the first public instant (``published:``, written by the release;
+    the release date only for imported history without it); ``updated`` the newest of
+    that, revisions and the withdrawal. ``language`` is the advisory's own.
+    """
 
     id: str
     title: str
     url: str
     summary: str
+    content: EntryContent
     published: datetime
     updated: datetime
     categories: tuple[Category, ...]
@@ -84,11 +91,12 @@ def select(advisories: Sequence[Advisory], size: int, now: datetime) -> list[Adv
     ]
 
 
-def notice_summary(advisory: Advisory, zone: ZoneInfo, language: str) -> str:
+def notice_summary(advisory: Advisory, zone: ZoneInfo) -> str:
     """The summary, prefixed by the withdrawal and the newest revision and followed by the
-    vendor status summary (site language)."""
+    vendor status summary (in the advisory's language, like the reason and the revision
+    text the notices quote)."""
     # Notices added to the summary, so a subscriber sees why the entry changed.
-    t = labels_for(language)
+    t = labels_for(advisory.lang)
     parts: list[str] = []
     if advisory.withdrawn is not None:
         day = advisory.withdrawn.date.astimezone(zone).date().isoformat()
@@ -99,16 +107,21 @@ def notice_summary(advisory: Advisory, zone: ZoneInfo, language: str) -> str:
         day = newest.date.astimezone(zone).date().isoformat()
         parts.append(f"[{t('feed.updated')} {day}: {newest.summary.strip()}]")
     parts.append(advisory.summary.strip())
-    if vendors := vendor_summary(advisory, language):
+    if vendors := vendor_summary(advisory, advisory.lang):
         parts.append(f"[{vendors}]")
     return " ".join(parts)
 
 
-def categories(advisory: Advisory, absolute_url: Callable[[str], str]) -> tuple[Category, ...]:
-    """Severity, CWE ids and affected products, each with its listing family as scheme."""
+def categories(
+    advisory: Advisory, absolute_url: Callable[[str], str], language: str
+) -> tuple[Category, ...]:
+    """Severity (named in the site ``language``: the same term on every entry of the site,
+    as its listings name it), CWE ids and affected products, each with its listing family
+    as scheme."""
     found: list[Category] = []
     if advisory.severity is not None:
-        found.append(Category(advisory.severity, absolute_url("severity/")))
+        level = severity_name(advisory.severity, labels_for(language))
+        found.append(Category(level, absolute_url("severity/")))
     found.extend(Category(cwe, absolute_url("cwe/")) for cwe in advisory.cwe)
     labels = dict.fromkeys(item.label for item in advisory.affected)
     found.extend(Category(label, absolute_url("products/")) for label in labels)
@@ -124,15 +137,17 @@ def make_entry(
     zone: ZoneInfo,
     language: str,
 ) -> FeedEntry:
-    """The entry of one advisory (``page_url`` is absolute)."""
+    """The entry of one advisory (``page_url`` is absolute; ``language`` is the site's)."""
+    summary = notice_summary(advisory, zone)
     return FeedEntry(
         id=tag_uri(site_url, advisory),
         title=f"{advisory.id}: {advisory.title}",
         url=page_url,
-        summary=notice_summary(advisory, zone, language),
+        summary=summary,
+        content=entry_content(advisory, summary, page_url, zone),
         published=advisory.published_at.astimezone(zone),
         updated=advisory.modified_at.astimezone(zone),
-        categories=categories(advisory, absolute_url),
+        categories=categories(advisory, absolute_url, language),
         language=advisory.lang,
         advisory=advisory,
     )

@@ -12,7 +12,8 @@ VERSION = "https://jsonfeed.org/version/1.1"
 
 
 def render_json_feed(feed: Feed) -> bytes:
-    """The JSON Feed document; items carry the summary as ``content_text`` and ``summary``."""
+    """The JSON Feed document; items carry the summary and the entry content (HTML and
+    text), the advisory's language and both dates."""
     author: dict[str, str] = {"name": feed.author_name}
     if feed.author_url:
         author["url"] = feed.author_url
@@ -22,8 +23,8 @@ def render_json_feed(feed: Feed) -> bytes:
             "id": entry.id,
             "url": entry.url,
             "title": entry.title,
-            # The spec requires content_html or content_text; the summary is all we publish.
-            "content_text": entry.summary,
+            "content_html": entry.content.html,
+            "content_text": entry.content.text,
             "summary": entry.summary,
             "date_published": rfc3339(entry.published),
             "date_modified": rfc3339(entry.updated),

@@ -63,8 +63,9 @@ def listing_feed_path(listing: str, extension: str) -> str:
 
 
 def severity_label(level: str, language: str) -> str:
-    """``severity High`` / ``深刻度 High`` for feed titles."""
-    return labels_for(language)("feed.severity", level=level.capitalize())
+    """``severity High`` / ``深刻度 重要`` for feed titles (the level in the site's words)."""
+    t = labels_for(language)
+    return t("feed.severity", level=t(f"severity.{level.lower()}"))
 
 
 def listing_title(settings: Settings, listing: str, label: str | None) -> str:

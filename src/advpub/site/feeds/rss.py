@@ -1,4 +1,13 @@
-"""RSS 2.0 rendering of a :class:`Feed` (dates in RFC 822 form, with the site's offset)."""
+"""RSS 2.0 rendering of a :class:`Feed` (dates in RFC 822 form, with the site's offset).
+
+An item's ``pubDate`` is the advisory's *latest change* (its first public instant until it
+is revised or withdrawn): RSS 2.0 has no "updated" element, readers order and refresh
+items by ``pubDate``, and a revision or withdrawal is news a subscriber must see. The
+item also says so explicitly (``dcterms:modified``, which feed readers read as the
+updated date), its body (``content:encoded``) names the first public instant, and the
+channel's ``lastBuildDate`` is the newest change of all. Atom and JSON Feed keep both
+dates apart (``published``/``updated``, ``date_published``/``date_modified``).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +15,8 @@ import html
 import xml.etree.ElementTree as ET
 from email.utils import format_datetime
 
-from advpub.site.feeds.entries import Feed
-from advpub.site.feeds.xmlutil import ATOM, q, serialize, sub
+from advpub.site.feeds.entries import Feed, rfc3339
+from advpub.site.feeds.xmlutil import ATOM, CONTENT, DCTERMS, XML_NS, q, serialize, sub
 
 MEDIA_TYPE = "application/rss+xml"
 
@@ -28,13 +37,15 @@ def render_rss(feed: Feed) -> bytes:
         attributes={"href": feed.feed_url, "rel": "self", "type": MEDIA_TYPE},
     )
     for entry in feed.entries:
-        item = sub(channel, "item")
+        item = sub(channel, "item", attributes={q(XML_NS, "lang"): entry.language})
         sub(item, "title", entry.title)
         sub(item, "link", entry.url)
         # RSS 2.0 descriptions are HTML; escape so a literal "<" in a summary stays text.
         sub(item, "description", html.escape(entry.summary, quote=False))
+        sub(item, q(CONTENT, "encoded"), entry.content.html)
         sub(item, "guid", entry.id, {"isPermaLink": "false"})
-        sub(item, "pubDate", format_datetime(entry.published))
+        sub(item, "pubDate", format_datetime(entry.updated))
+        sub(item, q(DCTERMS, "modified"), rfc3339(entry.updated))
         for category in entry.categories:
             sub(item, "category", category.term, {"domain": category.scheme})
     return serialize(root)

@@ -16,11 +16,12 @@ RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 DC = "http://purl.org/dc/elements/1.1/"
 DCTERMS = "http://purl.org/dc/terms/"
 SEC = "http://jvn.jp/rss/mod_sec/3.0/"
+CONTENT = "http://purl.org/rss/1.0/modules/content/"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 
 # ElementTree keeps prefixes in one process-wide table; these are the conventional prefixes
 # of well-known namespaces, so registering them cannot surprise another user of the table.
-for _prefix, _uri in (("atom", ATOM), ("dcterms", DCTERMS), ("sec", SEC)):
+for _prefix, _uri in (("atom", ATOM), ("content", CONTENT), ("dcterms", DCTERMS), ("sec", SEC)):
     ET.register_namespace(_prefix, _uri)
 
 # Characters outside the XML 1.0 Char production (C0 controls except tab/LF/CR, surrogates,
