@@ -18,13 +18,14 @@ VENDORS = (
 SUMMARY = "An attacker on the network can run commands on the device."
 
 
-def test_entries_summarise_vendor_status_in_the_site_language() -> None:
-    advisory = make_advisory(published="2026-02-01", extra=VENDORS)
-    japanese = build(make_settings(language="ja", timezone="Asia/Tokyo"), [advisory])
-    entry = feedparser.parse(japanese["feed.xml"]).entries[0]
+def test_entries_summarise_vendor_status_in_the_advisory_language() -> None:
+    japanese_site = make_settings(language="ja", timezone="Asia/Tokyo")
+    advisory = make_advisory(published="2026-02-01", extra=VENDORS + "lang: ja\n")
+    entry = feedparser.parse(build(japanese_site, [advisory])["feed.xml"]).entries[0]
     assert entry.summary == f"{SUMMARY} [ベンダ: 2 社該当, 1 社調査中, 1 社未確認]"
-    english = build(make_settings(), [advisory])
-    (item,) = json.loads(english["feed.json"])["items"]
+    # An English advisory says it in English, on a Japanese site too.
+    english = make_advisory(published="2026-02-01", extra=VENDORS)
+    (item,) = json.loads(build(japanese_site, [english])["feed.json"])["items"]
     assert item["summary"] == (
         f"{SUMMARY} [Vendors: 2 affected, 1 under investigation, 1 no response]"
     )

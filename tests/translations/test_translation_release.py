@@ -49,7 +49,10 @@ def test_pair_is_released_together_in_one_commit(site: Site, cli: Cli) -> None:
     message = site.repo.git("log", "-1", "--format=%B").stdout.strip()
     assert message == f"Publish {IDENT}: {JA_TITLE}\n\nPublish {IDENT} (en): {EN_TITLE}"
     english = (site.path / "advisories" / "2020" / f"{IDENT}.en.md").read_text(encoding="utf-8")
-    assert "published: 2020-03-02T10:00:00+09:00\n" in english
+    primary = (site.path / "advisories" / "2020" / f"{IDENT}.md").read_text(encoding="utf-8")
+    # Both became public when the release ran (one second after the release date).
+    assert "published: 2020-03-02T10:00:01+09:00\n" in english
+    assert "published: 2020-03-02T10:00:01+09:00\n" in primary
     assert site.repo.git("status", "--porcelain").stdout == ""
 
 
