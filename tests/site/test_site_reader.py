@@ -198,6 +198,9 @@ def test_every_page_advertises_all_four_feeds(en_site: Path, rel: str) -> None:
         ("application/rss+xml", "rss.xml"),
         ("application/feed+json", "feed.json"),
         ("application/rdf+xml", "jvnrss.rdf"),
+        # The sample has a linked translation: an Atom feed per language as well.
+        ("application/atom+xml", "feed.en.xml"),
+        ("application/atom+xml", "feed.ja.xml"),
     ]
     for _kind, href in links:
         resolves(en_site, rel, href)

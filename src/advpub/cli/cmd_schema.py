@@ -8,11 +8,16 @@ from advpub.cli.common import print_json
 from advpub.config import find_root, load_settings
 from advpub.errors import ConfigError
 from advpub.model.options import DEFAULT_ID_PATTERN
-from advpub.model.schema import front_matter_schema
+from advpub.model.schema import front_matter_schema, translation_schema
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """No options: the id pattern comes from mkdocs.yml when run inside a repository."""
+    """``--translation``; the id pattern comes from mkdocs.yml when run inside a repository."""
+    parser.add_argument(
+        "--translation",
+        action="store_true",
+        help="the schema of a linked translation (<ID>.<lang>.md) instead of an advisory",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -24,5 +29,5 @@ def run(args: argparse.Namespace) -> int:
         pass
     else:
         pattern = load_settings().id_pattern.pattern
-    print_json(front_matter_schema(pattern))
+    print_json(translation_schema(pattern) if args.translation else front_matter_schema(pattern))
     return 0

@@ -16,6 +16,7 @@ from advpub.model.aliases import alias_schema
 from advpub.model.coordination_schema import apply_kind_rules, coordination_properties
 from advpub.model.identifiers import CPE_PATTERN
 from advpub.model.options import DEFAULT_ID_PATTERN
+from advpub.model.translation import REQUIRED_OWN_KEYS
 
 _STR: dict[str, Any] = {"type": "string", "minLength": 1}
 _LINE: dict[str, Any] = {"type": "string", "minLength": 1, "pattern": "^[^\\n]*$"}
@@ -208,3 +209,16 @@ def front_matter_schema(id_pattern: str = DEFAULT_ID_PATTERN) -> dict[str, Any]:
         "title": "advpub advisory front matter",
         **schema,
     }
+
+
+def translation_schema(id_pattern: str = DEFAULT_ID_PATTERN) -> dict[str, Any]:
+    """The schema of a linked translation (``<ID>.<lang>.md``): its own ``id`` (the
+    primary's), ``lang``, ``title`` and ``summary``; any other key must equal the primary's
+    value, which only ``advpub check`` can compare."""
+    schema = front_matter_schema(id_pattern)
+    for key in ("if", "else", "not"):
+        schema.pop(key, None)
+    schema["required"] = list(REQUIRED_OWN_KEYS)
+    schema["$id"] = "https://advpub.invalid/schema/translation-front-matter.json"
+    schema["title"] = "advpub linked translation front matter"
+    return schema
