@@ -30,7 +30,9 @@ SAKURA_JA = Sample(
     "affected:\n  - vendor: 株式会社サンプル\n    product: さくらビューア\n    fixed: 3.2\n"
     "  - vendor: 株式会社サンプル\n    product: もみじNAS\n    fixed: 1.1\n"
     "credits:\n  - name: 佐藤 太郎\n    type: finder\n",
-    "## 概要\n\n認証を回避できます。\n\n## 謝辞\n\nこの脆弱性は佐藤 太郎 氏が報告しました。\n",
+    # Soft line breaks between Japanese characters, in prose and in a code block.
+    "## 概要\n\n細工された要求で認証を\n回避できます。\n\n```\n設定を\n確認\n```\n\n"
+    "## 謝辞\n\nこの脆弱性は佐藤 太郎 氏が報告しました。\n",
     "細工されたリクエストで認証を回避できます。",
 )
 # An English advisory on a Japanese site.
@@ -364,3 +366,12 @@ def test_product_groups_never_share_a_slug_and_ignore_case_and_width() -> None:
     # The same input in another order gives the same slugs.
     again = group_by_product([older, newer, same])
     assert {g.key for g in again} == {g.key for g in groups}
+
+
+def test_line_breaks_between_japanese_characters_are_not_spaces(en_site: Path) -> None:
+    """A Markdown soft break inside Japanese prose is no space on the page (the browser
+    would show one); code keeps its lines."""
+    page = read(en_site, "2026/ADV-2026-0007/index.html")
+    assert "細工された要求で認証を回避できます。" in page
+    assert "認証を\n回避" not in page and "認証を 回避" not in page
+    assert "設定を\n確認" in page

@@ -19,10 +19,11 @@ import re
 import yaml
 
 # Han, kana, CJK symbols and punctuation, full-width and half-width forms.
-_WIDE = re.compile(
+WIDE_CHARACTERS = (
     "[\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf"
     "\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]"
 )
+_WIDE = re.compile(WIDE_CHARACTERS)
 _SOURCE_SPACE = " \t\r\n"
 
 

@@ -76,7 +76,7 @@ from advpub.site.marker import BuildMarker, write_marker
 from advpub.site.pagecache import CachedPage
 from advpub.site.preview import PreviewDrafts, PreviewMode, is_inside, mark_page
 from advpub.site.render import Renderer
-from advpub.site.sanitize import sanitize_html
+from advpub.site.sanitize import join_wide_line_breaks, sanitize_html
 from advpub.site.search import merge_entries, search_entry
 from advpub.site.sources import (
     SENTINEL_NAME,
@@ -634,7 +634,8 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
             # Material prints toc titles as HTML: escape the label.
             page.toc.items.append(AnchorLink(escape(title), anchor, 2))
         record: dict[str, str] = {}
-        content = site.renderer.advisory(adv, sanitize_html(html), current, record)
+        body = join_wide_line_breaks(sanitize_html(html))
+        content = site.renderer.advisory(adv, body, current, record)
         entry = search_entry(adv, page.url)
         site.search_entries[src] = entry
         anchors = frozenset(page.present_anchor_ids or ())

@@ -17,6 +17,7 @@ import re
 import nh3
 
 from advpub.htmltags import ALLOWED_TAGS, escape_unknown_tags
+from advpub.model.folding import WIDE_CHARACTERS
 
 _GLOBAL_ATTRIBUTES = frozenset({"class", "id", "title", "lang", "dir"})
 _ATTRIBUTES: dict[str, set[str]] = {
@@ -67,3 +68,27 @@ def sanitize_html(html: str) -> str:
         strip_comments=True,
         link_rel="noopener noreferrer nofollow",
     )
+
+
+# A line break of the Markdown source between two Japanese characters: HTML shows it as a
+# space ("ファイル名を 検証しない"), which Japanese text never has. Markup between the two
+# characters (a link, emphasis) keeps the break out of this pattern, on purpose: it is rare
+# and the space is then at least next to a visible boundary.
+_WIDE_BREAK = re.compile(f"(?<={WIDE_CHARACTERS})[ \t]*\n[ \t]*(?={WIDE_CHARACTERS})")
+# Elements whose text is shown as written: their line breaks are kept.
+_VERBATIM = re.compile(r"(<(pre|code|textarea|script|style)\b.*?</\2\s*>)", re.S | re.I)
+
+
+def join_wide_line_breaks(html: str) -> str:
+    """``html`` without the soft line breaks between two Japanese characters (outside
+    ``pre``/``code`` and other verbatim elements)."""
+    parts = _VERBATIM.split(html)
+    out: list[str] = []
+    for index, part in enumerate(parts):
+        # split() returns text, whole verbatim element, its tag name, text, ...
+        kind = index % 3
+        if kind == 0:
+            out.append(_WIDE_BREAK.sub("", part))
+        elif kind == 1:
+            out.append(part)
+    return "".join(out)
