@@ -145,6 +145,13 @@ def test_sample_informational_advisory_is_shown_and_exported(built: Path) -> Non
     page = html.fromstring((built / "2026" / "ADV-2026-0028" / "index.html").read_bytes())
     badge = page.xpath("string(//span[contains(@class, 'advpub-badge--informational')])")
     assert badge == "Informational: unmaintained"
+    # One badge on the page (no "Not scored" beside it), and the listings say what it is.
+    assert page.xpath("count(//p[@class='advpub-ids']/span[contains(@class, 'advpub-badge')])") == 1
+    listing = html.fromstring((built / "2026" / "index.html").read_bytes())
+    item = listing.xpath("//tr[td[@class='advpub-list__id']/a[text()='ADV-2026-0028']]")
+    assert item, "the listing shows the informational advisory"
+    badges = item[0].xpath(".//span[contains(@class, 'advpub-badge')]/text()")
+    assert badges == ["Informational"]
     csaf = json.loads((built / WHITE / "2026" / "adv-2026-0028.json").read_text(encoding="utf-8"))
     assert csaf["document"]["category"] == "csaf_informational_advisory"
     assert "vulnerabilities" not in csaf
