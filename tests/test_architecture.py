@@ -28,6 +28,7 @@ INFRA = {
     "git",
     "scaffold",
     "outputs",
+    "jsonio",
 }
 # Which top-level parts of advpub each part may import (itself always).
 ALLOWED: dict[str, set[str]] = {
@@ -52,6 +53,7 @@ ALLOWED: dict[str, set[str]] = {
     "git": {"errors", "fsutil", "layout", "config"},
     "scaffold": {"errors", "fsutil", "layout"},
     "outputs": {"config", "model", "errors"},
+    "jsonio": set(),
 }
 
 
