@@ -89,6 +89,10 @@ class IncrementalBuild:
         """``compute()``, or the bytes an earlier build computed for ``kind`` of ``adv``."""
         return compute()
 
+    def is_memoized(self, kind: str, adv: Advisory) -> bool:
+        """True when :meth:`memo` would return stored bytes for ``kind`` of ``adv``."""
+        return False
+
     def cached_page(
         self, adv: Advisory, src: str, url: str, dest: str, resolve: Callable[[str], str | None]
     ) -> CachedPage | None:
@@ -156,6 +160,10 @@ class StoredBuild(IncrementalBuild):
     def memo(self, kind: str, adv: Advisory, compute: Callable[[], bytes]) -> bytes:
         key = self.pages.key(self.digests[adv.id], f"{kind}:{adv.id}", self.advisory_urls[adv.id])
         return self.memos.get(key, compute)
+
+    def is_memoized(self, kind: str, adv: Advisory) -> bool:
+        key = self.pages.key(self.digests[adv.id], f"{kind}:{adv.id}", self.advisory_urls[adv.id])
+        return self.store.has_memo(key)
 
     def cached_page(
         self, adv: Advisory, src: str, url: str, dest: str, resolve: Callable[[str], str | None]

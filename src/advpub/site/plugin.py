@@ -27,7 +27,7 @@ import json
 import logging
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from html import escape
 from importlib import resources
@@ -35,7 +35,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
@@ -52,13 +52,14 @@ from advpub.outputs import Generator, Output, SiteContext, generate_all
 from advpub.site.build_checks import (
     build_now,
     leak_message,
+    prepare_scan,
     release_problems,
     remove_site,
-    scan_site,
 )
+from advpub.site.export_prefetch import start_exports
 from advpub.site.feeds import feed_links, feed_outputs
 from advpub.site.i18n import Labels, labels_for
-from advpub.site.incremental import IncrementalBuild, Reuse, start_build
+from advpub.site.incremental import KEEP_OUTPUT_PLUGINS, IncrementalBuild, Reuse, start_build
 from advpub.site.listings import (
     HOME_SRC_URI,
     OVERVIEWS,
@@ -70,9 +71,11 @@ from advpub.site.listings import (
 )
 from advpub.site.marker import BuildMarker, write_marker
 from advpub.site.pagecache import CachedPage
+from advpub.site.parallel import Workers, worker_count
 from advpub.site.preview import PreviewDrafts, PreviewMode, is_inside, mark_page
 from advpub.site.render import Renderer
 from advpub.site.sanitize import sanitize_html
+from advpub.site.scanning import OutputScanner, set_terms
 from advpub.site.search import merge_entries, search_entry
 from advpub.site.sources import (
     SENTINEL_NAME,
@@ -230,6 +233,12 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         # Set only by advpub.site.preview.serve_preview, in process: embargoed drafts join
         # the site, shown with a banner, written only inside a private folder.
         self.preview: PreviewMode | None = None
+        # The worker processes of one build (advpub.site.parallel), the exports they compute
+        # and the leak scan of the rendered bytes; set in on_files, closed after the build.
+        self.workers: Workers | None = None
+        self.output_context: SiteContext | None = None
+        self.scanner: OutputScanner | None = None
+        self.scan_pages = False
 
     # -- configuration -------------------------------------------------------------------
 
@@ -280,9 +289,10 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         pages: dict[str, SitePage] = {}
         renderer = self._add_generated_pages(files, config, corpus, advisory_urls, pages)
         self.build.start(corpus.digests, advisory_urls)
-        outputs = self._generate_outputs(now, corpus, advisory_urls)
+        self._start_workers(config, now, corpus, advisory_urls)
         sources = {*by_src, *media}
-        self.site = PublishedSite(now, corpus.advisories, by_src, pages, renderer, sources, outputs)
+        # The outputs are generated after the pages (on_post_build), by then mostly computed.
+        self.site = PublishedSite(now, corpus.advisories, by_src, pages, renderer, sources, [])
         return files
 
     @event_priority(-100)  # after other plugins: nothing may add docs files after on_files
@@ -354,12 +364,23 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         return context
 
     @event_priority(100)  # first: the theme's output, before other plugins change it
-    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+    def _keep_page(self, output: str, *, page: Any, config: Any) -> str:
         """Store the theme's whole advisory page; leave an unchanged file of the last build."""
         src = page.file.src_uri
         generated = src in self._site().pages
         output = self.build.page_output(src, page.file.dest_uri, output, generated=generated)
         return mark_page(output) if self.preview is not None else output
+
+    @event_priority(-100)  # last: the bytes MkDocs writes
+    def _scan_page(self, output: str, *, page: Any, config: Any) -> str:
+        """Hand the page MkDocs writes to the leak scan (in memory, in a worker)."""
+        if self.scanner is not None and self.scan_pages and output.strip():
+            # Exactly as MkDocs encodes the file it writes.
+            data = output.encode("utf-8", errors="xmlcharrefreplace")
+            self.scanner.add(page.file.dest_uri, data)
+        return output
+
+    on_post_page = CombinedEvent(_keep_page, _scan_page)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: Any) -> str:
         """The banner and noindex on static pages (404) of a preview."""
@@ -384,9 +405,11 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         if self.preview is not None:
             self._refuse_preview_output(site_dir)
         self._write_search_index(site_dir)
+        site.outputs.extend(self._generate_outputs())
         self._write_outputs(site_dir)
         self.build.remove_stale()
         status, fingerprint = self._leak_scan(site_dir, settings)
+        self._stop_workers()
         write_marker(
             site_dir,
             BuildMarker(len(site.advisories), format_iso_utc(site.now), status),
@@ -395,6 +418,7 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         """Keep nothing of a failed build."""
+        self._stop_workers()
         self.build.abort()
 
     # -- steps ---------------------------------------------------------------------------
@@ -547,12 +571,12 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         files.append(File.generated(config, CSS_URI, content=css.read_bytes()))
         return renderer
 
-    def _generate_outputs(
+    def _site_context(
         self, now: datetime, corpus: Corpus, advisory_urls: dict[str, str]
-    ) -> list[Output]:
-        """Every file of the registered generators (:attr:`generators`)."""
+    ) -> SiteContext:
+        """What the registered generators (:attr:`generators`) see."""
         settings = self._settings()
-        ctx = SiteContext(
+        return SiteContext(
             settings=settings,
             advisories=corpus.advisories,
             page_url=lambda ident: advisory_urls[ident],
@@ -560,6 +584,56 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
             build_time=now,
             memo=self.build.memo,
         )
+
+    def _start_workers(
+        self, config: Any, now: datetime, corpus: Corpus, advisory_urls: dict[str, str]
+    ) -> None:
+        """Start the worker processes: the leak scan's terms first (the workers get them when
+        they start), then the exports the memo does not hold (advpub.site.parallel)."""
+        settings = self._settings()
+        site_dir = Path(config["site_dir"])
+        self._stop_workers()
+        prepared = None
+        if self.preview is None and settings.leak_scan:
+            known_public = public_text(corpus.advisories)
+            try:
+                prepared = prepare_scan(
+                    settings,
+                    self.build.scan_salt,
+                    known_public,
+                    identities=self.identities_override,
+                )
+            except AdvpubError as exc:
+                remove_site(site_dir)
+                raise PluginError(f"advpub: leak scan failed, deleted {site_dir}: {exc}") from None
+        try:
+            count = worker_count()
+        except AdvpubError as exc:
+            raise PluginError(str(exc)) from None
+        if prepared is not None:
+            self.workers = Workers(count, set_terms, (prepared.terms,))
+            self.scanner = OutputScanner(prepared, self.workers, site_dir)
+            # Pages are scanned as rendered only when no other plugin may change their files
+            # afterwards; otherwise the scan reads them back from disk.
+            self.scan_pages = set(config["plugins"]) <= KEEP_OUTPUT_PLUGINS
+        else:
+            self.workers = Workers(count)
+        ctx = self._site_context(now, corpus, advisory_urls)
+        exports = start_exports(ctx, self.workers, self.build.is_memoized)
+        self.output_context = replace(ctx, memo=exports.memo)
+
+    def _stop_workers(self) -> None:
+        workers, self.workers = self.workers, None
+        self.scanner = None
+        if workers is not None:
+            workers.close()
+
+    def _generate_outputs(self) -> list[Output]:
+        """Every file of the registered generators (:attr:`generators`), with the exports
+        the workers computed."""
+        ctx = self.output_context
+        if ctx is None:
+            raise PluginError("advpub: the plugin did not choose the published files")
         try:
             return generate_all(ctx, self.generators)
         except AdvpubError as exc:
@@ -605,6 +679,8 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
             rel = _safe_output_path(output)
             if self.build.output_unchanged(rel.as_posix(), output.content):
                 continue
+            if self.scanner is not None:
+                self.scanner.add(rel.as_posix(), output.content)
             target = site_dir.joinpath(*rel.parts)
             if target.parent not in made:
                 # Once per folder: 10,000 advisories write 40,000 export files into a few.
@@ -621,13 +697,12 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
             return "preview", None
         if not settings.leak_scan:
             return "disabled", None
-        known_public = public_text(self._site().advisories)
-        salt, skip = self.build.scan_salt, self.build.scanned_clean
+        scanner = self.scanner
+        if scanner is None:
+            raise PluginError("advpub: the leak scan was not prepared; refusing the site")
         try:
-            scan = scan_site(
-                site_dir, settings, salt, skip, known_public, identities=self.identities_override
-            )
-        except AdvpubError as exc:
+            scan = scanner.finish(self.build.scanned_clean)
+        except (AdvpubError, OSError) as exc:
             remove_site(site_dir)
             raise PluginError(f"advpub: leak scan failed, deleted {site_dir}: {exc}") from None
         if scan.hits:

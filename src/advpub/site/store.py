@@ -179,6 +179,10 @@ class BuildStore:
         row = self._read("SELECT value FROM memo WHERE key = ?", (key,))
         return bytes(row[0]) if row is not None else None
 
+    def has_memo(self, key: str) -> bool:
+        """True when bytes are stored under ``key``."""
+        return self._read("SELECT 1 FROM memo WHERE key = ?", (key,)) is not None
+
     def put_memo(self, key: str, value: bytes) -> None:
         """Store bytes under ``key`` (in the transaction)."""
         self._write("INSERT OR REPLACE INTO memo VALUES (?, ?)", [(key, value)])
