@@ -170,10 +170,12 @@ def scan_site(
     return prepared.result(list(scan_folder(site_dir, prepared.terms, known_clean)))
 
 
-def leak_message(site_dir: Path, hits: Sequence[LeakHit]) -> str:
-    """The error for a failed leak scan (the site folder has been deleted)."""
+def leak_message(site_dir: Path, hits: Sequence[LeakHit], shown: Path | None = None) -> str:
+    """The error for a failed leak scan (the site folder has been deleted); ``shown``: the
+    folder the user asked for, when the build wrote into a staging folder."""
     lines = [
-        f"the built site mentions embargoed drafts; deleted {site_dir} so it cannot be deployed:"
+        "the built site mentions embargoed drafts; deleted "
+        f"{shown or site_dir} so it cannot be deployed:"
     ]
     root = str(site_dir)
     for hit in hits:

@@ -229,6 +229,9 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         self.site: PublishedSite | None = None
         # Set by `advpub build`/`publish`: their instant and identities (else the environment).
         self.now_override: datetime | None = None
+        # Set by `advpub build`, which writes into a staging folder: the folder to name in
+        # messages (the one the user asked for).
+        self.shown_site_dir: Path | None = None
         self.identities_override: Sequence[Identity] | None = None
         # Set only by advpub.site.preview.serve_preview, in process: embargoed drafts join
         # the site, shown with a banner, written only inside a private folder.
@@ -605,7 +608,8 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
                 )
             except AdvpubError as exc:
                 remove_site(site_dir)
-                raise PluginError(f"advpub: leak scan failed, deleted {site_dir}: {exc}") from None
+                shown = self.shown_site_dir or site_dir
+                raise PluginError(f"advpub: leak scan failed, deleted {shown}: {exc}") from None
         try:
             count = worker_count()
         except AdvpubError as exc:
@@ -704,10 +708,11 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
             scan = scanner.finish(self.build.scanned_clean)
         except (AdvpubError, OSError) as exc:
             remove_site(site_dir)
-            raise PluginError(f"advpub: leak scan failed, deleted {site_dir}: {exc}") from None
+            shown = self.shown_site_dir or site_dir
+            raise PluginError(f"advpub: leak scan failed, deleted {shown}: {exc}") from None
         if scan.hits:
             remove_site(site_dir)
-            raise PluginError(leak_message(site_dir, scan.hits))
+            raise PluginError(leak_message(site_dir, scan.hits, self.shown_site_dir))
         for shown in scan.unreadable:
             log.warning(f"advpub: {shown}: cannot decrypt, so only its id was scanned for")
         return ("passed" if scan.ran else "no-identity"), scan.fingerprint
