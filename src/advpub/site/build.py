@@ -149,7 +149,7 @@ def build_site(
         # a build killed halfway leaves no partial site where a deploy step would take it.
         remove_site(staging)
         if target.is_dir():
-            os.replace(target, staging)
+            target.replace(staging)
         config["site_dir"] = str(staging)
         plugin = config["plugins"][PLUGIN_NAME]
         plugin.incremental = Reuse.STORED if clean else Reuse.OUTPUT
@@ -194,7 +194,7 @@ def build_site(
         status = "passed" if scan.ran else status
     if target.exists():
         remove_site(target)  # made by something else while this build ran
-    os.replace(staging, target)
+    staging.replace(target)
     return BuiltSite(target, marker.advisories, status)
 
 

@@ -9,14 +9,17 @@ finish, so the output is byte-identical whatever the number of workers.
 ``ADVPUB_WORKERS=1`` (or one core) runs every task in the build's own process, at once: the
 reference the parallel build is tested against. Workers are forked from the build (so they
 share its loaded modules and need nothing pickled but the task's arguments); they only
-compute and return bytes, never write a file, and a worker whose build process dies exits
-(its task pipe closes).
+compute and return bytes, never write a file, and a worker whose build process dies is
+ended with it.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any, TypeVar
@@ -28,6 +31,7 @@ WORKERS_ENV = "ADVPUB_WORKERS"
 MAX_WORKERS = 4
 
 T = TypeVar("T")
+_PR_SET_PDEATHSIG = 1
 
 
 def worker_count() -> int:
@@ -48,6 +52,23 @@ def worker_count() -> int:
     return max(1, min(cores, MAX_WORKERS))
 
 
+def _start_worker(
+    parent: int, initializer: Callable[..., object] | None, initargs: tuple[Any, ...]
+) -> None:
+    """In a new worker: die with the build process, then run the build's initializer.
+
+    A forked worker holds its own copy of the task pipe, so it would wait for tasks forever
+    after a SIGKILL of the build; Linux ends it with its parent instead (PR_SET_PDEATHSIG).
+    """
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the build died before prctl took effect
+        os._exit(1)
+    if initializer is not None:
+        initializer(*initargs)
+
+
 class Workers:
     """The worker processes of one build (none when :func:`worker_count` is 1)."""
 
@@ -64,7 +85,10 @@ class Workers:
             # and ``initargs`` reach them without being pickled or written anywhere.
             context = multiprocessing.get_context("fork")
             self._pool = ProcessPoolExecutor(
-                max_workers=count, mp_context=context, initializer=initializer, initargs=initargs
+                max_workers=count,
+                mp_context=context,
+                initializer=_start_worker,
+                initargs=(os.getpid(), initializer, initargs),
             )
         elif initializer is not None:
             initializer(*initargs)
