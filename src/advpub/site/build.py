@@ -26,7 +26,7 @@ from advpub.corpus import advisory_files
 from advpub.embargo.identity import Identity
 from advpub.errors import ConfigError, SiteError
 from advpub.site.build_checks import leak_message, preview_clock, remove_site, scan_site
-from advpub.site.incremental import Reuse
+from advpub.site.incremental import Reuse, live_session
 from advpub.site.marker import MARKER_FILE, read_marker
 from advpub.site.store import GITIGNORE
 
@@ -106,7 +106,8 @@ class _DropDirtyWarning(logging.Filter):
 
 
 @contextmanager
-def _quiet_dirty_warning() -> Iterator[None]:
+def quiet_dirty_warning() -> Iterator[None]:
+    """Drop MkDocs' warning about builds without cleaning (see :class:`_DropDirtyWarning`)."""
     logger = logging.getLogger("mkdocs.commands.build")
     dropped = _DropDirtyWarning()
     logger.addFilter(dropped)
@@ -162,7 +163,7 @@ def build_site(
         count = sum(1 for _ in advisory_files(settings))
         try:
             with (
-                _quiet_dirty_warning(),
+                quiet_dirty_warning(),
                 build_progress("advpub build", count, _status_line),
             ):
                 # Not cleaning: the plugin empties site/ itself, except the files it keeps.
@@ -313,8 +314,16 @@ def serve_site(root: Path | None = None, dev_addr: str = "127.0.0.1:8000") -> No
                 preview_clock(),
                 build_progress("advpub serve", count, _status_line) as listening,
                 _server_messages(_status_line, listening),
+                live_session(),
+                quiet_dirty_warning(),
             ):
-                serve(config_file=str(folder / CONFIG_FILE), dev_addr=dev_addr, livereload=True)
+                # Dirty: the plugin keeps what did not change (advpub.site.incremental).
+                serve(
+                    config_file=str(folder / CONFIG_FILE),
+                    dev_addr=dev_addr,
+                    livereload=True,
+                    build_type="dirty",
+                )
         except (PluginError, ConfigurationError) as exc:
             raise SiteError(str(exc)) from None
         except Abort as exc:

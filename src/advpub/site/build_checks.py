@@ -170,12 +170,12 @@ def scan_site(
     return prepared.result(list(scan_folder(site_dir, prepared.terms, known_clean)))
 
 
-def leak_message(site_dir: Path, hits: Sequence[LeakHit], shown: Path | None = None) -> str:
-    """The error for a failed leak scan (the site folder has been deleted); ``shown``: the
+def leak_message(site_dir: Path, hits: Sequence[LeakHit], named: Path | None = None) -> str:
+    """The error for a failed leak scan (the site folder has been deleted); ``named``: the
     folder the user asked for, when the build wrote into a staging folder."""
     lines = [
         "the built site mentions embargoed drafts; deleted "
-        f"{shown or site_dir} so it cannot be deployed:"
+        f"{named or site_dir} so it cannot be deployed:"
     ]
     root = str(site_dir)
     for hit in hits:

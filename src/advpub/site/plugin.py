@@ -59,7 +59,13 @@ from advpub.site.build_checks import (
 from advpub.site.export_prefetch import start_exports
 from advpub.site.feeds import feed_links, feed_outputs
 from advpub.site.i18n import Labels, labels_for
-from advpub.site.incremental import KEEP_OUTPUT_PLUGINS, IncrementalBuild, Reuse, start_build
+from advpub.site.incremental import (
+    KEEP_OUTPUT_PLUGINS,
+    IncrementalBuild,
+    Reuse,
+    session_store,
+    start_build,
+)
 from advpub.site.listings import (
     HOME_SRC_URI,
     OVERVIEWS,
@@ -269,10 +275,17 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         # Again: plugins whose on_config ran after advpub's may have changed the settings.
         self._refuse_config(config, Path(config["docs_dir"]))
         self._refuse_sources(settings)
+        session = session_store()
         if self.preview is not None:
             self._refuse_preview_output(Path(config["site_dir"]))
-            # A preview stores nothing: no page cache, no memo, no build store in .cache/.
-            self.build = start_build(config, settings, Reuse.NOTHING)
+            # A preview stores nothing in .cache/: no page cache, no memo, no build store
+            # there; only its session's store in memory (advpub.site.incremental.live_session).
+            reuse = Reuse.NOTHING if session is None else Reuse.OUTPUT
+            self.build = start_build(config, settings, reuse, session)
+            return
+        if session is not None and self.incremental is Reuse.NOTHING:
+            # `advpub serve`: rebuilds keep what did not change, in the session's memory.
+            self.build = start_build(config, settings, Reuse.OUTPUT, session)
             return
         self.build = start_build(config, settings, self.incremental)
 
@@ -372,7 +385,8 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         src = page.file.src_uri
         generated = src in self._site().pages
         output = self.build.page_output(src, page.file.dest_uri, output, generated=generated)
-        return mark_page(output) if self.preview is not None else output
+        # "": the (marked) file of the last build stays.
+        return mark_page(output) if self.preview is not None and output else output
 
     @event_priority(-100)  # last: the bytes MkDocs writes
     def _scan_page(self, output: str, *, page: Any, config: Any) -> str:
@@ -608,8 +622,8 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
                 )
             except AdvpubError as exc:
                 remove_site(site_dir)
-                shown = self.shown_site_dir or site_dir
-                raise PluginError(f"advpub: leak scan failed, deleted {shown}: {exc}") from None
+                named = self.shown_site_dir or site_dir
+                raise PluginError(f"advpub: leak scan failed, deleted {named}: {exc}") from None
         try:
             count = worker_count()
         except AdvpubError as exc:
@@ -708,8 +722,8 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
             scan = scanner.finish(self.build.scanned_clean)
         except (AdvpubError, OSError) as exc:
             remove_site(site_dir)
-            shown = self.shown_site_dir or site_dir
-            raise PluginError(f"advpub: leak scan failed, deleted {shown}: {exc}") from None
+            named = self.shown_site_dir or site_dir
+            raise PluginError(f"advpub: leak scan failed, deleted {named}: {exc}") from None
         if scan.hits:
             remove_site(site_dir)
             raise PluginError(leak_message(site_dir, scan.hits, self.shown_site_dir))
