@@ -29,6 +29,7 @@ INFRA = {
     "scaffold",
     "outputs",
     "htmltags",
+    "jsonio",
 }
 # Which top-level parts of advpub each part may import (itself always).
 ALLOWED: dict[str, set[str]] = {
@@ -56,6 +57,7 @@ ALLOWED: dict[str, set[str]] = {
     "htmltags": set(),
     # Converters of published records (OSV, CSAF) into advisories; used by the CLI only.
     "imports": {"gate", "model", "errors", "fsutil", "config", "layout"},
+    "jsonio": set(),
 }
 
 

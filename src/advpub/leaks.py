@@ -23,6 +23,7 @@ kind of term, never the term itself.
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
 import os
 import re
@@ -550,12 +551,22 @@ def _is_distinctive(phrase: str) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=1 << 18)
+def _public_key(text: str) -> str:
+    """``text`` as matched (skeleton of its NFKC form); memoised, since the same public text
+    is compared with the terms of every draft."""
+    return _skeleton(_nfkc(text))
+
+
 def title_phrases(title: str, exclude: Iterable[str] = ()) -> list[str]:
     """The distinctive parts of a title: the whole title, and each phrase between
     punctuation long enough to identify the vulnerability and not made of the common
     vocabulary of advisories only. Phrases contained in ``exclude`` (product and vendor
     names, text already public) are not distinctive either."""
-    excluded = [_skeleton(_nfkc(e)) for e in exclude if e]
+    excluded = [_public_key(e) for e in exclude if e]
+    # One search in the joined keys instead of one per key (a build passes the text of every
+    # released advisory for each draft); "\0" never occurs in a key that can be found.
+    joined = "\0".join(excluded)
     found: list[str] = []
     title = " ".join(title.split())
     if _weight(title) >= MIN_TITLE_CHARS:
@@ -565,7 +576,11 @@ def title_phrases(title: str, exclude: Iterable[str] = ()) -> list[str]:
         if phrase == title or _weight(phrase) < MIN_PHRASE_WEIGHT:
             continue
         key = _skeleton(_nfkc(phrase))
-        if not _is_distinctive(phrase) or any(key in public for public in excluded):
+        if "\0" in key:
+            public_match = any(key in public for public in excluded)
+        else:
+            public_match = bool(excluded) and key in joined
+        if not _is_distinctive(phrase) or public_match:
             continue
         found.append(phrase)
     return found
@@ -634,7 +649,7 @@ def draft_terms(draft: Draft, known_public: Iterable[str] = ()) -> list[LeakTerm
     adv = draft.advisory
     public = list(known_public)
     # A CVE id or alias a released advisory already carries is public: not a term.
-    public_ids = {_skeleton(_nfkc(p)) for p in public}
+    public_ids = {_public_key(p) for p in public}
     if adv is not None and not draft.violations:
         names = [n for a in adv.affected for n in (a.vendor, a.product) if n]
         terms.extend(LeakTerm("cve", draft.id, cve) for cve in adv.cve)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime
 
+from advpub.jsonio import dumps
 from advpub.model.timeutil import format_iso_utc
 
 # Semantic Versioning 2.0.0 (the regular expression published with the specification).
@@ -30,5 +30,7 @@ def json_bytes(data: object) -> bytes:
     """Indented UTF-8 JSON with a final newline; key order is the order the export built.
 
     Exports build their dictionaries in a fixed order, so equal input gives equal bytes.
+    The bytes are those of ``json.dumps(data, ensure_ascii=False, indent=2)`` (see
+    :mod:`advpub.jsonio`).
     """
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return dumps(data)

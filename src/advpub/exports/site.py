@@ -72,12 +72,34 @@ def page_url(ctx: SiteContext, adv: Advisory) -> str | None:
     return ctx.absolute_url(ctx.page_url(adv.page_key))
 
 
+# The exports made per advisory: the memo kinds of advisory_document.
+ADVISORY_EXPORTS = ("osv", "csaf")
+
+
+def advisory_document(kind: str, settings: Settings, adv: Advisory, url: str | None) -> bytes:
+    """The bytes of one advisory's ``kind`` export (see :data:`ADVISORY_EXPORTS`) for its
+    page at the absolute ``url``: a function of its arguments only, so a worker process can
+    compute it (:mod:`advpub.site.export_prefetch`)."""
+    if kind == "osv":
+        return osv_bytes(osv_document(adv, settings, url))
+    if kind == "csaf":
+        return json_bytes(csaf_document(adv, settings, url))
+    raise ValueError(f"advpub: no advisory export {kind!r}")
+
+
+def advisory_exports_wanted(ctx: SiteContext, adv: Advisory) -> tuple[str, ...]:
+    """The kinds of :func:`advisory_document` the exports of ``ctx`` ask for ``adv``."""
+    if adv.tlp == "CLEAR" and csaf_skipped_reason(ctx) is None:
+        return ADVISORY_EXPORTS
+    return ("osv",)
+
+
 def _osv(ctx: SiteContext, adv: Advisory) -> bytes:
-    return osv_bytes(osv_document(adv, ctx.settings, page_url(ctx, adv)))
+    return advisory_document("osv", ctx.settings, adv, page_url(ctx, adv))
 
 
 def _csaf(ctx: SiteContext, adv: Advisory) -> bytes:
-    return json_bytes(csaf_document(adv, ctx.settings, page_url(ctx, adv)))
+    return advisory_document("csaf", ctx.settings, adv, page_url(ctx, adv))
 
 
 def osv_path(adv: Advisory) -> str:

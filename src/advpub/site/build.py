@@ -7,7 +7,9 @@ folder is deleted so it cannot be deployed by mistake.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import re
 import sys
 import threading
@@ -24,8 +26,9 @@ from advpub.corpus import advisory_files
 from advpub.embargo.identity import Identity
 from advpub.errors import ConfigError, SiteError
 from advpub.site.build_checks import leak_message, preview_clock, remove_site, scan_site
-from advpub.site.incremental import Reuse
+from advpub.site.incremental import Reuse, live_session
 from advpub.site.marker import MARKER_FILE, read_marker
+from advpub.site.store import GITIGNORE
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,8 @@ class _DropDirtyWarning(logging.Filter):
 
 
 @contextmanager
-def _quiet_dirty_warning() -> Iterator[None]:
+def quiet_dirty_warning() -> Iterator[None]:
+    """Drop MkDocs' warning about builds without cleaning (see :class:`_DropDirtyWarning`)."""
     logger = logging.getLogger("mkdocs.commands.build")
     dropped = _DropDirtyWarning()
     logger.addFilter(dropped)
@@ -141,17 +145,25 @@ def build_site(
     with _mkdocs_logging() as logged:
         config, settings = _load(root, logged, **overrides)
         target = Path(config["site_dir"])
+        staging = staging_folder(target, settings.root)
+        # The build writes into the staging folder and the site appears whole at the end:
+        # a build killed halfway leaves no partial site where a deploy step would take it.
+        remove_site(staging)
+        if target.is_dir():
+            target.replace(staging)
+        config["site_dir"] = str(staging)
         plugin = config["plugins"][PLUGIN_NAME]
         plugin.incremental = Reuse.STORED if clean else Reuse.OUTPUT
         plugin.now_override = now
         plugin.identities_override = identities
+        plugin.shown_site_dir = target
         if clean:
             # (Otherwise the plugin checks the marker against its manifest, then deletes it.)
-            (target / MARKER_FILE).unlink(missing_ok=True)
+            (staging / MARKER_FILE).unlink(missing_ok=True)
         count = sum(1 for _ in advisory_files(settings))
         try:
             with (
-                _quiet_dirty_warning(),
+                quiet_dirty_warning(),
                 build_progress("advpub build", count, _status_line),
             ):
                 # Not cleaning: the plugin empties site/ itself, except the files it keeps.
@@ -159,14 +171,14 @@ def build_site(
         except (PluginError, ConfigurationError) as exc:
             # MkDocs leaves a full site behind when a late step fails: never let a failed
             # build be deployed by mistake.
-            remove_site(target)
+            remove_site(staging)
             raise SiteError(str(exc)) from None
         except Abort as exc:
-            remove_site(target)
+            remove_site(staging)
             raise SiteError(_errors(logged) or str(exc)) from None
-    marker = read_marker(target)
+    marker = read_marker(staging)
     if marker is None:
-        remove_site(target)
+        remove_site(staging)
         raise SiteError(
             f"{target}: the advpub plugin did not run (no {MARKER_FILE}), so the release gate "
             "was not applied; deleted the output. Build with MkDocs 1.6 or ProperDocs and "
@@ -176,12 +188,35 @@ def build_site(
     # "no-identity": the plugin already scanned with these identities (none) for secrets;
     # scanning again would read every file twice for the same result.
     if status not in ("passed", "no-identity") and settings.leak_scan:
-        scan = scan_site(target, settings, identities=identities)
+        scan = scan_site(staging, settings, identities=identities)
         if scan.hits:
-            remove_site(target)
-            raise SiteError(leak_message(target, scan.hits))
+            remove_site(staging)
+            raise SiteError(leak_message(staging, scan.hits, target))
         status = "passed" if scan.ran else status
+    if target.exists():
+        remove_site(target)  # made by something else while this build ran
+    staging.replace(target)
     return BuiltSite(target, marker.advisories, status)
+
+
+def staging_folder(target: Path, root: Path) -> Path:
+    """Where ``advpub build`` writes the site that becomes ``target``: in ``.cache/advpub``
+    (ignored by git) when that is on the same file system (a rename must be atomic), else
+    beside ``target``. The same folder for the same target, so the incremental build's
+    manifest (:mod:`advpub.site.reuse`) matches from one build to the next."""
+    name = "building-" + hashlib.sha256(os.fsencode(target)).hexdigest()[:16]
+    cache = root / ".cache" / "advpub"
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        ignore = cache / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text(GITIGNORE, encoding="utf-8")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if cache.stat().st_dev == target.parent.stat().st_dev:
+            return cache / name
+    except OSError:
+        pass
+    return target.with_name(f".{target.name}.advpub-building")
 
 
 # Seconds between two "still building" lines of a long build.
@@ -279,8 +314,16 @@ def serve_site(root: Path | None = None, dev_addr: str = "127.0.0.1:8000") -> No
                 preview_clock(),
                 build_progress("advpub serve", count, _status_line) as listening,
                 _server_messages(_status_line, listening),
+                live_session(),
+                quiet_dirty_warning(),
             ):
-                serve(config_file=str(folder / CONFIG_FILE), dev_addr=dev_addr, livereload=True)
+                # Dirty: the plugin keeps what did not change (advpub.site.incremental).
+                serve(
+                    config_file=str(folder / CONFIG_FILE),
+                    dev_addr=dev_addr,
+                    livereload=True,
+                    build_type="dirty",
+                )
         except (PluginError, ConfigurationError) as exc:
             raise SiteError(str(exc)) from None
         except Abort as exc:

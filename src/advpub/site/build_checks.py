@@ -20,7 +20,7 @@ from advpub.corpus import Corpus
 from advpub.embargo.drafts import Draft
 from advpub.embargo.identity import Identity
 from advpub.errors import SiteError
-from advpub.leaks import LeakHit
+from advpub.leaks import LeakHit, LeakTerms
 
 # True only while `advpub serve` runs its preview in this process. A module flag, not an
 # environment variable: CI could set a variable, and a build must never look ahead.
@@ -94,6 +94,59 @@ def drafts_fingerprint(drafts: Sequence[Draft], salt: str) -> str:
     return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class PreparedScan:
+    """What a leak scan looks for, known before the site is written: the terms (in memory
+    only), the fingerprint of the drafts they come from, whether an identity decrypted them
+    and which drafts it could not read."""
+
+    terms: LeakTerms
+    fingerprint: str
+    ran: bool
+    unreadable: tuple[str, ...] = ()
+
+    def result(self, hits: Sequence[LeakHit]) -> LeakScan:
+        """The scan's result once ``hits`` are known."""
+        if not self.ran:
+            return LeakScan(ran=False, hits=tuple(hits), fingerprint=self.fingerprint)
+        return LeakScan(
+            ran=True, hits=tuple(hits), unreadable=self.unreadable, fingerprint=self.fingerprint
+        )
+
+
+def prepare_scan(
+    settings: Settings,
+    salt: str = "",
+    known_public: Sequence[str] = (),
+    *,
+    identities: Sequence[Identity] | None = None,
+) -> PreparedScan:
+    """The terms of a leak scan (see :func:`scan_site` for the arguments)."""
+    from advpub.embargo.drafts import load_drafts
+    from advpub.embargo.identity import try_load_identities
+    from advpub.embargo.store import EmbargoStore
+    from advpub.leaks import terms_from_drafts
+
+    if identities is None:
+        loaded = try_load_identities()
+        identities = loaded.identities if loaded is not None else ()
+    drafts: list[Draft] = []
+    if identities:
+        store = EmbargoStore(settings.embargo_path, settings.root)
+        drafts = load_drafts(store, identities, settings.model_options)
+    terms = terms_from_drafts(drafts, known_public)
+    # The scan is valid for the same drafts, public text and secrets (their hashes only).
+    digest = hashlib.sha256("\0".join(known_public).encode())
+    for term in terms.terms:
+        if term.kind == "secret":
+            digest.update(b"\0" + term.text.encode())
+    fingerprint = drafts_fingerprint(drafts, f"{salt}\0{digest.hexdigest()}\0{bool(identities)}")
+    # Without an identity the drafts' terms are unknown, but secrets (tokens in the
+    # environment, private keys by shape) are still looked for.
+    unreadable = tuple(d.shown for d in drafts if not d.is_readable)
+    return PreparedScan(terms, fingerprint, bool(identities), unreadable)
+
+
 def scan_site(
     site_dir: Path,
     settings: Settings,
@@ -112,39 +165,19 @@ def scan_site(
     ``identities`` decrypt the drafts; None: found as a separate ``mkdocs build`` finds them
     (``ADVPUB_IDENTITY``, ``ADVPUB_IDENTITY_FILE``, the default file); none: no scan.
     """
-    from advpub.embargo.drafts import load_drafts
-    from advpub.embargo.identity import try_load_identities
-    from advpub.embargo.store import EmbargoStore
-    from advpub.leaks import scan_folder, terms_from_drafts
+    from advpub.leaks import scan_folder
 
-    if identities is None:
-        loaded = try_load_identities()
-        identities = loaded.identities if loaded is not None else ()
-    drafts: list[Draft] = []
-    if identities:
-        store = EmbargoStore(settings.embargo_path, settings.root)
-        drafts = load_drafts(store, identities, settings.model_options)
-    terms = terms_from_drafts(drafts, known_public)
-    # The scan is valid for the same drafts, public text and secrets (their hashes only).
-    digest = hashlib.sha256("\0".join(known_public).encode())
-    for term in terms.terms:
-        if term.kind == "secret":
-            digest.update(b"\0" + term.text.encode())
-    fingerprint = drafts_fingerprint(drafts, f"{salt}\0{digest.hexdigest()}\0{bool(identities)}")
-    known_clean = skip(fingerprint) if skip is not None else frozenset()
-    # Without an identity the drafts' terms are unknown, but secrets (tokens in the
-    # environment, private keys by shape) are still looked for.
-    hits = tuple(scan_folder(site_dir, terms, known_clean))
-    unreadable = tuple(d.shown for d in drafts if not d.is_readable)
-    if not identities:
-        return LeakScan(ran=False, hits=hits, fingerprint=fingerprint)
-    return LeakScan(ran=True, hits=hits, unreadable=unreadable, fingerprint=fingerprint)
+    prepared = prepare_scan(settings, salt, known_public, identities=identities)
+    known_clean = skip(prepared.fingerprint) if skip is not None else frozenset()
+    return prepared.result(list(scan_folder(site_dir, prepared.terms, known_clean)))
 
 
-def leak_message(site_dir: Path, hits: Sequence[LeakHit]) -> str:
-    """The error for a failed leak scan (the site folder has been deleted)."""
+def leak_message(site_dir: Path, hits: Sequence[LeakHit], named: Path | None = None) -> str:
+    """The error for a failed leak scan (the site folder has been deleted); ``named``: the
+    folder the user asked for, when the build wrote into a staging folder."""
     lines = [
-        f"the built site mentions embargoed drafts; deleted {site_dir} so it cannot be deployed:"
+        "the built site mentions embargoed drafts; deleted "
+        f"{named or site_dir} so it cannot be deployed:"
     ]
     root = str(site_dir)
     for hit in hits:

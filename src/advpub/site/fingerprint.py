@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
@@ -46,15 +48,37 @@ def _version(name: str) -> str:
         return "-"
 
 
+# SHA-256 of each code file read by this process, by path, with the exact file status it
+# had: a serve or preview session builds again and again over the same theme (thousands of
+# files), and only a changed file (other size, mtime or ctime) is read again.
+_file_digests: dict[Path, tuple[tuple[int, int, int], bytes]] = {}
+
+
+def _file_digest(path: Path, st: os.stat_result) -> bytes:
+    status = (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    known = _file_digests.get(path)
+    if known is not None and known[0] == status:
+        return known[1]
+    value = hashlib.sha256(path.read_bytes()).digest()
+    _file_digests[path] = (status, value)
+    return value
+
+
 def tree_digest(folders: Iterable[Path]) -> str:
     """A digest of the code and template files under ``folders`` (names and contents)."""
     digest = hashlib.sha256()
     for folder in folders:
         for path in sorted(folder.rglob("*")):
-            if path.suffix in _CODE_SUFFIXES and path.is_file() and "__pycache__" not in path.parts:
+            if path.suffix not in _CODE_SUFFIXES or "__pycache__" in path.parts:
+                continue
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            if stat.S_ISREG(st.st_mode):
                 digest.update(path.relative_to(folder).as_posix().encode())
                 digest.update(b"\0")
-                digest.update(path.read_bytes())
+                digest.update(_file_digest(path, st))
                 digest.update(b"\0")
     return digest.hexdigest()
 

@@ -24,7 +24,8 @@ import hashlib
 import json
 import logging
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,7 @@ from advpub.site.marker import MARKER_FILE
 from advpub.site.pagecache import CachedPage, Memo, PageCache, has_relative_links
 from advpub.site.render import Renderer
 from advpub.site.reuse import CSAF_FOLDER, OutputReuse, empty_folder
-from advpub.site.store import STORE_FILE, BuildStore, StoreBusy
+from advpub.site.store import STORE_FILE, BuildStore, SessionStore, StoreBusy
 
 log = logging.getLogger("mkdocs.plugins.advpub")
 
@@ -88,6 +89,10 @@ class IncrementalBuild:
     def memo(self, kind: str, adv: Advisory, compute: Callable[[], bytes]) -> bytes:
         """``compute()``, or the bytes an earlier build computed for ``kind`` of ``adv``."""
         return compute()
+
+    def is_memoized(self, kind: str, adv: Advisory) -> bool:
+        """True when :meth:`memo` would return stored bytes for ``kind`` of ``adv``."""
+        return False
 
     def cached_page(
         self, adv: Advisory, src: str, url: str, dest: str, resolve: Callable[[str], str | None]
@@ -157,6 +162,10 @@ class StoredBuild(IncrementalBuild):
         page = adv.page_key
         key = self.pages.key(self.digests[page], f"{kind}:{page}", self.advisory_urls[page])
         return self.memos.get(key, compute)
+
+    def is_memoized(self, kind: str, adv: Advisory) -> bool:
+        key = self.pages.key(self.digests[adv.id], f"{kind}:{adv.id}", self.advisory_urls[adv.id])
+        return self.store.has_memo(key)
 
     def cached_page(
         self, adv: Advisory, src: str, url: str, dest: str, resolve: Callable[[str], str | None]
@@ -276,9 +285,37 @@ class StoredBuild(IncrementalBuild):
         return self.pages.key(data, f"listing:{page.src_uri}", current)
 
 
-def start_build(config: Any, settings: Settings, reuse: Reuse) -> IncrementalBuild:
+# The store of the `advpub serve` / `advpub preview` session running in this process (set
+# only by live_session: in process, never by an environment variable or a setting).
+_session: SessionStore | None = None
+
+
+@contextmanager
+def live_session() -> Iterator[SessionStore]:
+    """While ``advpub serve`` or ``advpub preview`` runs: every build of the plugin keeps
+    pages, exports and unchanged output files in a store in memory (:class:`SessionStore`),
+    so a rebuild after an edit renders only what depends on it. Builds of a session must be
+    run without cleaning (MkDocs' ``dirty``): the plugin cleans the output folder itself."""
+    global _session
+    saved, _session = _session, SessionStore()
+    try:
+        yield _session
+    finally:
+        _session.end()
+        _session = saved
+
+
+def session_store() -> SessionStore | None:
+    """The store of the live session running in this process, if any."""
+    return _session
+
+
+def start_build(
+    config: Any, settings: Settings, reuse: Reuse, session: SessionStore | None = None
+) -> IncrementalBuild:
     """The incremental build for MkDocs' ``config`` (before MkDocs lists the files): opens
-    the store and prepares the output folder (keeping what the manifest vouches for)."""
+    the store (``session``: the live session's, in memory) and prepares the output folder
+    (keeping what the manifest vouches for)."""
     site_dir = Path(config["site_dir"])
     keep_output = reuse is Reuse.OUTPUT
     plugins = set(config["plugins"])
@@ -293,7 +330,9 @@ def start_build(config: Any, settings: Settings, reuse: Reuse) -> IncrementalBui
         _prepare_folder(site_dir, empty=False)
         return IncrementalBuild()
     try:
-        store = BuildStore.open(settings.root.joinpath(*STORE_FILE))
+        store = (
+            session if session is not None else BuildStore.open(settings.root.joinpath(*STORE_FILE))
+        )
     except StoreBusy as exc:
         log.info(f"advpub: building without .cache/advpub (another build uses it: {exc})")
         _prepare_folder(site_dir, empty=reuse is Reuse.OUTPUT)

@@ -27,7 +27,7 @@ import json
 import logging
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from html import escape
@@ -36,7 +36,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
@@ -53,16 +53,23 @@ from advpub.outputs import Generator, Output, SiteContext, generate_all
 from advpub.site.build_checks import (
     build_now,
     leak_message,
+    prepare_scan,
     release_problems,
     remove_site,
-    scan_site,
 )
+from advpub.site.export_prefetch import start_exports
 from advpub.site.feeds import feed_links, feed_outputs
 from advpub.site.feeds.languages import language_feed_links, language_feed_outputs
 from advpub.site.feeds.links import page_feed_links, site_feed_links
 from advpub.site.head import advisory_head
 from advpub.site.i18n import Labels, labels_for
-from advpub.site.incremental import IncrementalBuild, Reuse, start_build
+from advpub.site.incremental import (
+    KEEP_OUTPUT_PLUGINS,
+    IncrementalBuild,
+    Reuse,
+    session_store,
+    start_build,
+)
 from advpub.site.languages import feed_languages, in_language, translation_dir
 from advpub.site.listings import (
     HOME_SRC_URI,
@@ -74,9 +81,11 @@ from advpub.site.listings import (
 )
 from advpub.site.marker import BuildMarker, write_marker
 from advpub.site.pagecache import CachedPage
+from advpub.site.parallel import Workers, worker_count
 from advpub.site.preview import PreviewDrafts, PreviewMode, is_inside, mark_page
 from advpub.site.render import Renderer
 from advpub.site.sanitize import join_wide_line_breaks, sanitize_html
+from advpub.site.scanning import OutputScanner, set_terms
 from advpub.site.search import merge_entries, search_entry
 from advpub.site.sources import (
     SENTINEL_NAME,
@@ -245,10 +254,19 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         self.site: PublishedSite | None = None
         # Set by `advpub build`/`publish`: their instant and identities (else the environment).
         self.now_override: datetime | None = None
+        # Set by `advpub build`, which writes into a staging folder: the folder to name in
+        # messages (the one the user asked for).
+        self.shown_site_dir: Path | None = None
         self.identities_override: Sequence[Identity] | None = None
         # Set only by advpub.site.preview.serve_preview, in process: embargoed drafts join
         # the site, shown with a banner, written only inside a private folder.
         self.preview: PreviewMode | None = None
+        # The worker processes of one build (advpub.site.parallel), the exports they compute
+        # and the leak scan of the rendered bytes; set in on_files, closed after the build.
+        self.workers: Workers | None = None
+        self.output_context: SiteContext | None = None
+        self.scanner: OutputScanner | None = None
+        self.scan_pages = False
 
     # -- configuration -------------------------------------------------------------------
 
@@ -276,10 +294,17 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         # Again: plugins whose on_config ran after advpub's may have changed the settings.
         self._refuse_config(config, Path(config["docs_dir"]))
         self._refuse_sources(settings)
+        session = session_store()
         if self.preview is not None:
             self._refuse_preview_output(Path(config["site_dir"]))
-            # A preview stores nothing: no page cache, no memo, no build store in .cache/.
-            self.build = start_build(config, settings, Reuse.NOTHING)
+            # A preview stores nothing in .cache/: no page cache, no memo, no build store
+            # there; only its session's store in memory (advpub.site.incremental.live_session).
+            reuse = Reuse.NOTHING if session is None else Reuse.OUTPUT
+            self.build = start_build(config, settings, reuse, session)
+            return
+        if session is not None and self.incremental is Reuse.NOTHING:
+            # `advpub serve`: rebuilds keep what did not change, in the session's memory.
+            self.build = start_build(config, settings, Reuse.OUTPUT, session)
             return
         self.build = start_build(config, settings, self.incremental)
 
@@ -299,9 +324,10 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         pages: dict[str, SitePage] = {}
         renderer = self._add_generated_pages(files, config, corpus, advisory_urls, pages)
         self.build.start(corpus.digests, advisory_urls)
-        outputs = self._generate_outputs(now, corpus, advisory_urls)
+        self._start_workers(config, now, corpus, advisory_urls)
         sources = {*by_src, *media}
-        self.site = PublishedSite(now, corpus.advisories, by_src, pages, renderer, sources, outputs)
+        # The outputs are generated after the pages (on_post_build), by then mostly computed.
+        self.site = PublishedSite(now, corpus.advisories, by_src, pages, renderer, sources, [])
         return files
 
     @event_priority(-100)  # after other plugins: nothing may add docs files after on_files
@@ -381,12 +407,24 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         return context
 
     @event_priority(100)  # first: the theme's output, before other plugins change it
-    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+    def _keep_page(self, output: str, *, page: Any, config: Any) -> str:
         """Store the theme's whole advisory page; leave an unchanged file of the last build."""
         src = page.file.src_uri
         generated = src in self._site().pages
         output = self.build.page_output(src, page.file.dest_uri, output, generated=generated)
-        return mark_page(output) if self.preview is not None else output
+        # "": the (marked) file of the last build stays.
+        return mark_page(output) if self.preview is not None and output else output
+
+    @event_priority(-100)  # last: the bytes MkDocs writes
+    def _scan_page(self, output: str, *, page: Any, config: Any) -> str:
+        """Hand the page MkDocs writes to the leak scan (in memory, in a worker)."""
+        if self.scanner is not None and self.scan_pages and output.strip():
+            # Exactly as MkDocs encodes the file it writes.
+            data = output.encode("utf-8", errors="xmlcharrefreplace")
+            self.scanner.add(page.file.dest_uri, data)
+        return output
+
+    on_post_page = CombinedEvent(_keep_page, _scan_page)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: Any) -> str:
         """The banner and noindex on static pages (404) of a preview."""
@@ -421,9 +459,11 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         if self.preview is not None:
             self._refuse_preview_output(site_dir)
         self._write_search_index(site_dir)
+        site.outputs.extend(self._generate_outputs())
         self._write_outputs(site_dir)
         self.build.remove_stale()
         status, fingerprint = self._leak_scan(site_dir, settings)
+        self._stop_workers()
         write_marker(
             site_dir,
             BuildMarker(len(site.advisories), format_iso_utc(site.now), status),
@@ -432,6 +472,7 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         """Keep nothing of a failed build."""
+        self._stop_workers()
         self.build.abort()
 
     # -- steps ---------------------------------------------------------------------------
@@ -601,12 +642,12 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
             files.append(File.generated(config, uri, content=script.read_bytes()))
         return renderer
 
-    def _generate_outputs(
+    def _site_context(
         self, now: datetime, corpus: Corpus, advisory_urls: dict[str, str]
-    ) -> list[Output]:
-        """Every file of the registered generators (:attr:`generators`)."""
+    ) -> SiteContext:
+        """What the registered generators (:attr:`generators`) see."""
         settings = self._settings()
-        ctx = SiteContext(
+        return SiteContext(
             settings=settings,
             advisories=corpus.advisories,
             page_url=lambda ident: advisory_urls[ident],
@@ -615,6 +656,57 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
             memo=self.build.memo,
             translations=corpus.translations,
         )
+
+    def _start_workers(
+        self, config: Any, now: datetime, corpus: Corpus, advisory_urls: dict[str, str]
+    ) -> None:
+        """Start the worker processes: the leak scan's terms first (the workers get them when
+        they start), then the exports the memo does not hold (advpub.site.parallel)."""
+        settings = self._settings()
+        site_dir = Path(config["site_dir"])
+        self._stop_workers()
+        prepared = None
+        if self.preview is None and settings.leak_scan:
+            known_public = public_text(corpus.advisories)
+            try:
+                prepared = prepare_scan(
+                    settings,
+                    self.build.scan_salt,
+                    known_public,
+                    identities=self.identities_override,
+                )
+            except AdvpubError as exc:
+                remove_site(site_dir)
+                named = self.shown_site_dir or site_dir
+                raise PluginError(f"advpub: leak scan failed, deleted {named}: {exc}") from None
+        try:
+            count = worker_count()
+        except AdvpubError as exc:
+            raise PluginError(str(exc)) from None
+        if prepared is not None:
+            self.workers = Workers(count, set_terms, (prepared.terms,))
+            self.scanner = OutputScanner(prepared, self.workers, site_dir)
+            # Pages are scanned as rendered only when no other plugin may change their files
+            # afterwards; otherwise the scan reads them back from disk.
+            self.scan_pages = set(config["plugins"]) <= KEEP_OUTPUT_PLUGINS
+        else:
+            self.workers = Workers(count)
+        ctx = self._site_context(now, corpus, advisory_urls)
+        exports = start_exports(ctx, self.workers, self.build.is_memoized)
+        self.output_context = replace(ctx, memo=exports.memo)
+
+    def _stop_workers(self) -> None:
+        workers, self.workers = self.workers, None
+        self.scanner = None
+        if workers is not None:
+            workers.close()
+
+    def _generate_outputs(self) -> list[Output]:
+        """Every file of the registered generators (:attr:`generators`), with the exports
+        the workers computed."""
+        ctx = self.output_context
+        if ctx is None:
+            raise PluginError("advpub: the plugin did not choose the published files")
         try:
             return generate_all(ctx, self.generators)
         except AdvpubError as exc:
@@ -661,6 +753,8 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
             rel = _safe_output_path(output)
             if self.build.output_unchanged(rel.as_posix(), output.content):
                 continue
+            if self.scanner is not None:
+                self.scanner.add(rel.as_posix(), output.content)
             target = site_dir.joinpath(*rel.parts)
             if target.parent not in made:
                 # Once per folder: 10,000 advisories write 40,000 export files into a few.
@@ -677,18 +771,18 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
             return "preview", None
         if not settings.leak_scan:
             return "disabled", None
-        known_public = public_text(self._site().advisories)
-        salt, skip = self.build.scan_salt, self.build.scanned_clean
+        scanner = self.scanner
+        if scanner is None:
+            raise PluginError("advpub: the leak scan was not prepared; refusing the site")
         try:
-            scan = scan_site(
-                site_dir, settings, salt, skip, known_public, identities=self.identities_override
-            )
-        except AdvpubError as exc:
+            scan = scanner.finish(self.build.scanned_clean)
+        except (AdvpubError, OSError) as exc:
             remove_site(site_dir)
-            raise PluginError(f"advpub: leak scan failed, deleted {site_dir}: {exc}") from None
+            named = self.shown_site_dir or site_dir
+            raise PluginError(f"advpub: leak scan failed, deleted {named}: {exc}") from None
         if scan.hits:
             remove_site(site_dir)
-            raise PluginError(leak_message(site_dir, scan.hits))
+            raise PluginError(leak_message(site_dir, scan.hits, self.shown_site_dir))
         for shown in scan.unreadable:
             log.warning(f"advpub: {shown}: cannot decrypt, so only its id was scanned for")
         return ("passed" if scan.ran else "no-identity"), scan.fingerprint

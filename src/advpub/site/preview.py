@@ -8,7 +8,10 @@ the plugin:
 - adds the drafts :class:`PreviewMode` loads (decrypted in memory, ``published`` set to their
   release instant) to the published advisories and renders the site at the latest of their
   release instants;
-- keeps nothing between builds (no build store under ``.cache/``);
+- keeps nothing on disk between builds (no build store under ``.cache/``): a rebuild after an
+  edit reuses what the last build of the same session rendered, from a store in this
+  process's memory (:func:`advpub.site.incremental.live_session`), so only pages that depend
+  on the edited draft are rendered again;
 - puts an "EMBARGOED PREVIEW" banner and ``<meta name="robots" content="noindex">`` on every
   page;
 - writes only inside the private workspace (:func:`advpub.embargo.editor.private_workspace`:
@@ -35,7 +38,8 @@ from advpub.config import CONFIG_FILE, PLUGIN_NAME, find_root
 from advpub.embargo.editor import private_workspace
 from advpub.errors import AdvpubError, ConfigError, SiteError
 from advpub.model import Advisory
-from advpub.site.build import _errors, _mkdocs_logging
+from advpub.site.build import _errors, _mkdocs_logging, quiet_dirty_warning
+from advpub.site.incremental import live_session
 
 log = logging.getLogger("advpub.preview")
 
@@ -150,7 +154,12 @@ def serve_preview(
     host, port = parse_dev_addr(dev_addr)
     folder = find_root(root)
     config_file = str(folder / CONFIG_FILE)
-    with private_workspace() as space, _mkdocs_logging() as logged:
+    with (
+        private_workspace() as space,
+        _mkdocs_logging() as logged,
+        live_session(),
+        quiet_dirty_warning(),
+    ):
         site_dir = space.folder / "site"
         site_dir.mkdir(mode=0o700)
         mode = PreviewMode(load, space.folder)
@@ -182,7 +191,8 @@ def serve_preview(
                 if config is None:
                     config = fresh_config()
                     config["site_url"] = serve_url
-                build(config, serve_url=serve_url, dirty=False)
+                # Dirty: the plugin keeps what did not change, in the session's memory store.
+                build(config, serve_url=serve_url, dirty=True)
             except (PluginError, ConfigurationError, AdvpubError) as exc:
                 raise SiteError(str(exc).removeprefix("advpub: ")) from None
             except Abort as exc:

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from advpub.jsonio import dumps
 from advpub.model import Advisory
 
 # The browser builds the index on every visit and its time grows with the indexed text. At
@@ -115,6 +116,5 @@ def merge_entries(site_dir: Path, entries: Sequence[dict[str, Any]]) -> bool:
         data["config"] = index_config(data["config"])
     data["docs"].extend(entries)
     # UTF-8 instead of \u escapes: Japanese text takes half the bytes.
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    path.write_text(text, encoding="utf-8")
+    path.write_bytes(dumps(data, indent=False))
     return True

@@ -179,6 +179,10 @@ class BuildStore:
         row = self._read("SELECT value FROM memo WHERE key = ?", (key,))
         return bytes(row[0]) if row is not None else None
 
+    def has_memo(self, key: str) -> bool:
+        """True when bytes are stored under ``key``."""
+        return self._read("SELECT 1 FROM memo WHERE key = ?", (key,)) is not None
+
     def put_memo(self, key: str, value: bytes) -> None:
         """Store bytes under ``key`` (in the transaction)."""
         self._write("INSERT OR REPLACE INTO memo VALUES (?, ?)", [(key, value)])
@@ -254,6 +258,54 @@ class BuildStore:
             self.broken = True
             return
         self._write(delete, [(key,) for key in stored if key not in used])
+
+
+class SessionStore(BuildStore):
+    """A store in this process's memory for the builds of one ``advpub serve`` or ``advpub
+    preview`` session: each rebuild reuses what the last one rendered, and nothing of it is
+    ever written to disk (a preview renders embargoed drafts; their pages must not reach
+    ``.cache/``). Closing it after a build keeps it open for the next one."""
+
+    def __init__(self) -> None:
+        # The live-reload server rebuilds on its own thread, one build at a time.
+        db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        for statement in _SCHEMA:
+            db.execute(statement)
+        db.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
+        super().__init__(Path(":memory:"), db)
+
+    def commit(self) -> bool:
+        """Keep this build's writes for the next build of the session."""
+        try:
+            if self.broken:
+                raise sqlite3.DatabaseError("the store is damaged")
+            self._db.execute("COMMIT")
+        except sqlite3.Error:
+            self._reset()
+            return False
+        return True
+
+    def close(self) -> None:
+        """Drop writes not committed; the store stays open for the session's next build."""
+        with suppress(sqlite3.Error):
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+        if self.broken:
+            self._reset()
+
+    def end(self) -> None:
+        """End the session: free the memory."""
+        self._db.close()
+
+    def _reset(self) -> None:
+        with suppress(sqlite3.Error):
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            self._db.execute("DELETE FROM pages")
+            self._db.execute("DELETE FROM memo")
+            self._db.execute("DELETE FROM outputs")
+            self._db.execute("DELETE FROM meta WHERE name IN ('site_dir', 'scan')")
+        self.broken = False
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from advpub.jsonio import dumps
 from advpub.site.feeds.entries import Feed, rfc3339
 
 MEDIA_TYPE = "application/feed+json"
@@ -44,4 +44,4 @@ def render_json_feed(feed: Feed) -> bytes:
         "authors": [author],
         "items": items,
     }
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return dumps(document)
