@@ -11,10 +11,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CliResult
+from tests.conftest import CliResult, Repo, make_repo
 from tests.exports.export_schemas import csaf_errors, osv_errors
 from tests.exports.test_csaf_validator_lib import MANDATORY, run_validator, verdicts
-from tests.conftest import Repo, make_repo
 from tests.imports.test_import_cli import FIXTURES, NOW, RECORD_IDS
 
 Cli = Callable[..., CliResult]
