@@ -81,8 +81,8 @@ def test_new_translation_without_a_primary_is_refused(
     result = cli("new", TRANSLATION, cwd=repo.path)
     assert result.code == 1
     assert result.err == (
-        f"advpub: error: {TRANSLATION}: there is no draft or released advisory {IDENT} to translate; "
-        f"create it first (`advpub new {IDENT}`)\n"
+        f"advpub: error: {TRANSLATION}: there is no draft or released advisory {IDENT} to "
+        f"translate; create it first (`advpub new {IDENT}`)\n"
     )
     assert not (repo.path / SHOWN).exists()
 
@@ -96,8 +96,8 @@ def test_new_translation_of_an_unreadable_primary_is_refused(
     result = cli("new", TRANSLATION, "-i", str(bob.file), cwd=repo.path)
     assert result.code == 1
     assert result.err == (
-        f"advpub: error: {TRANSLATION}: the primary draft embargo/{IDENT}.md.age cannot be decrypted "
-        "with your identity; a translation is written from and checked against it\n"
+        f"advpub: error: {TRANSLATION}: the primary draft embargo/{IDENT}.md.age cannot be "
+        "decrypted with your identity; a translation is written from and checked against it\n"
     )
 
 
