@@ -115,8 +115,8 @@ def test_japanese_advisory_on_an_english_site_has_japanese_labels(en_site: Path)
         assert f">{label}<" in article, label
     for english in ("Summary", "Advisory ID", "Affected products", "Published", "Credits"):
         assert f">{english}<" not in article, english
-    # The site's own labels (navigation) stay English.
-    assert '<html lang="en"' in page and re.search(r">\s*Products\s*<", page)
+    # The page is in the advisory's language; the site's own labels (navigation) stay English.
+    assert '<html lang="ja"' in page and re.search(r">\s*Products\s*<", page)
 
 
 def test_english_advisory_on_a_japanese_site_has_english_labels(ja_site: Path) -> None:
@@ -125,7 +125,7 @@ def test_english_advisory_on_a_japanese_site_has_english_labels(ja_site: Path) -
     assert '<div class="advpub-advisory" lang="en">' in article
     assert '<th scope="row">Published</th>' in article
     assert ">Affected products<" in article and ">影響を受ける製品<" not in article
-    assert '<html lang="ja"' in page and re.search(r">\s*製品別\s*<", page)
+    assert '<html lang="en"' in page and re.search(r">\s*製品別\s*<", page)
 
 
 def test_one_date_label_for_the_public_instant_plus_last_updated(ja_site: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from advpub.cli._embargo import add_identity_argument, identities, note, open_store, print_redacted
+from advpub.cli._translation import find_primary, translation_of, translation_validator
 from advpub.embargo.editor import EditStatus, edit_until_valid
 from advpub.embargo.sharing import is_team_member, share_names, share_violations
 from advpub.errors import EmbargoError
@@ -25,10 +26,24 @@ def run(args: argparse.Namespace) -> int:
     original = store.read(ident, keys)
     recipients = store.recipients()
 
+    # A translation draft (ID.<lang>) is checked as a translation of its primary.
+    target = None
+    if translation_of(ident) is not None:
+        target = find_primary(config, store, ident, keys, required=False)
+        if target.primary is None:
+            note(
+                f"{ident}: the primary draft cannot be decrypted with your identity; only "
+                "the translation's own keys are checked"
+            )
+
     def validate(text: str) -> tuple[Violation, ...]:
-        found = parse_advisory(
-            text, path=ident, options=config.model_options, expected_id=ident
-        ).violations
+        found = (
+            translation_validator(store, config, target)(text)
+            if target is not None
+            else parse_advisory(
+                text, path=ident, options=config.model_options, expected_id=ident
+            ).violations
+        )
         return found + share_violations(text, recipients, ident, store.shown(store.recipients_file))
 
     outcome = edit_until_valid(

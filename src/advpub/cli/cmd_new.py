@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import argparse
 
-from advpub.cli._embargo import note, open_store, print_redacted
+from advpub.cli._embargo import (
+    add_identity_argument,
+    identities,
+    note,
+    open_store,
+    print_redacted,
+)
+from advpub.cli._translation import (
+    find_primary,
+    translation_of,
+    translation_template,
+    translation_validator,
+)
 from advpub.cli.common import add_now_argument, resolve_now
 from advpub.config import Settings
 from advpub.corpus import advisory_files
@@ -16,9 +28,18 @@ from advpub.model import Violation, parse_advisory
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Optional ID and ``--now`` (which year the next id belongs to)."""
-    parser.add_argument("id", metavar="ID", nargs="?", default=None, help="default: next free id")
+    """Optional ID (``ID.<lang>``: a translation), ``--now`` (which year the next id belongs
+    to) and ``--identity`` (to read an embargoed primary)."""
+    parser.add_argument(
+        "id",
+        metavar="ID",
+        nargs="?",
+        default=None,
+        help="default: next free id; ID.<lang> (e.g. ADV-2026-0001.en) drafts a translation "
+        "of ID into <lang>",
+    )
     add_now_argument(parser, look_ahead=True)
+    add_identity_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,7 +49,10 @@ def run(args: argparse.Namespace) -> int:
     # Only picks the year of the next id (the draft is encrypted): it may look ahead.
     now = resolve_now(args, look_ahead=True).astimezone(config.timezone)
     ident: str = args.id or next_free_id(config.id_prefix, now.year, published | set(store.ids()))
-    if not config.id_pattern.match(ident):
+    target = None
+    if translation_of(ident) is not None:
+        target = find_primary(config, store, ident, lambda: identities(args), required=True)
+    if not config.id_pattern.match(target.primary_id if target else ident):
         raise EmbargoError(
             f"{ident!r} does not match the id pattern {config.id_pattern.pattern} "
             "(plugins.advpub.id_pattern in mkdocs.yml); give an ID that does"
@@ -42,13 +66,22 @@ def run(args: argparse.Namespace) -> int:
     recipients = store.recipients()  # fail before the user types anything
 
     def validate(text: str) -> tuple[Violation, ...]:
-        found = parse_advisory(
-            text, path=ident, options=config.model_options, expected_id=ident
-        ).violations
+        found = (
+            translation_validator(store, config, target)(text)
+            if target is not None
+            else parse_advisory(
+                text, path=ident, options=config.model_options, expected_id=ident
+            ).violations
+        )
         return found + share_violations(text, recipients, ident, store.shown(store.recipients_file))
 
+    template = (
+        translation_template(target)
+        if target is not None
+        else draft_template(ident, now, _body(config))
+    )
     outcome = edit_until_valid(
-        draft_template(ident, now, _body(config)),
+        template,
         name=f"{ident}.md",
         validate=validate,
         header=[

@@ -62,12 +62,18 @@ def parse_translation(
     *,
     path: str,
     options: ModelOptions,
-    primary: Advisory,
+    primary: Advisory | None,
     expected_lang: str,
+    expected_id: str | None = None,
 ) -> tuple[Translation | None, tuple[Violation, ...]]:
     """Validate the translation at ``path`` (into ``expected_lang``, the file name's
     language) of ``primary``: its own keys, and every other key absent or equal to the
-    primary's value. Every problem is reported at once."""
+    primary's value. Every problem is reported at once.
+
+    Without the primary (an embargoed primary this user cannot decrypt) only what the file
+    says itself is checked, against ``expected_id`` (the file name's id): the facts are
+    checked where the primary is readable (``advpub check``, the release gate)."""
+    ident_expected = primary.id if primary is not None else expected_id
     if isinstance(source, bytes):
         # The same size and encoding checks as an advisory file (an empty front matter
         # parses as a failure we discard: only the byte-level problems are wanted).
@@ -93,28 +99,28 @@ def parse_translation(
     name = PurePosixPath(path).name
     data = loaded.data
     for key, value in data.items():
-        if key in OWN_KEYS:
+        if key in OWN_KEYS or (primary is None and isinstance(key, str)):
             continue
-        if not isinstance(key, str) or primary.front_matter.get(key, _ABSENT) != value:
+        if primary is None or primary.front_matter.get(key, _ABSENT) != value:
             checker.add(
                 str(key),
                 "translation-fact",
-                f"facts come from the primary {primary.id}; remove `{key}` from {name}",
+                f"facts come from the primary {ident_expected}; remove `{key}` from {name}",
             )
     for key in REQUIRED_OWN_KEYS:
         if data.get(key) is None:
             checker.add(key, "missing-key", f"required key is missing; add `{key}:` to {name}")
     ident = checker.string(data.get("id"), "id", one_line=True)
-    if ident is not None and ident != primary.id:
+    if ident is not None and ident_expected is not None and ident != ident_expected:
         checker.add(
             "id",
             "id-filename",
-            f"{ident!r} differs from the primary's id {primary.id!r}; a translation keeps "
+            f"{ident!r} differs from the primary's id {ident_expected!r}; a translation keeps "
             "the id of the advisory it translates",
         )
     lang = checker.string(data.get("lang"), "lang", one_line=True)
     if lang is not None:
-        _check_lang(checker, lang, expected_lang, primary, name)
+        _check_lang(checker, lang, expected_lang, primary, ident_expected or "", name)
     title = checker.string(data.get("title"), "title", one_line=True)
     summary = checker.string(data.get("summary"), "summary")
     published = checker.instant(data.get("published"), "published")
@@ -123,7 +129,14 @@ def parse_translation(
     return Translation(ident, lang, title, summary, loaded.body, published, path), ()
 
 
-def _check_lang(checker: _Checker, lang: str, expected: str, primary: Advisory, name: str) -> None:
+def _check_lang(
+    checker: _Checker,
+    lang: str,
+    expected: str,
+    primary: Advisory | None,
+    ident: str,
+    name: str,
+) -> None:
     if not LANG_RE.match(lang):
         checker.add("lang", "lang", f"{lang!r} is not a BCP 47 language tag (e.g. ja, en-US)")
     elif lang != expected:
@@ -131,9 +144,9 @@ def _check_lang(checker: _Checker, lang: str, expected: str, primary: Advisory, 
             "lang",
             "translation-lang",
             f"{lang!r} differs from the file name's language {expected!r}; rename the file "
-            f"to {primary.id}.{lang}.md or correct `lang`",
+            f"to {ident}.{lang}.md or correct `lang`",
         )
-    elif lang.lower() == primary.lang.lower():
+    elif primary is not None and lang.lower() == primary.lang.lower():
         checker.add(
             "lang",
             "translation-lang",

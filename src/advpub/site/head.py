@@ -22,10 +22,12 @@ OG_LOCALES = {"en": "en_US", "ja": "ja_JP"}
 class PageHead:
     """The head of one advisory page: ``title`` for ``<title>``, ``meta`` as
     ``(attribute, name, content)`` triples (``property`` for OpenGraph, ``name`` for
-    Twitter), in output order."""
+    Twitter), in output order; ``lang`` for ``<html lang>`` (the advisory's own language,
+    whatever the site's: see ``templates/theme/partials/language.html``)."""
 
     title: str
     meta: tuple[tuple[str, str, str], ...]
+    lang: str = "en"
 
 
 def severity_text(adv: Advisory) -> str:
@@ -67,4 +69,4 @@ def advisory_head(adv: Advisory, settings: Settings, page_url: str) -> PageHead:
             ("name", "twitter:data1", severity),
         ]
     )
-    return PageHead(f"{heading} – {settings.site_name}", tuple(meta))
+    return PageHead(f"{heading} – {settings.site_name}", tuple(meta), adv.lang)

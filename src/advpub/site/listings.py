@@ -47,6 +47,9 @@ class Group:
     # Product listings: the vendor and product names, shown apart ("Vendor — Product").
     vendor: str | None = None
     product: str | None = None
+    # A vendor that a vendor_status names affected without naming its products: a row of
+    # the products overview linking the advisories themselves (it has no listing page).
+    unspecified: bool = False
 
     @property
     def display(self) -> str:
@@ -158,10 +161,41 @@ def group_by_product(advisories: Sequence[Advisory]) -> list[Group]:
     return sorted(groups, key=_vendor_order)
 
 
-def _vendor_order(group: Group) -> tuple[bool, str, str, str]:
-    # Products without a vendor come last.
+def _vendor_order(group: Group) -> tuple[bool, str, bool, str, str]:
+    # Products without a vendor come last; a vendor's unspecified products after its named ones.
     vendor = (group.vendor or "").casefold()
-    return (not vendor, vendor, (group.product or "").casefold(), group.key)
+    return (not vendor, vendor, group.unspecified, (group.product or "").casefold(), group.key)
+
+
+def unspecified_vendors(advisories: Sequence[Advisory], named: Sequence[Group]) -> list[Group]:
+    """One group per vendor that an advisory's ``vendor_status`` says is ``affected`` while
+    none of its ``affected`` entries is that vendor's (products not specified), with those
+    advisories. Vendors not affected, under investigation or unknown are not products of
+    the advisory and are not listed. A vendor is written as its product groups write it, so
+    its rows stay together (names compared as products are: :func:`product_identity`)."""
+    spelled = {product_identity(None, g.vendor)[1]: g.vendor for g in named if g.vendor}
+    found: dict[str, tuple[str, list[Advisory]]] = {}
+    for adv in advisories:
+        own = {product_identity(None, a.vendor or "")[1] for a in adv.affected}
+        for status in adv.vendor_status:
+            identity = product_identity(None, status.vendor)[1]
+            if status.status != "affected" or identity in own:
+                continue
+            entry = found.setdefault(identity, (spelled.get(identity, status.vendor), []))
+            if not entry[1] or entry[1][-1] is not adv:
+                entry[1].append(adv)
+    return [
+        Group(
+            "product",
+            f"unspecified:{identity}",
+            vendor,
+            "",
+            tuple(items),
+            vendor=vendor,
+            unspecified=True,
+        )
+        for identity, (vendor, items) in found.items()
+    ]
 
 
 def group_by_severity(advisories: Sequence[Advisory]) -> list[Group]:
@@ -202,7 +236,8 @@ def groups_of(kind: GroupKind, advisories: Sequence[Advisory], zone: tzinfo) -> 
     if kind == "year":
         return group_by_year(advisories, zone)
     if kind == "product":
-        return group_by_product(advisories)
+        named = group_by_product(advisories)
+        return sorted([*named, *unspecified_vendors(advisories, named)], key=_vendor_order)
     if kind == "severity":
         return group_by_severity(advisories)
     return group_by_cwe(advisories)
@@ -266,5 +301,6 @@ def plan_site(advisories: Sequence[Advisory], zone: tzinfo, page_size: int) -> l
         groups = groups_of(kind, advisories, zone)
         pages.extend(paginate_overview(kind, groups, page_size))
         for group in groups:
-            pages.extend(paginate(group, page_size))
+            if not group.unspecified:  # no listing page: its row links the advisories
+                pages.extend(paginate(group, page_size))
     return pages

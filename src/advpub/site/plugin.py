@@ -86,7 +86,7 @@ from advpub.site.preview import PreviewDrafts, PreviewMode, is_inside, mark_page
 from advpub.site.render import Renderer
 from advpub.site.sanitize import join_wide_line_breaks, sanitize_html
 from advpub.site.scanning import OutputScanner, set_terms
-from advpub.site.search import merge_entries, search_entry
+from advpub.site.search import index_entries, merge_entries, search_entry
 from advpub.site.sources import (
     SENTINEL_NAME,
     config_problems,
@@ -736,15 +736,19 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         return content
 
     def _write_search_index(self, site_dir: Path) -> None:
-        """Add one search entry per advisory (in the site's order) to the theme's index."""
+        """Add one search entry per advisory page (in the site's order, translations after
+        their advisory: advpub.site.search.index_entries) to the theme's index."""
         site = self._site()
-        by_key = {adv.page_key: src for src, adv in site.by_src.items()}
-        entries = [
-            site.search_entries[by_key[a.page_key]]
-            for a in site.advisories
-            if by_key.get(a.page_key) in site.search_entries
-        ]
-        merge_entries(site_dir, entries)
+        # Every language version of an advisory is searchable (issue 19).
+        found = {
+            a.page_key: site.search_entries[s]
+            for s, a in site.by_src.items()
+            if s in site.search_entries
+        }
+        language = self._settings().language
+        merge_entries(
+            site_dir, index_entries(site.advisories, site.renderer.translations, language, found)
+        )
 
     def _write_outputs(self, site_dir: Path) -> None:
         """Write every generated file the output folder does not already hold."""

@@ -17,6 +17,12 @@ no Japanese tokens: :func:`merge_entries` drops the ``ja`` language (whose segme
 of the index's build time in the browser and split product names such as さくらビューア
 into parts no typed query matched) and makes Japanese characters separators. Measured
 against a segmenter and character bigrams in benchmarks/RESULTS.md ("Japanese search").
+
+Every language version of an advisory (a linked translation is a page of its own) has an
+entry, so a Japanese reader finds the English page by its English title and an English
+reader the Japanese text. The versions share their identifiers: :func:`index_entries` marks
+every version but the one listings show (the site's language, else the primary) with
+``"alternate": true``, and the worker answers an exact identifier with that one alone.
 """
 
 from __future__ import annotations
@@ -24,12 +30,13 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from advpub.jsonio import dumps
 from advpub.model import Advisory
+from advpub.site.languages import in_language
 
 # The browser builds the index on every visit and its time grows with the indexed text. At
 # 5,000 advisories in headless Chromium (median of 5) the first result took 1.9-2.0 s with
@@ -46,6 +53,8 @@ WIDE_CHARACTERS = (
 KEYWORDS_FIELD = "keywords"
 # Below the title (1e3), above the summary (1): a product name is a strong hint.
 KEYWORDS_BOOST = 10.0
+# Marks an entry of a language version listings do not show (advpub-search-worker.js).
+ALTERNATE_KEY = "alternate"
 
 
 def product_words(adv: Advisory) -> str:
@@ -81,6 +90,29 @@ def search_entry(adv: Advisory, location: str) -> dict[str, Any]:
     if keywords:
         entry[KEYWORDS_FIELD] = html.escape(keywords)
     return entry
+
+
+def index_entries(
+    advisories: Sequence[Advisory],
+    translations: Mapping[str, Sequence[Advisory]],
+    lang: str,
+    entries: Mapping[str, dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """The entries (``entries`` by :attr:`Advisory.page_key`) of every language version, in
+    the order of ``advisories``: each advisory's version in ``lang`` (else the primary)
+    first, its other versions after it marked as alternates (see the module). The mark is
+    added here, not stored with the page's entry: it changes when a translation is added."""
+    ordered: list[dict[str, Any]] = []
+    for adv in advisories:
+        versions = (adv, *translations.get(adv.id, ()))
+        shown = in_language([adv], translations, lang)[0].page_key
+        for version in sorted(versions, key=lambda v: v.page_key != shown):
+            entry = entries.get(version.page_key)
+            if entry is not None:
+                ordered.append(
+                    entry if version.page_key == shown else {**entry, ALTERNATE_KEY: True}
+                )
+    return ordered
 
 
 def index_config(config: dict[str, Any]) -> dict[str, Any]:

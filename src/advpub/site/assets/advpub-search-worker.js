@@ -3,7 +3,8 @@
    - An identifier (an advisory id, a CVE id, a GHSA or JVN alias: letters, then "-" or
      "#", with digits): the advisories with that identifier and nothing else; while it is
      being typed, those whose identifier starts with it; else those whose title or summary
-     mention it. Lunr would split it at "-" into three words and list every advisory.
+     mention it. Lunr would split it at "-" into three words and list every advisory. An
+     advisory with translations is answered once, in the version the listings show.
    - Text with Japanese (Han, kana, full-width) characters: every whitespace-separated part
      must occur in the title, summary, products or identifiers, compared after NFKC, lower
      case and with the spaces next to Japanese characters removed (so a product name
@@ -93,12 +94,19 @@
     }];
   }
 
+  /* One version of each advisory: its language versions share their identifiers, and the
+     index marks all but the one the listings show as "alternate" (advpub.site.search). */
+  function listed(entries) {
+    const shown = entries.filter(entry => !entry.doc.alternate);
+    return shown.length ? shown : entries;
+  }
+
   function byIdentifier(raw) {
     const id = raw.normalize("NFKC").toLowerCase();
-    const exact = docs.filter(entry => entry.tags.includes(id));
+    const exact = listed(docs.filter(entry => entry.tags.includes(id)));
     if (exact.length)
       return exact.map(entry => item(entry, 2, [], tag => tag === id));
-    const prefix = docs.filter(entry => entry.tags.some(tag => tag.startsWith(id)));
+    const prefix = listed(docs.filter(entry => entry.tags.some(tag => tag.startsWith(id))));
     if (prefix.length)
       return prefix.map(entry => item(entry, 1, [], tag => tag.startsWith(id)));
     return docs.filter(entry => entry.title.includes(id) || entry.text.includes(id))
