@@ -766,7 +766,7 @@ def scan_folder(
     are still checked (it costs nothing).
     """
     # Even without terms: private-key blocks are found by their shape.
-    for rel in _files(folder):
+    for rel in folder_files(folder):
         path = folder / rel
         for term in terms.find_name(rel):
             yield LeakHit(f"{path} (file name)", term)
@@ -780,7 +780,7 @@ def scan_folder(
             yield LeakHit(str(path), term)
 
 
-def _files(folder: Path) -> list[str]:
+def folder_files(folder: Path) -> list[str]:
     """Every file under ``folder`` as sorted relative paths (as ``Path.rglob`` in Python 3.11:
     symlinked folders are not entered, symlinked files are read)."""
     found: list[str] = []

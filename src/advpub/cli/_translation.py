@@ -18,6 +18,8 @@ from advpub.config import Settings
 from advpub.corpus import advisory_files
 from advpub.embargo.drafts import load_draft
 from advpub.embargo.identity import Identity
+from advpub.embargo.recipients import RecipientEntry
+from advpub.embargo.sharing import share_violations
 from advpub.embargo.store import EmbargoStore
 from advpub.embargo.template import default_body
 from advpub.errors import EmbargoError
@@ -132,5 +134,30 @@ def translation_validator(
             expected_id=target.primary_id,
         )
         return problems
+
+    return validate
+
+
+def draft_validator(
+    store: EmbargoStore,
+    config: Settings,
+    ident: str,
+    target: TranslationTarget | None,
+    recipients: Sequence[RecipientEntry],
+) -> Validate:
+    """The editor's check of draft ``ident`` (``new`` and ``edit``): a translation against
+    its primary, any other draft as an advisory; ``share_with`` against recipients.txt."""
+    check_translation = translation_validator(store, config, target) if target else None
+    recipients_shown = store.shown(store.recipients_file)
+
+    def validate(text: str) -> tuple[Violation, ...]:
+        found = (
+            check_translation(text)
+            if check_translation is not None
+            else parse_advisory(
+                text, path=ident, options=config.model_options, expected_id=ident
+            ).violations
+        )
+        return found + share_violations(text, recipients, ident, recipients_shown)
 
     return validate

@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 
 from advpub.cli._embargo import add_identity_argument, identities, note, open_store, print_redacted
-from advpub.cli._translation import find_primary, translation_of, translation_validator
+from advpub.cli._translation import draft_validator, find_primary, translation_of
 from advpub.embargo.editor import EditStatus, edit_until_valid
-from advpub.embargo.sharing import is_team_member, share_names, share_violations
+from advpub.embargo.sharing import is_team_member, share_names
 from advpub.errors import EmbargoError
-from advpub.model import Violation, parse_advisory
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,15 +35,7 @@ def run(args: argparse.Namespace) -> int:
                 "the translation's own keys are checked"
             )
 
-    def validate(text: str) -> tuple[Violation, ...]:
-        found = (
-            translation_validator(store, config, target)(text)
-            if target is not None
-            else parse_advisory(
-                text, path=ident, options=config.model_options, expected_id=ident
-            ).violations
-        )
-        return found + share_violations(text, recipients, ident, store.shown(store.recipients_file))
+    validate = draft_validator(store, config, ident, target, recipients)
 
     outcome = edit_until_valid(
         original,

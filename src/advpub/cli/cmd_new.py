@@ -12,19 +12,17 @@ from advpub.cli._embargo import (
     print_redacted,
 )
 from advpub.cli._translation import (
+    draft_validator,
     find_primary,
     translation_of,
     translation_template,
-    translation_validator,
 )
 from advpub.cli.common import add_now_argument, resolve_now
 from advpub.config import Settings
 from advpub.corpus import advisory_files
 from advpub.embargo.editor import EditStatus, edit_until_valid
-from advpub.embargo.sharing import share_violations
 from advpub.embargo.template import default_body, draft_template, next_free_id, template_files
 from advpub.errors import EmbargoError
-from advpub.model import Violation, parse_advisory
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -65,15 +63,7 @@ def run(args: argparse.Namespace) -> int:
         raise EmbargoError(f"{ident} is already published under {config.advisories_dir}/")
     recipients = store.recipients()  # fail before the user types anything
 
-    def validate(text: str) -> tuple[Violation, ...]:
-        found = (
-            translation_validator(store, config, target)(text)
-            if target is not None
-            else parse_advisory(
-                text, path=ident, options=config.model_options, expected_id=ident
-            ).violations
-        )
-        return found + share_violations(text, recipients, ident, store.shown(store.recipients_file))
+    validate = draft_validator(store, config, ident, target, recipients)
 
     template = (
         translation_template(target)

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from pathlib import Path
 
-from advpub.leaks import LeakHit, LeakTerm, LeakTerms
+from advpub.leaks import LeakHit, LeakTerm, LeakTerms, folder_files
 from advpub.site.build_checks import LeakScan, PreparedScan
 from advpub.site.parallel import Workers
 
@@ -56,25 +56,6 @@ def _scan_batch(folder: str, items: list[tuple[str, bytes | None]]) -> Found:
     return found
 
 
-def _files(folder: Path) -> list[str]:
-    """Every file under ``folder`` as sorted relative paths (symlinked folders not entered,
-    as :func:`advpub.leaks.scan_folder` walks)."""
-    found: list[str] = []
-
-    def walk(path: str, prefix: str) -> None:
-        with os.scandir(path) as entries:
-            listed = list(entries)
-        for entry in listed:
-            if entry.is_dir(follow_symlinks=False):
-                walk(entry.path, f"{prefix}{entry.name}/")
-            elif entry.is_file():
-                found.append(prefix + entry.name)
-
-    if folder.is_dir():
-        walk(os.fspath(folder), "")
-    return sorted(found)
-
-
 class OutputScanner:
     """The leak scan of one build (see the module docstring)."""
 
@@ -97,7 +78,7 @@ class OutputScanner:
         docstring); ``skip(fingerprint)`` names files an earlier scan passed."""
         terms = self.prepared.terms
         known_clean = skip(self.prepared.fingerprint)
-        files = _files(Path(self.folder))
+        files = folder_files(Path(self.folder))
         for rel in files:
             if rel not in self.scanned and rel not in known_clean:
                 # A file's size is not known without a system call: count a typical page.
