@@ -285,3 +285,28 @@ def test_remediations_are_announced(tmp_path: Path, cli: Cli) -> None:
     ) in english.out
     japanese = cli("announce", "ADV-2026-0005", "--format", "text", cwd=repo.path)
     assert "\n対策\n----\n- 修正: Update to 2.0.1. (Example Router)\n" in japanese.out
+
+
+def test_the_leak_guard_reads_the_message_as_a_mail_client_does(
+    tmp_path: Path, cli: Cli, make_key: Callable[[str], Key], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Japanese announcement's body travels in base64 (and a non-ASCII subject in RFC
+    2047 words): the guard must see the decoded text, not the transfer encoding."""
+    repo = released_repo(tmp_path / "repo")
+    key = make_key("coordinator")
+    write_draft(repo, key, "x")
+    monkeypatch.setenv("ADVPUB_IDENTITY_FILE", str(key.file))
+    text = (repo.path / PATH).read_text(encoding="utf-8")
+    (repo.path / PATH).write_text(
+        text.replace(SUMMARY, f"{SUMMARY}関連する CVE-2026-99991 も参照してください。"),
+        encoding="utf-8",
+    )
+    out = tmp_path / "announce.eml"
+    result = cli("announce", IDENT, "-o", str(out), cwd=repo.path)
+    assert result.code == 1
+    assert result.out == ""
+    assert result.err == (
+        f"advpub: error: {IDENT}.eml:19: leak: mentions the CVE id of embargoed draft {DRAFT}; "
+        f"remove it until that advisory is released\n{IDENT}: nothing was exported\n"
+    )
+    assert not out.exists()

@@ -23,6 +23,7 @@ from advpub.site.announce import (
     announcement_message,
     announcement_text,
     default_sender,
+    message_as_read,
 )
 from advpub.site.i18n import SUPPORTED_LANGUAGES, language_code
 
@@ -100,14 +101,16 @@ def run(args: argparse.Namespace) -> int:
     url = page_url(config, adv)
     if args.format == "text":
         data = announcement_text(adv, config, url, language).encode("utf-8")
-        name = f"{adv.id}.txt"
+        name, read = f"{adv.id}.txt", data
     else:
         message = announcement_message(
             adv, config, url, language, _envelope(config, args), resolve_now(args)
         )
         data = message.as_bytes()
-        name = f"{adv.id}.eml"
-    guard_exports(config, adv.id, [(name, data)])
+        # The body may be base64 and the subject RFC 2047 words: the guard reads the
+        # message decoded, as its readers will.
+        name, read = f"{adv.id}.eml", message_as_read(message).encode("utf-8")
+    guard_exports(config, adv.id, [(name, read)])
     if args.output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

@@ -177,6 +177,14 @@ def announcement_message(
     return message
 
 
+def message_as_read(message: EmailMessage) -> str:
+    """``message`` as a mail client shows it: every header decoded (RFC 2047 words) and the
+    body decoded from its transfer encoding (base64 or quoted-printable, which a UTF-8 body
+    with long or non-ASCII lines gets). The leak guard reads this, not the encoded bytes."""
+    headers = [f"{name}: {value}" for name, value in message.items()]
+    return "\n".join(headers) + "\n\n" + str(message.get_content())
+
+
 def _domain(settings: Settings, envelope: Envelope) -> str:
     """The site's host name, else the sender's mail domain (never the local host name)."""
     host = urlsplit(settings.site_url).hostname if settings.site_url else None

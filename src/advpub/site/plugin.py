@@ -267,6 +267,9 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         self.output_context: SiteContext | None = None
         self.scanner: OutputScanner | None = None
         self.scan_pages = False
+        # The output folder of a build that may be deployed (not a preview or a serve
+        # session's): deleted when the build fails (on_build_error).
+        self.deployable_dir: Path | None = None
 
     # -- configuration -------------------------------------------------------------------
 
@@ -295,6 +298,8 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         self._refuse_config(config, Path(config["docs_dir"]))
         self._refuse_sources(settings)
         session = session_store()
+        if self.preview is None and session is None:
+            self.deployable_dir = Path(config["site_dir"])
         if self.preview is not None:
             self._refuse_preview_output(Path(config["site_dir"]))
             # A preview stores nothing in .cache/: no page cache, no memo, no build store
@@ -469,11 +474,17 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
             BuildMarker(len(site.advisories), format_iso_utc(site.now), status),
         )
         self.build.commit(fingerprint)
+        self.deployable_dir = None
 
     def on_build_error(self, *, error: Exception) -> None:
-        """Keep nothing of a failed build."""
+        """Keep nothing of a failed build: MkDocs has written pages by then, and a late
+        failure (a worker process killed during the exports or the leak scan) leaves a
+        site nobody scanned where a deploy step would take it."""
         self._stop_workers()
         self.build.abort()
+        folder, self.deployable_dir = self.deployable_dir, None
+        if folder is not None:
+            remove_site(folder)
 
     # -- steps ---------------------------------------------------------------------------
 
