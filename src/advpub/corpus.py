@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -30,6 +30,23 @@ class Corpus:
     violations: tuple[Violation, ...]
     digests: Mapping[str, bytes] = field(default_factory=dict)
     translations: Mapping[str, tuple[Advisory, ...]] = field(default_factory=dict)
+
+    def with_translations(self, views: Sequence[Advisory], digests: Mapping[str, bytes]) -> Corpus:
+        """This corpus with the translation ``views`` added (a view replaces the one of the
+        same advisory and language) and their ``digests`` (by page key); the pages of every
+        advisory whose language versions changed get new cache keys. ``advpub preview``
+        adds translation drafts this way."""
+        if not views:
+            return self
+        groups = {ident: list(group) for ident, group in self.translations.items()}
+        for view in views:
+            group = groups.setdefault(view.id, [])
+            group[:] = [t for t in group if t.lang != view.lang] + [view]
+        keyed = {**self.digests, **digests}
+        for ident in dict.fromkeys(v.id for v in views):
+            _key_family(ident, groups[ident], keyed)
+        ordered = {i: tuple(sorted(g, key=lambda a: a.lang)) for i, g in groups.items()}
+        return Corpus(self.advisories, self.violations, keyed, ordered)
 
     def languages_of(self, advisory: Advisory) -> tuple[Advisory, ...]:
         """The primary of ``advisory`` (an advisory or a translation) and its translations."""
@@ -158,18 +175,20 @@ def _load_translations(
         # The page shows the primary's facts too: a change to either file changes the key.
         primary_digest = hashlib.sha256(primary_file.read_bytes()).digest()
         digests[file.stem] = hashlib.sha256(primary_digest + data).digest()
-    # Every page of an advisory links all its language versions: adding or removing one
-    # changes every version's cache key.
     for ident, views in found.items():
-        family = "\0".join(sorted(v.page_key for v in views)).encode()
-        for key in (ident, *(v.page_key for v in views)):
-            if key in digests:
-                digests[key] = hashlib.sha256(digests[key] + b"\0" + family).digest()
-        if ident in primary_digests:
-            primary_digests[ident] = hashlib.sha256(
-                primary_digests[ident] + b"\0" + family
-            ).digest()
+        _key_family(ident, views, digests)
+        _key_family(ident, views, primary_digests)
     return _Translations(
         {ident: tuple(sorted(views, key=lambda a: a.lang)) for ident, views in found.items()},
         digests,
     )
+
+
+def _key_family(ident: str, views: Sequence[Advisory], digests: dict[str, bytes]) -> None:
+    """Mix the set of ``ident``'s language versions into the digests of its pages found in
+    ``digests``: every page of an advisory links all its language versions, so adding or
+    removing one changes every version's cache key."""
+    family = "\0".join(sorted(v.page_key for v in views)).encode()
+    for key in (ident, *(v.page_key for v in views)):
+        if key in digests:
+            digests[key] = hashlib.sha256(digests[key] + b"\0" + family).digest()

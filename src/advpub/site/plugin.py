@@ -862,9 +862,56 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         advisories.sort(key=lambda a: (a.published_at, a.id), reverse=True)
         digests = {k: v for k, v in corpus.digests.items() if k not in ids}
         digests.update(drafts.digests)
-        return max(now, drafts.now), Corpus(
-            tuple(advisories), corpus.violations, digests, corpus.translations
+        return max(now, drafts.now), self._add_preview_translations(
+            files,
+            config,
+            drafts,
+            by_src,
+            advisory_urls,
+            Corpus(tuple(advisories), corpus.violations, digests, corpus.translations),
         )
+
+    def _add_preview_translations(
+        self,
+        files: Files,
+        config: Any,
+        drafts: PreviewDrafts,
+        by_src: dict[str, Advisory],
+        advisory_urls: dict[str, str],
+        corpus: Corpus,
+    ) -> Corpus:
+        """Add the previewed translation drafts as pages at their translation URLs (beneath
+        their primary's page, as released); the corpus with them (language switch, hreflang,
+        listings and feeds follow from it)."""
+        preview = self.preview
+        if preview is None or not drafts.translations:
+            return corpus
+        zone, shown = self._settings().timezone, self._settings().advisories_dir
+        keys = {view.page_key for view in drafts.translations}
+        for src, published in list(by_src.items()):
+            if published.page_key in keys:  # released already: the draft's version is shown
+                del by_src[src]
+                stale = files.get_file_from_path(src)
+                if stale is not None:
+                    files.remove(stale)
+        for view in drafts.translations:
+            src = PurePosixPath(str(view.path)).relative_to(shown).as_posix()
+            existing = files.get_file_from_path(src)
+            if existing is not None:
+                files.remove(existing)
+            placed = AdvisoryFile(
+                src,
+                None,
+                config["site_dir"],
+                config["use_directory_urls"],
+                dest_uri=translation_dir(view, advisory_dir(view, zone)) + "index.html",
+                inclusion=InclusionLevel.NOT_IN_NAV,
+            )
+            AdvisoryPage(None, placed, config)
+            files.append(placed)
+            by_src[src] = view
+            advisory_urls[view.page_key] = preview.urls[view.page_key] = placed.url
+        return corpus.with_translations(drafts.translations, drafts.digests)
 
     def _site(self) -> PublishedSite:
         if self.site is None:

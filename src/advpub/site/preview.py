@@ -62,14 +62,17 @@ class PreviewDrafts:
     """The drafts to show, as released: each advisory's ``published`` is its release instant.
 
     ``now`` is the instant the site is rendered at (the latest release instant, or the
-    clock's when later); ``digests`` the SHA-256 of each previewed text by id; ``notes``
-    what the user should know (by id only, e.g. the gate would still hold a draft).
+    clock's when later); ``digests`` the SHA-256 of each previewed text by id (page key);
+    ``notes`` what the user should know (by id only, e.g. the gate would still hold a draft).
+    ``translations`` are the linked translation drafts' views (the primary's facts in their
+    language, ``published`` as release would write it), each shown at its translation URL.
     """
 
     advisories: tuple[Advisory, ...]
     now: datetime
     digests: Mapping[str, bytes] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    translations: tuple[Advisory, ...] = ()
 
 
 @dataclass(frozen=True)
