@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cvelib.cve_api import CveRecord
 
 from advpub.embargo.recipients import parse_recipients
 from advpub.embargo.store import EmbargoStore
@@ -16,6 +18,12 @@ from advpub.exports.cve import PLACEHOLDER_ORG_ID, check_org_id, cve_containers
 from tests.conftest import Key, Repo, advisory_text, make_repo
 from tests.exports.export_cases import EXTRAS, SITE_URL, case, make_settings
 from tests.exports.export_schemas import csaf_errors, cve_errors, osv_errors
+from tests.translations.translation_helpers import (
+    EN_TITLE,
+    JA_TITLE,
+    primary_text,
+    translation_text,
+)
 
 PAGE = SITE_URL + "2026/ADV-2026-0001/"
 ORG = "b3476cb9-2e3d-41a6-98d0-0f47421a65b6"
@@ -315,3 +323,97 @@ def test_cli_refuses_an_export_naming_another_embargoed_draft(
         advisory_text("ADV-2026-0004", extra=f"cve:\n  - {secret_cve}\n"),
     )
     assert cli("export", "osv", "ADV-2026-0003", cwd=repo.path).code == 0
+
+
+# Linked translations: one description per language, exactly one English, its title.
+BILINGUAL = "ADV-2020-0007"
+CVE_FACTS = (
+    "cve: [CVE-2020-10007]\n"
+    "affected:\n  - vendor: Example Corp\n    product: Sample Router\n    fixed: 2.0.1\n"
+)
+JA_SUMMARY = "ネットワーク上の攻撃者が任意のコマンドを実行できます。"
+
+
+def _bilingual_repo(tmp_path: Path, *translations: tuple[str, str, str]) -> Repo:
+    """A Japanese advisory with a CVE and its translations ``(lang, title, extra)``."""
+    repo = make_repo(tmp_path / "repo", site_url=SITE_URL, timezone="Asia/Tokyo")
+    repo.write(f"advisories/2020/{BILINGUAL}.md", primary_text(extra=CVE_FACTS))
+    for lang, title, extra in translations:
+        text = translation_text(lang=lang, title=title, extra=extra)
+        repo.write(f"advisories/2020/{BILINGUAL}.{lang}.md", text)
+    return repo
+
+
+def _exported(repo: Repo, cli: Callable[..., Any], *args: str) -> dict[str, Any]:
+    result = cli("export", "cve", BILINGUAL, "--org-id", ORG, *args, cwd=repo.path)
+    assert result.code == 0, result.err
+    (container,) = json.loads(result.out)
+    assert cve_errors(container) == []
+    CveRecord.validate(container)  # cvelib's own check, as `cve publish` runs it
+    return dict(container)
+
+
+def test_cve_descriptions_carry_every_language_with_the_english_one_first(
+    tmp_path: Path, cli: Callable[..., Any]
+) -> None:
+    repo = _bilingual_repo(tmp_path, ("en", EN_TITLE, ""), ("zh", "示例路由器命令注入", ""))
+    container = _exported(repo, cli)
+    assert container["descriptions"] == [
+        {"lang": "en", "value": "An attacker on the network can run any command."},
+        {"lang": "ja", "value": JA_SUMMARY},
+        {"lang": "zh", "value": "An attacker on the network can run any command."},
+    ]
+    assert container["title"] == EN_TITLE
+    # Credits and everything else stay the primary's; OSV and CSAF stay one language.
+    osv = cli("export", "osv", BILINGUAL, cwd=repo.path)
+    assert json.loads(osv.out)["summary"] == JA_TITLE
+    csaf = cli("export", "csaf", BILINGUAL, "-o", str(tmp_path / "c"), cwd=repo.path)
+    assert csaf.code == 0, csaf.err
+    doc = json.loads((tmp_path / "c" / "adv-2020-0007.json").read_text(encoding="utf-8"))
+    assert doc["document"]["lang"] == "ja" and doc["document"]["title"] == JA_TITLE
+
+
+def test_cve_without_an_english_version_keeps_the_generated_english_description(
+    tmp_path: Path, cli: Callable[..., Any]
+) -> None:
+    repo = _bilingual_repo(tmp_path, ("zh", "示例路由器命令注入", ""))
+    container = _exported(repo, cli)
+    assert container["descriptions"] == [
+        {
+            "lang": "en",
+            "value": "A vulnerability in Example Corp Sample Router before 2.0.1. See "
+            f"advisory {BILINGUAL} for details.",
+        },
+        {"lang": "ja", "value": JA_SUMMARY},
+        {"lang": "zh", "value": "An attacker on the network can run any command."},
+    ]
+    assert container["title"] == JA_TITLE
+
+
+def test_cve_exports_only_translations_the_gate_releases(
+    tmp_path: Path, cli: Callable[..., Any]
+) -> None:
+    """A translation the gate refuses (here: `published` before the release date) is not
+    exported; the primary's record keeps the generated English description."""
+    early = "published: 2020-03-01T10:00:00+09:00\n"
+    repo = _bilingual_repo(tmp_path, ("en", EN_TITLE, early), ("zh", "示例路由器命令注入", ""))
+    container = _exported(repo, cli)
+    assert [d["lang"] for d in container["descriptions"]] == ["en", "ja", "zh"]
+    assert container["descriptions"][0]["value"].startswith("A vulnerability in Example Corp")
+    assert container["title"] == JA_TITLE
+
+
+def test_cve_of_an_english_primary_lists_its_translation_after_it(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    adv = case("two-cves", settings)
+    ja = dataclasses.replace(
+        adv, lang="ja", title=JA_TITLE, summary=JA_SUMMARY, source_lang=adv.lang
+    )
+    us = dataclasses.replace(adv, lang="en-US", summary="Another English text.", source_lang="en")
+    first, _ = cve_containers(adv, settings, page_url=PAGE, translations=(us, ja))
+    assert first["descriptions"] == [
+        {"lang": "en", "value": "An attacker on the network can run commands on the device."},
+        {"lang": "ja", "value": JA_SUMMARY},
+    ]
+    assert first["title"] == adv.title
+    assert cve_errors(first) == []

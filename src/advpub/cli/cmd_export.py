@@ -15,11 +15,17 @@ from typing import Any
 
 from advpub.cli.common import add_now_argument, print_json, resolve_now, settings
 from advpub.config import Settings
-from advpub.corpus import load_corpus
+from advpub.corpus import Corpus, load_corpus
 from advpub.errors import ExportError
 from advpub.exports.common import json_bytes
 from advpub.exports.csaf import csaf_document, tracking_file_name
-from advpub.exports.cve import ORG_ID_ENV, PLACEHOLDER_ORG_ID, check_org_id, cve_containers
+from advpub.exports.cve import (
+    ORG_ID_ENV,
+    PLACEHOLDER_ORG_ID,
+    check_org_id,
+    cve_containers,
+    released_translations,
+)
 from advpub.exports.osv import osv_document
 from advpub.fsutil import atomic_write_bytes
 from advpub.gate.decision import evaluate_published
@@ -53,9 +59,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_now_argument(parser)
 
 
-def find_advisory(config: Settings, ident: str, now: datetime) -> Advisory:
-    """The published advisory ``ident``; ExportError naming the problem otherwise."""
-    corpus = load_corpus(config)
+def find_advisory(
+    config: Settings, ident: str, now: datetime, corpus: Corpus | None = None
+) -> Advisory:
+    """The published advisory ``ident`` (in ``corpus``, default the repository's);
+    ExportError naming the problem otherwise."""
+    corpus = load_corpus(config) if corpus is None else corpus
     for adv in corpus.advisories:
         if adv.id == ident:
             # The one gate decides, as for the site: not only the date, also TLP, scope,
@@ -120,7 +129,9 @@ def guard_exports(config: Settings, ident: str, outputs: list[tuple[str, bytes]]
 def run(args: argparse.Namespace) -> int:
     """Print the export as JSON, or write it into ``-o DIR``; exit 0."""
     config = settings()
-    adv = find_advisory(config, args.id, resolve_now(args))
+    now = resolve_now(args)
+    corpus = load_corpus(config)
+    adv = find_advisory(config, args.id, now, corpus)
     url = page_url(config, adv)
     files: list[tuple[str, Any]]
     if args.format == "osv":
@@ -131,7 +142,12 @@ def run(args: argparse.Namespace) -> int:
         files = [(tracking_file_name(adv.id), doc)]
     else:
         containers = cve_containers(
-            adv, config, org_id=_org_id(args), short_name=args.short_name, page_url=url
+            adv,
+            config,
+            org_id=_org_id(args),
+            short_name=args.short_name,
+            page_url=url,
+            translations=released_translations(corpus, adv, now, config.gate_options),
         )
         doc = containers
         files = [(f"{cve}.json", c) for cve, c in zip(adv.cve, containers, strict=True)]

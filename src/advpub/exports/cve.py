@@ -7,9 +7,13 @@
   pass ``--org-id`` or set ``ADVPUB_CVE_ORG_ID``; without either the placeholder
   ``00000000-0000-4000-8000-000000000000`` is written (schema-valid, refused by CVE
   Services) so a missing id is obvious.
-- ``descriptions``: the summary in the advisory's language. CVE records need an English
-  description; for a non-English advisory an English one is generated from the structured
-  data (weakness, products, fixed versions, advisory id) and listed first.
+- ``descriptions``: the summary in the advisory's language, and one per released linked
+  translation (``translations``: the corpus's views, each with its own ``lang``). CVE
+  records need an English description, listed first: the English version's summary (the
+  primary's, else the first English translation's; another English version is left out, so
+  there is exactly one), and when no version is in English one generated from the structured
+  data (weakness, products, fixed versions, advisory id). ``title`` is the English version's
+  when there is one, else the primary's.
 - ``affected``: one entry per vendor/product (entries of the same product are merged).
   Each stretch of a range becomes ``{"version": start, "status": "affected", "versionType":
   ..., "lessThan": fixed}`` (``lessThanOrEqual`` for ``last_affected``, ``lessThan`` for a
@@ -62,14 +66,17 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from advpub.config import Settings
+from advpub.corpus import Corpus
 from advpub.errors import ExportError
 from advpub.exports.common import iso_utc
 from advpub.exports.cwe_names import cwe_name
 from advpub.exports.osv import osv_package
+from advpub.gate import GateOptions, evaluate_published
 from advpub.model import Advisory, Affected
 from advpub.model.advisory import RangeInterval, VersionRange
 from advpub.model.fields import CREDIT_TYPES as CREDIT_KINDS
@@ -168,12 +175,45 @@ def _english(interval: RangeInterval) -> str:
     return " ".join(parts) or "all versions"
 
 
-def _descriptions(adv: Advisory) -> list[dict[str, str]]:
-    lang = adv.lang if _LANG.match(adv.lang) else "en"
-    own = {"lang": lang, "value": _text(adv.summary)}
-    if _ENGLISH.match(lang):
-        return [own]
-    return [{"lang": "en", "value": english_description(adv)}, own]
+def released_translations(
+    corpus: Corpus, adv: Advisory, now: datetime, options: GateOptions
+) -> tuple[Advisory, ...]:
+    """``adv``'s linked translations in ``corpus`` that the release gate lets out at ``now``
+    (what the site shows; the ``translations`` of :func:`cve_containers`)."""
+    return tuple(
+        t
+        for t in corpus.translations.get(adv.id, ())
+        if evaluate_published(t, now, options).releasable
+    )
+
+
+def _english_version(adv: Advisory, translations: Sequence[Advisory]) -> Advisory | None:
+    """The version in English: the primary (a tag CVE does not accept counts as English,
+    as it always has), else the first English translation; None when there is none."""
+    if not _LANG.match(adv.lang) or _ENGLISH.match(adv.lang):
+        return adv
+    return next((t for t in translations if _ENGLISH.match(t.lang)), None)
+
+
+def _descriptions(adv: Advisory, translations: Sequence[Advisory]) -> list[dict[str, str]]:
+    """One description per language, the English one first (see the module docstring)."""
+    english = _english_version(adv, translations)
+    if english is None:
+        listed = [{"lang": "en", "value": english_description(adv)}]
+    else:
+        listed = [{"lang": _lang(english), "value": _text(english.summary)}]
+    for version in (adv, *translations):
+        if version is english or _ENGLISH.match(version.lang):
+            continue  # exactly one English description
+        if not _LANG.match(version.lang):
+            continue  # only a translation gets here: a tag the CVE format cannot carry
+        listed.append({"lang": version.lang, "value": _text(version.summary)})
+    return listed
+
+
+def _lang(adv: Advisory) -> str:
+    """The advisory's language tag for CVE (``en`` when CVE's pattern refuses it)."""
+    return adv.lang if _LANG.match(adv.lang) else "en"
 
 
 def _affected(adv: Advisory) -> list[dict[str, Any]]:
@@ -345,8 +385,10 @@ def cve_containers(
     org_id: str = PLACEHOLDER_ORG_ID,
     short_name: str | None = None,
     page_url: str | None = None,
+    translations: Sequence[Advisory] = (),
 ) -> list[dict[str, Any]]:
-    """One CNA published container per CVE id of ``adv`` (same order as ``adv.cve``).
+    """One CNA published container per CVE id of ``adv`` (same order as ``adv.cve``);
+    ``translations`` are its released linked translations (descriptions per language).
 
     Raises ExportError listing every reason when no valid container can be made.
     """
@@ -359,9 +401,9 @@ def cve_containers(
         provider["shortName"] = short_name
     container: dict[str, Any] = {
         "providerMetadata": provider,
-        "title": adv.title[:256],
+        "title": (_english_version(adv, translations) or adv).title[:256],
         "datePublic": iso_utc(adv.published_at),
-        "descriptions": _descriptions(adv),
+        "descriptions": _descriptions(adv, translations),
         "affected": _affected(adv),
     }
     problem_types = _problem_types(adv)
@@ -372,9 +414,8 @@ def cve_containers(
         container["metrics"] = metrics
     container["references"] = references
     if adv.credits:
-        lang = adv.lang if _LANG.match(adv.lang) else "en"
         container["credits"] = [
-            {"lang": lang, "value": c.name, "type": CREDIT_TYPES.get(c.type, "other")}
+            {"lang": _lang(adv), "value": c.name, "type": CREDIT_TYPES.get(c.type, "other")}
             for c in adv.credits
         ]
     container["source"] = {"advisory": adv.id, "discovery": "UNKNOWN"}

@@ -37,9 +37,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from advpub.config import CveAccount, Settings
-from advpub.corpus import load_corpus
+from advpub.corpus import Corpus, load_corpus
 from advpub.errors import AdvpubError
-from advpub.exports.cve import ORG_ID_ENV, check_org_id, cve_containers
+from advpub.exports.cve import ORG_ID_ENV, check_org_id, cve_containers, released_translations
 from advpub.fsutil import atomic_write_text
 from advpub.gate import evaluate_published
 from advpub.git.command import git, git_ok
@@ -164,11 +164,12 @@ def _http_detail(exc: Exception) -> str:
     return f"HTTP {response.status_code}" + (f": {message}" if message else "")
 
 
-def candidates(settings: Settings, now: datetime) -> list[Advisory]:
-    """Published advisories whose CVE records this step maintains (see the module doc)."""
+def candidates(settings: Settings, now: datetime, corpus: Corpus | None = None) -> list[Advisory]:
+    """Published advisories (of ``corpus``, default the repository's) whose CVE records this
+    step maintains (see the module doc)."""
     account = settings.cve
     found = []
-    for adv in load_corpus(settings).advisories:
+    for adv in (load_corpus(settings) if corpus is None else corpus).advisories:
         if not adv.cve or adv.withdrawn is not None:
             continue
         if account is not None and account.since is not None and adv.published_at < account.since:
@@ -243,8 +244,10 @@ def publish_cve_records(
     done = records.setdefault(environment, {})
     run = _Run(settings, client_factory(account, api_key, environment), api_key, environment)
     results: list[CveResult] = []
-    for adv in candidates(settings, now):
-        results.extend(_advisory(run, adv, done, now))
+    corpus = load_corpus(settings)
+    for adv in candidates(settings, now, corpus):
+        translations = released_translations(corpus, adv, now, settings.gate_options)
+        results.extend(_advisory(run, adv, translations, done, now))
     changed = any(r.action in (CveAction.PUBLISHED, CveAction.UPDATED) for r in results)
     if changed:
         _write_state(settings.root, records)
@@ -252,7 +255,11 @@ def publish_cve_records(
 
 
 def _advisory(
-    run: _Run, adv: Advisory, done: dict[str, dict[str, str]], now: datetime
+    run: _Run,
+    adv: Advisory,
+    translations: Sequence[Advisory],
+    done: dict[str, dict[str, str]],
+    now: datetime,
 ) -> list[CveResult]:
     try:
         # Built with the placeholder organisation id: an unchanged record is recognised
@@ -262,6 +269,7 @@ def _advisory(
             run.settings,
             short_name=run.settings.cve.org if run.settings.cve else None,
             page_url=_page_url(run.settings, adv),
+            translations=translations,
         )
     except AdvpubError as exc:
         detail = _masked(str(exc), run.api_key).replace("\n", "; ")
