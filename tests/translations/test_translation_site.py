@@ -91,3 +91,24 @@ def test_feeds_per_language(site_en: Path) -> None:
     assert 'title="Example CC advisories (日本語, Atom)" href="../../feed.ja.xml"' in page
     rdf = (site_en / "jvnrss.rdf").read_text(encoding="utf-8")
     assert f'<item rdf:about="{BASE}2020/{IDENT}/en/" xml:lang="en">' in rdf
+
+
+def test_a_translation_published_in_a_later_year_stays_beneath_its_primary(
+    tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The primary's URL decides: a translation released a year later is at
+    ``<primary's year>/<ID>/en/``, linked both ways, never under its own year."""
+    monkeypatch.setenv("ADVPUB_NOW", NOW)
+    repo = sample_repo(tmp_path / "repo", language="en")
+    repo.write(f"advisories/2020/{IDENT}.md", primary_text())
+    repo.write(
+        f"advisories/2020/{IDENT}.en.md",
+        translation_text(extra="published: 2021-04-01T10:00:00+09:00\n"),
+    )
+    result = cli("build", cwd=repo.path)
+    assert result.code == 0, result.err
+    site = repo.path / "site"
+    en = (site / "2020" / IDENT / "en" / "index.html").read_text(encoding="utf-8")
+    assert f"<h1>{EN_TITLE}</h1>" in en
+    assert alternates(en) == [("ja", "../"), ("en", "./")]
+    assert not (site / "2021" / IDENT).exists()

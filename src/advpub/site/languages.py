@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import tzinfo
 
 from advpub.model import Advisory
+from advpub.site.listings import advisory_dir
 
 # How each language names itself in the language switch (its endonym); other tags are
 # shown as written.
@@ -50,6 +52,13 @@ def same_language(one: str, other: str) -> bool:
 def translation_dir(advisory: Advisory, primary_dir: str) -> str:
     """The folder of a page: the primary's, or ``<lang>/`` beneath it for a translation."""
     return f"{primary_dir}{advisory.lang}/" if advisory.is_translation else primary_dir
+
+
+def page_dir(advisory: Advisory, primaries: Mapping[str, Advisory], zone: tzinfo) -> str:
+    """The site-relative folder of ``advisory``'s page. A translation's is beneath its
+    primary's page (the primary's year), whenever the translation itself was published."""
+    primary = primaries.get(advisory.id, advisory) if advisory.is_translation else advisory
+    return translation_dir(advisory, advisory_dir(primary, zone))
 
 
 def versions(primary: Advisory, translations: Sequence[Advisory]) -> list[LanguageVersion]:

@@ -70,7 +70,7 @@ from advpub.site.incremental import (
     session_store,
     start_build,
 )
-from advpub.site.languages import feed_languages, in_language, translation_dir
+from advpub.site.languages import feed_languages, in_language, page_dir
 from advpub.site.listings import (
     HOME_SRC_URI,
     OVERVIEWS,
@@ -548,6 +548,7 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         every other file of the docs folder leaves the build. Returns the files, the
         advisories by source path, the page URLs by advisory id and the kept media."""
         settings = self._settings()
+        primaries = {a.id: a for a in corpus.advisories}
         # Lexical paths first (no system call per file); resolved ones for symlinked paths.
         by_name = {
             os.path.normpath(settings.root / str(a.path)): a
@@ -586,7 +587,7 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
             if adv is None:
                 # README.md, index.md, the sentinel, _templates...: never published as pages.
                 continue
-            folder = translation_dir(adv, advisory_dir(adv, zone))
+            folder = page_dir(adv, primaries, zone)
             placed = AdvisoryFile.placed(file, folder + "index.html")
             # Body and metadata come from the model, not from MkDocs reading the file.
             AdvisoryPage(None, placed, config)
@@ -888,6 +889,7 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
             return corpus
         zone, shown = self._settings().timezone, self._settings().advisories_dir
         keys = {view.page_key for view in drafts.translations}
+        primaries = {a.id: a for a in corpus.advisories}
         for src, published in list(by_src.items()):
             if published.page_key in keys:  # released already: the draft's version is shown
                 del by_src[src]
@@ -904,7 +906,7 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
                 None,
                 config["site_dir"],
                 config["use_directory_urls"],
-                dest_uri=translation_dir(view, advisory_dir(view, zone)) + "index.html",
+                dest_uri=page_dir(view, primaries, zone) + "index.html",
                 inclusion=InclusionLevel.NOT_IN_NAV,
             )
             AdvisoryPage(None, placed, config)
