@@ -71,6 +71,8 @@ MIN_SECRET_CHARS = 8
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _SEP = rf"[\W_{_INVISIBLE}]*"
 _NON_ALNUM = re.compile(rf"[\W_{_INVISIBLE}]+")
+# The ASCII characters _NON_ALNUM removes (all but letters and digits), for bytes.translate.
+_ASCII_NON_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
 _TAG = re.compile(r"<[^<>\n]{0,400}>")
 _BACKSLASH_ESCAPE = re.compile(
     r"\\u\{([0-9a-fA-F]{1,6})\}|\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})|\\([\\/\"'bfnrt])"
@@ -191,8 +193,18 @@ def _decode(text: str) -> tuple[list[str], str]:
 
 
 def _skeleton(text: str) -> str:
-    """Letters and digits only, case-folded: what the prefilter compares."""
-    return _NON_ALNUM.sub("", text).casefold()
+    """Letters and digits only, case-folded: what the prefilter compares.
+
+    Markup, JSON and URLs are mostly ASCII punctuation and spaces: ``bytes.translate``
+    deletes those in one C pass (about 5x faster than the regex over a built site), and the
+    regex then only has the non-ASCII characters left to judge. Deleting characters one by
+    one in two steps gives the same string as deleting them in one."""
+    if text.isascii():
+        kept = text.encode("ascii").translate(None, _ASCII_NON_ALNUM).decode("ascii")
+        return kept.lower()  # casefold of ASCII
+    # surrogatepass: a lone surrogate (from a JSON escape) passes through like any character.
+    data = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_NON_ALNUM)
+    return _NON_ALNUM.sub("", data.decode("utf-8", "surrogatepass")).casefold()
 
 
 def _is_ascii_digit(char: str) -> bool:
