@@ -29,7 +29,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import partial
+from functools import cached_property, partial
 from html import escape
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -234,6 +234,12 @@ class PublishedSite:
     outputs: list[Output]
     search_entries: dict[str, dict[str, Any]] = field(default_factory=dict)
 
+    @cached_property
+    def feed_languages(self) -> list[str]:
+        """The languages with a feed of their own (see :func:`feed_languages`): the same
+        for every page of the build, so computed once (it reads every advisory)."""
+        return feed_languages(self.advisories, self.renderer.translations)
+
 
 class AdvpubPlugin(BasePlugin[AdvpubConfig]):
     """Builds the advisory site; refuses to build anything not releasable."""
@@ -397,7 +403,7 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         adv = site.by_src.get(page.file.src_uri)
         context["advpub_head"] = advisory_head(adv, settings, page.url) if adv else None
         context["advpub_feeds"] += language_feed_links(
-            settings, feed_languages(site.advisories, site.renderer.translations)
+            settings, site.feed_languages
         )
         if adv is not None:
             context["advpub_alternates"] = site.renderer.alternates(adv)
