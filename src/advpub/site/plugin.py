@@ -402,9 +402,7 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         context["advpub_footer_feeds"] = self._footer_feeds(settings, explain=not explained)
         adv = site.by_src.get(page.file.src_uri)
         context["advpub_head"] = advisory_head(adv, settings, page.url) if adv else None
-        context["advpub_feeds"] += language_feed_links(
-            settings, site.feed_languages
-        )
+        context["advpub_feeds"] += language_feed_links(settings, site.feed_languages)
         if adv is not None:
             context["advpub_alternates"] = site.renderer.alternates(adv)
         stored = self.build.template_page(page.file.src_uri)
@@ -523,7 +521,8 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         (any refusal fails the build)."""
         try:
             now = build_now() if self.now_override is None else self.now_override
-            corpus = load_corpus(settings)
+            session = session_store()
+            corpus = load_corpus(settings, session.parsed if session is not None else None)
             problems = release_problems(corpus, now, settings)
         except AdvpubError as exc:
             raise PluginError(str(exc)) from None
