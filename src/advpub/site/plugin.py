@@ -46,6 +46,7 @@ from advpub.corpus import Corpus, load_corpus
 from advpub.embargo.identity import Identity
 from advpub.errors import AdvpubError
 from advpub.exports.site import export_outputs
+from advpub.layout import is_advisory_name
 from advpub.leaks import public_text
 from advpub.model import Advisory
 from advpub.model.timeutil import format_iso_utc
@@ -572,13 +573,17 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
                         f"(only advisories and {', '.join(sorted(PUBLISHED_MEDIA))} files are)"
                     )
                 continue
+            if not is_advisory_name(PurePosixPath(file.src_uri)):
+                # README.md, index.md, the sentinel, _templates...: never published as pages.
+                # (docs_dir is the advisories folder, so this is the test load_corpus applied;
+                # before, such a file made the loop below resolve every advisory's path.)
+                continue
             adv = by_name.get(os.path.normpath(file.abs_src_path)) if file.abs_src_path else None
             if adv is None and file.abs_src_path:
                 if not by_path:
                     by_path = {Path(p).resolve(): a for p, a in by_name.items()}
                 adv = by_path.get(Path(file.abs_src_path).resolve())
             if adv is None:
-                # README.md, index.md, the sentinel, _templates...: never published as pages.
                 continue
             folder = translation_dir(adv, advisory_dir(adv, zone))
             placed = AdvisoryFile.placed(file, folder + "index.html")
