@@ -330,7 +330,8 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
             now, corpus = self._add_previews(files, config, now, corpus, by_src, advisory_urls)
         pages: dict[str, SitePage] = {}
         renderer = self._add_generated_pages(files, config, corpus, advisory_urls, pages)
-        self.build.start(corpus.digests, advisory_urls)
+        languages = feed_languages(corpus.advisories, renderer.translations)
+        self.build.start(corpus.digests, advisory_urls, "\0".join(languages))
         self._start_workers(config, now, corpus, advisory_urls)
         sources = {*by_src, *media}
         # The outputs are generated after the pages (on_post_build), by then mostly computed.
