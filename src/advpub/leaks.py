@@ -71,6 +71,8 @@ MIN_SECRET_CHARS = 8
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _SEP = rf"[\W_{_INVISIBLE}]*"
 _NON_ALNUM = re.compile(rf"[\W_{_INVISIBLE}]+")
+# The ASCII characters _NON_ALNUM removes (all but letters and digits), for bytes.translate.
+_ASCII_NON_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
 _TAG = re.compile(r"<[^<>\n]{0,400}>")
 _BACKSLASH_ESCAPE = re.compile(
     r"\\u\{([0-9a-fA-F]{1,6})\}|\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})|\\([\\/\"'bfnrt])"
@@ -191,8 +193,18 @@ def _decode(text: str) -> tuple[list[str], str]:
 
 
 def _skeleton(text: str) -> str:
-    """Letters and digits only, case-folded: what the prefilter compares."""
-    return _NON_ALNUM.sub("", text).casefold()
+    """Letters and digits only, case-folded: what the prefilter compares.
+
+    Markup, JSON and URLs are mostly ASCII punctuation and spaces: ``bytes.translate``
+    deletes those in one C pass (about 5x faster than the regex over a built site), and the
+    regex then only has the non-ASCII characters left to judge. Deleting characters one by
+    one in two steps gives the same string as deleting them in one."""
+    if text.isascii():
+        kept = text.encode("ascii").translate(None, _ASCII_NON_ALNUM).decode("ascii")
+        return kept.lower()  # casefold of ASCII
+    # surrogatepass: a lone surrogate (from a JSON escape) passes through like any character.
+    data = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_NON_ALNUM)
+    return _NON_ALNUM.sub("", data.decode("utf-8", "surrogatepass")).casefold()
 
 
 def _is_ascii_digit(char: str) -> bool:
@@ -558,15 +570,33 @@ def _public_key(text: str) -> str:
     return _skeleton(_nfkc(text))
 
 
-def title_phrases(title: str, exclude: Iterable[str] = ()) -> list[str]:
+class PublicText:
+    """Text already published (see :func:`public_text`) as the guard compares it: the key
+    of each string, and all keys joined for one substring search. Computed once for all the
+    drafts of a scan (at 5,000 advisories that is 25,000 strings per draft otherwise)."""
+
+    def __init__(self, texts: Iterable[str] = ()) -> None:
+        texts = list(texts)
+        self.ids = frozenset(_public_key(t) for t in texts)
+        self.keys = tuple(_public_key(t) for t in texts if t)
+        # "\0" never occurs in a key that can be found, so no match spans two keys.
+        self.joined = "\0".join(self.keys)
+
+    def contains(self, key: str) -> bool:
+        """True when ``key`` occurs inside one of the keys."""
+        if "\0" in key:
+            return any(key in public for public in self.keys)
+        return bool(self.keys) and key in self.joined
+
+
+def title_phrases(
+    title: str, exclude: Iterable[str] = (), public: PublicText | None = None
+) -> list[str]:
     """The distinctive parts of a title: the whole title, and each phrase between
     punctuation long enough to identify the vulnerability and not made of the common
     vocabulary of advisories only. Phrases contained in ``exclude`` (product and vendor
-    names, text already public) are not distinctive either."""
-    excluded = [_public_key(e) for e in exclude if e]
-    # One search in the joined keys instead of one per key (a build passes the text of every
-    # released advisory for each draft); "\0" never occurs in a key that can be found.
-    joined = "\0".join(excluded)
+    names, text already public) or in ``public`` are not distinctive either."""
+    excluded = PublicText(e for e in exclude if e)
     found: list[str] = []
     title = " ".join(title.split())
     if _weight(title) >= MIN_TITLE_CHARS:
@@ -576,10 +606,7 @@ def title_phrases(title: str, exclude: Iterable[str] = ()) -> list[str]:
         if phrase == title or _weight(phrase) < MIN_PHRASE_WEIGHT:
             continue
         key = _skeleton(_nfkc(phrase))
-        if "\0" in key:
-            public_match = any(key in public for public in excluded)
-        else:
-            public_match = bool(excluded) and key in joined
+        public_match = excluded.contains(key) or (public is not None and public.contains(key))
         if not _is_distinctive(phrase) or public_match:
             continue
         found.append(phrase)
@@ -635,7 +662,7 @@ def raw_fields(plaintext: str) -> dict[str, list[str]]:
     return fields
 
 
-def draft_terms(draft: Draft, known_public: Iterable[str] = ()) -> list[LeakTerm]:
+def draft_terms(draft: Draft, known_public: Iterable[str] | PublicText = ()) -> list[LeakTerm]:
     """The terms of one draft: its id (from the file name, so even an unreadable draft has
     one), and when it decrypts its CVEs, aliases, title and distinctive title phrases.
 
@@ -647,16 +674,16 @@ def draft_terms(draft: Draft, known_public: Iterable[str] = ()) -> list[LeakTerm
 
     terms = [LeakTerm("id", draft.id, draft.id)]
     adv = draft.advisory
-    public = list(known_public)
+    public = known_public if isinstance(known_public, PublicText) else PublicText(known_public)
     # A CVE id or alias a released advisory already carries is public: not a term.
-    public_ids = {_public_key(p) for p in public}
+    public_ids = public.ids
     if adv is not None and not draft.violations:
         names = [n for a in adv.affected for n in (a.vendor, a.product) if n]
         terms.extend(LeakTerm("cve", draft.id, cve) for cve in adv.cve)
         terms.extend(LeakTerm("alias", draft.id, alias) for alias in adv.aliases)
         terms = [t for t in terms if t.kind == "id" or _skeleton(t.text) not in public_ids]
         terms.extend(
-            LeakTerm("title", draft.id, p) for p in title_phrases(adv.title, [*names, *public])
+            LeakTerm("title", draft.id, p) for p in title_phrases(adv.title, names, public)
         )
         return terms
     if not draft.plaintext:
@@ -678,7 +705,7 @@ def draft_terms(draft: Draft, known_public: Iterable[str] = ()) -> list[LeakTerm
     terms = [t for t in terms if t.text == draft.id or _skeleton(_nfkc(t.text)) not in public_ids]
     for title in raw["title"]:
         terms.extend(
-            LeakTerm("title", draft.id, p) for p in title_phrases(title, [*raw["names"], *public])
+            LeakTerm("title", draft.id, p) for p in title_phrases(title, raw["names"], public)
         )
     return terms
 
@@ -701,7 +728,7 @@ def terms_from_drafts(drafts: Sequence[Draft], known_public: Iterable[str] = ())
     ``known_public`` is text already published (titles, products of released advisories):
     a title phrase it contains identifies nothing and is not a term.
     """
-    public = list(known_public)
+    public = PublicText(known_public)
     terms: list[LeakTerm] = []
     for draft in drafts:
         terms.extend(draft_terms(draft, public))

@@ -92,3 +92,37 @@ def test_check_reports_a_public_file_naming_an_invalid_or_nested_draft(
     assert TITLE not in result.out + result.err and nested_title not in result.out
     assert "ADV-2026-0051" in status.out  # a draft in a sub-folder is a draft
     assert store.draft_path("ADV-2026-0051") == nested
+
+
+def test_public_text_is_keyed_once_for_all_drafts_with_the_same_terms(
+    repo: Repo, make_key: Callable[[str], Key], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The released advisories' text is turned into keys once per scan, not once per draft
+    (25,000 strings per draft at 5,000 advisories), and the terms stay the same: a phrase
+    already public is no term, a CVE a released advisory carries neither."""
+    from advpub import leaks
+
+    key = make_key("alice")
+    store = _store(repo, key)
+    valid = advisory_text(
+        "ADV-2026-0051",
+        title="Wombat canary 7c2d: sync daemon overflow",
+        extra=f"cve:\n  - {CVE}\n",
+    )
+    store.write("ADV-2026-0050", UNSCHEDULED)
+    store.write("ADV-2026-0051", valid)
+    drafts = load_drafts(store, parse_identities(key.file.read_text(), "t"), ModelOptions())
+    public = [f"Public advisory {n}" for n in range(50)] + ["sync daemon overflow", CVE]
+    calls: list[str] = []
+    keyed = leaks._public_key
+    monkeypatch.setattr(leaks, "_public_key", lambda text: calls.append(text) or keyed(text))
+    terms = terms_from_drafts(drafts, public)
+    assert calls.count("Public advisory 7") == 2  # the set of ids and the list of keys
+    assert [(t.kind, t.draft_id, t.text) for t in terms.terms if t.kind != "secret"] == [
+        ("id", "ADV-2026-0050", "ADV-2026-0050"),
+        ("alias", "ADV-2026-0050", ALIAS),
+        ("title", "ADV-2026-0050", TITLE),
+        ("id", "ADV-2026-0051", "ADV-2026-0051"),
+        ("title", "ADV-2026-0051", "Wombat canary 7c2d: sync daemon overflow"),
+        ("title", "ADV-2026-0051", "Wombat canary 7c2d"),
+    ]

@@ -254,3 +254,26 @@ def test_title_phrases_leave_out_product_names_and_public_text() -> None:
         "さくらビューア: 複数のクロスサイトスクリプティングの脆弱性"
     ]
     assert title_phrases("Short: title") == []
+
+
+# Characters where the skeleton's fast path (ASCII punctuation deleted as bytes) could
+# differ from the regex: every ASCII character, separators and invisible characters,
+# full-width forms, case folds that change length (ß, İ, ﬁ), combining marks, kana, an
+# astral letter and lone surrogates (JSON escapes decode to them).
+_SKELETON_ALPHABET = st.sampled_from(
+    [chr(c) for c in range(128)]
+    + list("\u00a0\u00ad\u200b\u200c\u200d\u2060\ufeff\u3000・、。「」")
+    + list("ＡＺａｚ０９ßİﬁÉé\u0301\u0307あアー漢字𝐀Ωω")
+    + ["\ud800", "\udfff"]
+)
+
+
+@SETTINGS
+@given(st.text(alphabet=_SKELETON_ALPHABET, max_size=60))
+def test_skeleton_fast_path_equals_the_regex_definition(text: str) -> None:
+    """The prefilter's skeleton is letters and digits only, case-folded, exactly as the
+    one-regex definition, for ASCII and non-ASCII text alike (the fast path deletes ASCII
+    punctuation with ``bytes.translate`` first)."""
+    from advpub.leaks import _NON_ALNUM, _skeleton
+
+    assert _skeleton(text) == _NON_ALNUM.sub("", text).casefold()

@@ -263,3 +263,23 @@ def test_fast_relative_path_equals_posixpath(target: str, current: str) -> None:
     base = current if current.endswith("/") or not current else posixpath.dirname(current) + "/"
     start = base if base not in ("", "./") else "."
     assert render._relpath(target or ".", start) == posixpath.relpath(target or ".", start)
+
+
+def test_first_advisory_in_another_language_updates_every_stored_page(
+    tmp_path: Path, cli: Cli
+) -> None:
+    """Every page's head links the per-language feeds once the site has two languages: the
+    stored pages of unchanged advisories must not keep the head of a one-language site."""
+    repo = sample_repo(tmp_path / "repo")
+    first = build(cli, repo)
+    assert not any(b"feed.ja.xml" in data for data in first.values())
+    japanese = Sample(NEW.ident, NEW.title, NEW.release_date, NEW.extra + "lang: ja\n", NEW.body)
+    write_sample(repo, japanese)
+    warm = build(cli, repo)
+    reference = cold(cli, repo)
+    assert sorted(p for p in reference if warm.get(p) != reference[p]) == []
+    assert warm == reference
+    assert b"feed.ja.xml" in warm[f"{SAMPLES[0].ident[4:8]}/{SAMPLES[0].ident}/index.html"]
+    # And back: the feed links go when the last Japanese advisory goes.
+    (repo.path / "advisories" / "2026" / f"{NEW.ident}.md").unlink()
+    assert build(cli, repo) == cold(cli, repo)

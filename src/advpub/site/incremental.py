@@ -83,8 +83,12 @@ class IncrementalBuild:
 
     scan_salt = ""
 
-    def start(self, digests: Mapping[str, bytes], advisory_urls: Mapping[str, str]) -> None:
-        """The published advisories are known: their file digests and page URLs."""
+    def start(
+        self, digests: Mapping[str, bytes], advisory_urls: Mapping[str, str], site_wide: str = ""
+    ) -> None:
+        """The published advisories are known: their file digests and page URLs, and
+        ``site_wide``: what every page shows of the whole site (the per-language feeds in
+        its head), part of every stored page's key."""
 
     def memo(self, kind: str, adv: Advisory, compute: Callable[[], bytes]) -> bytes:
         """``compute()``, or the bytes an earlier build computed for ``kind`` of ``adv``."""
@@ -153,9 +157,13 @@ class StoredBuild(IncrementalBuild):
         self.hits: dict[str, CachedPage] = {}
         self.page_tags: dict[str, tuple[str, str]] = {}
         self.reused_pages: set[str] = set()
+        self.site_wide = ""
 
-    def start(self, digests: Mapping[str, bytes], advisory_urls: Mapping[str, str]) -> None:
+    def start(
+        self, digests: Mapping[str, bytes], advisory_urls: Mapping[str, str], site_wide: str = ""
+    ) -> None:
         self.digests, self.advisory_urls = digests, advisory_urls
+        self.site_wide = site_wide
         self.pages.start()
 
     def memo(self, kind: str, adv: Advisory, compute: Callable[[], bytes]) -> bytes:
@@ -170,7 +178,10 @@ class StoredBuild(IncrementalBuild):
     def cached_page(
         self, adv: Advisory, src: str, url: str, dest: str, resolve: Callable[[str], str | None]
     ) -> CachedPage | None:
-        key = self.keys[src] = self.pages.key(self.digests[adv.page_key], src, url)
+        # The page's URL and the site-wide part of its head: a page stored when the site had
+        # one language must not be reused once it has two (its head links each language's feed).
+        where = f"{url}\0{self.site_wide}"
+        key = self.keys[src] = self.pages.key(self.digests[adv.page_key], src, where)
         hit = self.pages.get(key, resolve)
         if hit is None:
             return None

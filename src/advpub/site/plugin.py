@@ -29,7 +29,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import partial
+from functools import cached_property, partial
 from html import escape
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -46,6 +46,7 @@ from advpub.corpus import Corpus, load_corpus
 from advpub.embargo.identity import Identity
 from advpub.errors import AdvpubError
 from advpub.exports.site import export_outputs
+from advpub.layout import is_advisory_name
 from advpub.leaks import public_text
 from advpub.model import Advisory
 from advpub.model.timeutil import format_iso_utc
@@ -234,6 +235,12 @@ class PublishedSite:
     outputs: list[Output]
     search_entries: dict[str, dict[str, Any]] = field(default_factory=dict)
 
+    @cached_property
+    def feed_languages(self) -> list[str]:
+        """The languages with a feed of their own (see :func:`feed_languages`): the same
+        for every page of the build, so computed once (it reads every advisory)."""
+        return feed_languages(self.advisories, self.renderer.translations)
+
 
 class AdvpubPlugin(BasePlugin[AdvpubConfig]):
     """Builds the advisory site; refuses to build anything not releasable."""
@@ -328,7 +335,8 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
             now, corpus = self._add_previews(files, config, now, corpus, by_src, advisory_urls)
         pages: dict[str, SitePage] = {}
         renderer = self._add_generated_pages(files, config, corpus, advisory_urls, pages)
-        self.build.start(corpus.digests, advisory_urls)
+        languages = feed_languages(corpus.advisories, renderer.translations)
+        self.build.start(corpus.digests, advisory_urls, "\0".join(languages))
         self._start_workers(config, now, corpus, advisory_urls)
         sources = {*by_src, *media}
         # The outputs are generated after the pages (on_post_build), by then mostly computed.
@@ -401,9 +409,7 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         context["advpub_footer_feeds"] = self._footer_feeds(settings, explain=not explained)
         adv = site.by_src.get(page.file.src_uri)
         context["advpub_head"] = advisory_head(adv, settings, page.url) if adv else None
-        context["advpub_feeds"] += language_feed_links(
-            settings, feed_languages(site.advisories, site.renderer.translations)
-        )
+        context["advpub_feeds"] += language_feed_links(settings, site.feed_languages)
         if adv is not None:
             context["advpub_alternates"] = site.renderer.alternates(adv)
         stored = self.build.template_page(page.file.src_uri)
@@ -528,7 +534,8 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         (any refusal fails the build)."""
         try:
             now = build_now() if self.now_override is None else self.now_override
-            corpus = load_corpus(settings)
+            session = session_store()
+            corpus = load_corpus(settings, session.parsed if session is not None else None)
             problems = release_problems(corpus, now, settings)
         except AdvpubError as exc:
             raise PluginError(str(exc)) from None
@@ -579,13 +586,17 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
                         f"(only advisories and {', '.join(sorted(PUBLISHED_MEDIA))} files are)"
                     )
                 continue
+            if not is_advisory_name(PurePosixPath(file.src_uri)):
+                # README.md, index.md, the sentinel, _templates...: never published as pages.
+                # (docs_dir is the advisories folder, so this is the test load_corpus applied;
+                # before, such a file made the loop below resolve every advisory's path.)
+                continue
             adv = by_name.get(os.path.normpath(file.abs_src_path)) if file.abs_src_path else None
             if adv is None and file.abs_src_path:
                 if not by_path:
                     by_path = {Path(p).resolve(): a for p, a in by_name.items()}
                 adv = by_path.get(Path(file.abs_src_path).resolve())
             if adv is None:
-                # README.md, index.md, the sentinel, _templates...: never published as pages.
                 continue
             folder = page_dir(adv, primaries, zone)
             placed = AdvisoryFile.placed(file, folder + "index.html")

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from advpub.corpus import ParseMemo
+
 STORE_FILE = (".cache", "advpub", "build.sqlite")
 FORMAT = "advpub-build-store-1"
 GITIGNORE = "# advpub build cache\n*\n"
@@ -273,6 +275,8 @@ class SessionStore(BuildStore):
             db.execute(statement)
         db.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
         super().__init__(Path(":memory:"), db)
+        # Parse results of the published advisories, for the session's next load.
+        self.parsed = ParseMemo()
 
     def commit(self) -> bool:
         """Keep this build's writes for the next build of the session."""
