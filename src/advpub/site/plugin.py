@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property, partial
@@ -76,7 +76,6 @@ from advpub.site.listings import (
     HOME_SRC_URI,
     OVERVIEWS,
     SitePage,
-    advisory_dir,
     overview_src_uri,
     plan_site,
 )
@@ -843,32 +842,11 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
             raise PluginError(str(exc)) from None
         for note in drafts.notes:
             log.warning(note)
-        settings = self._settings()
         ids = {adv.id for adv in drafts.advisories}
-        for src, published in list(by_src.items()):
-            if published.id in ids:  # released already: the draft's version is shown
-                del by_src[src]
-                stale = files.get_file_from_path(src)
-                if stale is not None:
-                    files.remove(stale)
-        for adv in drafts.advisories:
-            src = PurePosixPath(str(adv.path)).relative_to(settings.advisories_dir).as_posix()
-            existing = files.get_file_from_path(src)
-            if existing is not None:
-                files.remove(existing)
-            placed = AdvisoryFile(
-                src,
-                None,
-                config["site_dir"],
-                config["use_directory_urls"],
-                dest_uri=advisory_dir(adv, settings.timezone) + "index.html",
-                inclusion=InclusionLevel.NOT_IN_NAV,
-            )
-            AdvisoryPage(None, placed, config)
-            files.append(placed)
-            by_src[src] = adv
-            advisory_urls[adv.id] = placed.url
-            preview.urls[adv.id] = placed.url
+        # A draft of a published id replaces that id's published pages.
+        self._place_preview_pages(
+            files, config, drafts.advisories, lambda a: a.id in ids, by_src, advisory_urls, {}
+        )
         advisories = [a for a in corpus.advisories if a.id not in ids]
         advisories.extend(drafts.advisories)
         advisories.sort(key=lambda a: (a.published_at, a.id), reverse=True)
@@ -898,17 +876,42 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         preview = self.preview
         if preview is None or not drafts.translations:
             return corpus
-        zone, shown = self._settings().timezone, self._settings().advisories_dir
         keys = {view.page_key for view in drafts.translations}
-        primaries = {a.id: a for a in corpus.advisories}
+        self._place_preview_pages(
+            files,
+            config,
+            drafts.translations,
+            lambda a: a.page_key in keys,
+            by_src,
+            advisory_urls,
+            {a.id: a for a in corpus.advisories},
+        )
+        return corpus.with_translations(drafts.translations, drafts.digests)
+
+    def _place_preview_pages(
+        self,
+        files: Files,
+        config: Any,
+        views: Sequence[Advisory],
+        replaced: Callable[[Advisory], bool],
+        by_src: dict[str, Advisory],
+        advisory_urls: dict[str, str],
+        primaries: Mapping[str, Advisory],
+    ) -> None:
+        """Put previewed drafts (``views``) where their released pages will be (a
+        translation beneath its primary in ``primaries``); the published pages they stand
+        for (``replaced``) leave the site."""
+        preview = self.preview
+        assert preview is not None  # only called while previewing
+        settings = self._settings()
         for src, published in list(by_src.items()):
-            if published.page_key in keys:  # released already: the draft's version is shown
+            if replaced(published):  # released already: the draft's version is shown
                 del by_src[src]
                 stale = files.get_file_from_path(src)
                 if stale is not None:
                     files.remove(stale)
-        for view in drafts.translations:
-            src = PurePosixPath(str(view.path)).relative_to(shown).as_posix()
+        for view in views:
+            src = PurePosixPath(str(view.path)).relative_to(settings.advisories_dir).as_posix()
             existing = files.get_file_from_path(src)
             if existing is not None:
                 files.remove(existing)
@@ -917,14 +920,13 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
                 None,
                 config["site_dir"],
                 config["use_directory_urls"],
-                dest_uri=page_dir(view, primaries, zone) + "index.html",
+                dest_uri=page_dir(view, primaries, settings.timezone) + "index.html",
                 inclusion=InclusionLevel.NOT_IN_NAV,
             )
             AdvisoryPage(None, placed, config)
             files.append(placed)
             by_src[src] = view
             advisory_urls[view.page_key] = preview.urls[view.page_key] = placed.url
-        return corpus.with_translations(drafts.translations, drafts.digests)
 
     def _site(self) -> PublishedSite:
         if self.site is None:
