@@ -14,19 +14,16 @@ File names: ``<page>-<site language>-<desktop|mobile>.png``.
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+# The benchmark's local server (this folder is on sys.path when a script runs).
+from bench import serve
 from playwright import sync_api
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,25 +67,6 @@ def build(language: str, workspace: Path) -> Path:
     if result.returncode != 0:
         raise SystemExit(f"advpub build ({language}) failed:\n{result.stderr}")
     return site
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    """Serve ``folder`` on a free local port; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def search(page: Any, query: str) -> None:
