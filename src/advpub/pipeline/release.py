@@ -419,20 +419,18 @@ class Releaser:
         advisory, plaintext = draft.advisory, draft.plaintext
         assert advisory is not None and plaintext is not None  # releasable implies parsed
         primary: Advisory | None = None
-        instant: datetime | None = None
         if draft.translation_lang is not None:
             step = self._translation_plan(draft)
             if isinstance(step, ReleaseOutcome):
                 return step
-            primary, target, instant = step
-            # With its primary in the same commit: public at the same instant as the primary.
-            instant = instant or self.now
+            primary, target = step
         else:
-            instant = self.now
             target = public_path(advisory, self.settings)
         shown = self._shown(target)
         try:
-            text = published_text(plaintext, advisory, self.settings, shown, primary, instant)
+            # Public now (never before the release date): a translation released with its
+            # primary gets the same instant, one released later the instant it appears.
+            text = published_text(plaintext, advisory, self.settings, shown, primary, self.now)
         except AdvpubError as exc:
             return ReleaseOutcome(draft.id, Action.FAILED, shown, reasons=(str(exc),))
         elsewhere = [p for p in self._public_files(draft.id) if p != target]
@@ -466,12 +464,10 @@ class Releaser:
             draft, advisory, target, text, commit_message(advisory), exists, decision.notes
         )
 
-    def _translation_plan(
-        self, draft: Draft
-    ) -> tuple[Advisory, Path, datetime | None] | ReleaseOutcome:
-        """A translation draft's primary, public path and ``published`` instant; or why it
-        waits. The gate is asked about the primary itself: a translation never leaves the
-        embargo before the advisory it translates."""
+    def _translation_plan(self, draft: Draft) -> tuple[Advisory, Path] | ReleaseOutcome:
+        """A translation draft's primary and public path; or why it waits. The gate is asked
+        about the primary itself: a translation never leaves the embargo before the advisory
+        it translates."""
         ident = draft.primary_id
         primary_draft = self.drafts_by_id.get(ident)
         if primary_draft is not None:
@@ -483,16 +479,14 @@ class Releaser:
                     reasons=(f"waits for its primary {ident}, which is not released yet",),
                 )
             primary = primary_draft.advisory
-            return primary, public_path(primary, self.settings).with_name(f"{draft.id}.md"), None
+            return primary, public_path(primary, self.settings).with_name(f"{draft.id}.md")
         primary = self.public[ident]  # linked, so released (load_drafts)
         beside = (
             self.settings.root / primary.path
             if primary.path
             else public_path(primary, self.settings)
         )
-        # Released after its primary: published when it appears, not back-dated.
-        instant = max(ceil_to_second(self.now), ceil_to_second(primary.release_date))
-        return primary, beside.with_name(f"{draft.id}.md"), instant
+        return primary, beside.with_name(f"{draft.id}.md")
 
     def _execute(self, plan: _Planned) -> list[ReleaseOutcome]:
         """Write the plan's files (a primary and its translations), remove the drafts and
