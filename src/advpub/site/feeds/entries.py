@@ -107,7 +107,7 @@ def notice_summary(advisory: Advisory, zone: ZoneInfo) -> str:
         day = newest.date.astimezone(zone).date().isoformat()
         parts.append(f"[{t('feed.updated')} {day}: {newest.summary.strip()}]")
     parts.append(advisory.summary.strip())
-    if vendors := vendor_summary(advisory, advisory.lang):
+    if vendors := vendor_summary(advisory, t):
         parts.append(f"[{vendors}]")
     return " ".join(parts)
 

@@ -6,15 +6,14 @@ from collections import Counter
 
 from advpub.model import Advisory
 from advpub.model.fields import VENDOR_STATUSES
-from advpub.site.i18n import labels_for
+from advpub.site.i18n import Labels
 
 
-def vendor_summary(advisory: Advisory, language: str) -> str | None:
+def vendor_summary(advisory: Advisory, t: Labels) -> str | None:
     """``ベンダ: 2 社該当, 1 社調査中`` / ``Vendors: 2 affected, 1 under investigation``
-    in the site language; None without vendor statuses."""
+    in the labels ``t`` (the advisory's language); None without vendor statuses."""
     if not advisory.vendor_status:
         return None
-    t = labels_for(language)
     counts = Counter(s.status for s in advisory.vendor_status)
     # A fixed order (affected first), whatever order the file lists the vendors in.
     shown = [
