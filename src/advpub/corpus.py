@@ -217,9 +217,9 @@ def _load_translations(
         if translation is None:
             continue
         found.setdefault(ident, []).append(localized(primary, translation))
-        # The page shows the primary's facts too: a change to either file changes the key.
-        primary_digest = hashlib.sha256(primary_file.read_bytes()).digest()
-        digests[file.stem] = hashlib.sha256(primary_digest + data).digest()
+        # The page shows the primary's facts too: a change to either file changes the key
+        # (the primary's digest is that of the file just checked to be its path).
+        digests[file.stem] = hashlib.sha256(primary_digests[ident] + data).digest()
     for ident, views in found.items():
         _key_family(ident, views, digests)
         _key_family(ident, views, primary_digests)
