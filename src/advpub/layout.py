@@ -67,11 +67,6 @@ def split_stem(stem: str) -> tuple[str, str | None]:
     return match["id"], match["lang"]
 
 
-def translation_stem(ident: str, lang: str) -> str:
-    """The file stem of ``ident``'s translation into ``lang`` (``ADV-1.en``)."""
-    return f"{ident}.{lang}"
-
-
 def is_advisory_path(path: str, advisories_dir: str) -> bool:
     """True when the repository-relative ``path`` is an advisory file under
     ``advisories_dir`` (the folder relative to the same root; empty means the root)."""

@@ -1,24 +1,11 @@
-"""Helpers shared by the exports: timestamps, version shapes, stable JSON bytes."""
+"""Helpers shared by the exports: timestamps, stable JSON bytes."""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from advpub.jsonio import dumps
 from advpub.model.timeutil import format_iso_utc
-
-# Semantic Versioning 2.0.0 (the regular expression published with the specification).
-_SEMVER = re.compile(
-    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
-)
-
-
-def is_semver(version: str) -> bool:
-    """True when ``version`` is a SemVer 2.0.0 version (no ``v`` prefix)."""
-    return bool(_SEMVER.match(version))
 
 
 def iso_utc(instant: datetime) -> str:

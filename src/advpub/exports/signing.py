@@ -344,11 +344,6 @@ class CommandSigner(Signer):
         return done.stdout
 
 
-def signing_configured(settings: Settings) -> bool:
-    """True when a build of these settings signs (command configured or key in the env)."""
-    return bool(settings.signing.command or os.environ.get(KEY_ENV, "").strip())
-
-
 def _cache(settings: Settings, fingerprint: str) -> SignatureCache:
     return SignatureCache(settings.root.joinpath(*CACHE_FOLDER, fingerprint))
 

@@ -93,11 +93,6 @@ class Workers:
         elif initializer is not None:
             initializer(*initargs)
 
-    @property
-    def is_parallel(self) -> bool:
-        """True when tasks run in other processes."""
-        return self._pool is not None
-
     def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
         """Run ``fn(*args)`` in a worker (at once, here, without workers); its future."""
         if self._pool is not None:
