@@ -3,7 +3,9 @@ leak report as a build in one process, and a build killed mid-way leaves no part
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -31,9 +33,21 @@ def _fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ADVPUB_NOW", NOW)
 
 
+# An informational advisory (a page, listings and feeds of its own kind).
+UNMAINTAINED = Sample(
+    "ADV-2023-0900",
+    "example-crate is unmaintained",
+    "2023-05-13T09:00:00+09:00",
+    "kind: informational\ninformational: unmaintained\n"
+    "affected:\n  - product: example-crate\n    ecosystem: crates.io\n    package: example-crate\n",
+)
+
+
 def many_repo(path: Path, count: int = EXTRA) -> Repo:
-    """The sample repository plus ``count`` generated advisories (Japanese and English)."""
+    """The sample repository (with a linked translation) plus an informational advisory and
+    ``count`` generated advisories (Japanese and English)."""
     repo = sample_repo(path)
+    write_sample(repo, UNMAINTAINED)
     for n in range(1, count + 1):
         ident = f"ADV-2024-{n:04d}"
         title = (
@@ -68,19 +82,40 @@ def cold_build(cli: Cli, repo: Repo, monkeypatch: pytest.MonkeyPatch, workers: s
     return cli("build", cwd=repo.path)
 
 
+def rendering_processes(caplog: pytest.LogCaptureFixture) -> dict[int, int]:
+    """Pages rendered per process id, as the page driver reports them (advpub.site.driver)."""
+    found: dict[int, int] = {}
+    for record in caplog.records:
+        match = re.fullmatch(r"advpub: (\d+) pages rendered by process (\d+)", record.getMessage())
+        if match:
+            found[int(match[2])] = int(match[1])
+    return found
+
+
 def test_parallel_build_is_byte_identical_to_a_single_process_build(
-    tmp_path: Path, cli: Cli, make_key: Callable[[str], Key], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    cli: Cli,
+    make_key: Callable[[str], Key],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     repo = many_repo(tmp_path / "repo")
     key = make_key("coordinator")
     add_draft(repo, key, "ADV-2026-0040", title="An unrelated embargoed flaw")
     monkeypatch.setenv("ADVPUB_IDENTITY_FILE", str(key.file))
+    caplog.set_level(logging.DEBUG, logger="mkdocs.plugins.advpub")
     single = cold_build(cli, repo, monkeypatch, "1")
     assert single.code == 0, single.err
     one = tree(repo.path / "site")
+    assert rendering_processes(caplog) == {}  # MkDocs' own loop, in this process
     parallel = cold_build(cli, repo, monkeypatch, "2")
     assert parallel.code == 0, parallel.err
     two = tree(repo.path / "site")
+    # The pages were rendered by two processes: this one and a forked worker.
+    rendered = rendering_processes(caplog)
+    assert len(rendered) == 2 and os.getpid() in rendered, rendered
+    pages = sum(p.endswith("index.html") and not p.startswith(".well-known/") for p in two)
+    assert sum(rendered.values()) == pages and min(rendered.values()) >= pages // 3
     # The marker records the build instant only (ADVPUB_NOW is fixed): the same too.
     assert two == one
     assert sum(p.startswith("osv/ADV-2024-") for p in two) == EXTRA

@@ -134,8 +134,9 @@ def build_site(
     :func:`advpub.clock.resolve_now`) and ``identities`` decrypt the drafts for the leak
     scan; either left None is found as a plain ``mkdocs build`` finds it (the environment).
     """
-    from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+    from advpub.site.driver import build
 
     overrides: dict[str, Any] = {}
     if site_dir is not None:
@@ -167,6 +168,7 @@ def build_site(
                 build_progress("advpub build", count, _status_line),
             ):
                 # Not cleaning: the plugin empties site/ itself, except the files it keeps.
+                # The pages are rendered on every core (advpub.site.driver).
                 build(config, dirty=not clean)
         except (PluginError, ConfigurationError) as exc:
             # MkDocs leaves a full site behind when a late step fails: never let a failed

@@ -26,6 +26,7 @@ import logging
 import shutil
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -140,6 +141,41 @@ class IncrementalBuild:
 
     def abort(self) -> None:
         """The build failed: keep nothing of it."""
+
+    # Pages rendered in forked worker processes (advpub.site.driver): each worker starts
+    # from the build's state at the fork, records what its pages change, and the build
+    # merges those changes; pages are disjoint, so merging is a union.
+
+    def start_worker(self) -> None:
+        """In a page worker just forked from the build: record this worker's changes only."""
+
+    def worker_changes(self) -> WorkerChanges | None:
+        """What this worker's pages changed (None: nothing kept)."""
+        return None
+
+    def merge_worker(self, changes: WorkerChanges | None) -> None:
+        """Take a page worker's changes into the build."""
+
+
+@dataclass
+class WorkerChanges:
+    """What a page worker's pages changed in a :class:`StoredBuild` (see
+    :meth:`IncrementalBuild.start_worker`): the store writes it deferred, and the page
+    cache's, memo's and kept files' bookkeeping of its pages."""
+
+    writes: list[tuple[str, list[tuple[Any, ...]]]] = field(default_factory=list)
+    pages_used: set[str] = field(default_factory=set)
+    pages_written: list[str] = field(default_factory=list)
+    pages_pending: dict[str, CachedPage] = field(default_factory=dict)
+    hits: int = 0
+    misses: int = 0
+    memo_used: set[str] = field(default_factory=set)
+    keys: dict[str, str] = field(default_factory=dict)
+    cached: dict[str, CachedPage] = field(default_factory=dict)
+    page_tags: dict[str, tuple[str, str]] = field(default_factory=dict)
+    reused_pages: set[str] = field(default_factory=set)
+    reused_files: set[str] = field(default_factory=set)
+    file_tags: dict[str, str] = field(default_factory=dict)
 
 
 class StoredBuild(IncrementalBuild):
@@ -275,6 +311,53 @@ class StoredBuild(IncrementalBuild):
     def abort(self) -> None:
         self.pages.stop()
         self.store.close()
+
+    def start_worker(self) -> None:
+        self.store.detach_for_worker()
+        pages = self.pages
+        pages.used, pages.written, pages.pending = set(), [], {}
+        pages.hits = pages.misses = 0
+        self.memos.used = set()
+        self.keys, self.hits, self.page_tags, self.reused_pages = {}, {}, {}, set()
+        if self.reuse is not None:
+            self.reuse.reused, self.reuse.tags = set(), {}
+
+    def worker_changes(self) -> WorkerChanges | None:
+        pages, reuse = self.pages, self.reuse
+        return WorkerChanges(
+            writes=self.store.take_deferred(),
+            pages_used=pages.used,
+            pages_written=pages.written,
+            pages_pending=pages.pending,
+            hits=pages.hits,
+            misses=pages.misses,
+            memo_used=self.memos.used,
+            keys=self.keys,
+            cached=self.hits,
+            page_tags=self.page_tags,
+            reused_pages=self.reused_pages,
+            reused_files=reuse.reused if reuse is not None else set(),
+            file_tags=reuse.tags if reuse is not None else {},
+        )
+
+    def merge_worker(self, changes: WorkerChanges | None) -> None:
+        if changes is None:
+            return
+        self.store.apply_deferred(changes.writes)
+        pages = self.pages
+        pages.used |= changes.pages_used
+        pages.written.extend(changes.pages_written)
+        pages.pending.update(changes.pages_pending)
+        pages.hits += changes.hits
+        pages.misses += changes.misses
+        self.memos.used |= changes.memo_used
+        self.keys.update(changes.keys)
+        self.hits.update(changes.cached)
+        self.page_tags.update(changes.page_tags)
+        self.reused_pages |= changes.reused_pages
+        if self.reuse is not None:
+            self.reuse.reused |= changes.reused_files
+            self.reuse.tags.update(changes.file_tags)
 
     def _listing_key(self, page: SitePage, current: str, renderer: Renderer) -> str | None:
         """The memo key of a listing page's content: everything its template reads (the

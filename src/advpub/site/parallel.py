@@ -52,10 +52,8 @@ def worker_count() -> int:
     return max(1, min(cores, MAX_WORKERS))
 
 
-def _start_worker(
-    parent: int, initializer: Callable[..., object] | None, initargs: tuple[Any, ...]
-) -> None:
-    """In a new worker: die with the build process, then run the build's initializer.
+def end_with_parent(parent: int) -> None:
+    """In a process forked from the build (pid ``parent``): end when the build ends.
 
     A forked worker holds its own copy of the task pipe, so it would wait for tasks forever
     after a SIGKILL of the build; Linux ends it with its parent instead (PR_SET_PDEATHSIG).
@@ -65,6 +63,13 @@ def _start_worker(
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the build died before prctl took effect
         os._exit(1)
+
+
+def _start_worker(
+    parent: int, initializer: Callable[..., object] | None, initargs: tuple[Any, ...]
+) -> None:
+    """In a new worker: die with the build process, then run the build's initializer."""
+    end_with_parent(parent)
     if initializer is not None:
         initializer(*initargs)
 

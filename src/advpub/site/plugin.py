@@ -68,6 +68,7 @@ from advpub.site.incremental import (
     KEEP_OUTPUT_PLUGINS,
     IncrementalBuild,
     Reuse,
+    WorkerChanges,
     session_store,
     start_build,
 )
@@ -85,7 +86,7 @@ from advpub.site.parallel import Workers, worker_count
 from advpub.site.preview import PreviewDrafts, PreviewMode, is_inside, mark_page
 from advpub.site.render import Renderer
 from advpub.site.sanitize import join_wide_line_breaks, sanitize_html
-from advpub.site.scanning import OutputScanner, set_terms
+from advpub.site.scanning import Found, OutputScanner, set_terms
 from advpub.site.search import index_entries, merge_entries, search_entry
 from advpub.site.sources import (
     SENTINEL_NAME,
@@ -239,6 +240,16 @@ class PublishedSite:
         """The languages with a feed of their own (see :func:`feed_languages`): the same
         for every page of the build, so computed once (it reads every advisory)."""
         return feed_languages(self.advisories, self.renderer.translations)
+
+
+@dataclass
+class PageWorkerChanges:
+    """What the pages one worker process rendered changed in the plugin's state (see
+    :meth:`AdvpubPlugin.start_page_worker`)."""
+
+    build: WorkerChanges | None
+    search_entries: dict[str, dict[str, Any]]
+    scan: tuple[set[str], Found] | None
 
 
 class AdvpubPlugin(BasePlugin[AdvpubConfig]):
@@ -457,6 +468,35 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
             "help": self.labels("feed.subscribe.help") if explain else "",
             "links": site_feed_links(feed_links(settings)),
         }
+
+    # -- pages in worker processes (advpub.site.driver) ----------------------------------
+
+    def renders_pages_in_workers(self) -> bool:
+        """True when :mod:`advpub.site.driver` may render this build's pages in forked worker
+        processes: not a preview nor a live session (their store lives in this process)."""
+        return self.preview is None and session_store() is None and self.site is not None
+
+    def start_page_worker(self) -> None:
+        """In a page worker just forked from the build: record what its pages change."""
+        self.build.start_worker()
+        if self.scanner is not None:
+            self.scanner.start_worker()
+
+    def page_worker_changes(self, srcs: Sequence[str]) -> PageWorkerChanges:
+        """In a page worker: what its pages (``srcs``) changed, for the build to merge."""
+        entries = self._site().search_entries
+        return PageWorkerChanges(
+            self.build.worker_changes(),
+            {src: entries[src] for src in srcs if src in entries},
+            self.scanner.worker_result() if self.scanner is not None else None,
+        )
+
+    def merge_page_worker(self, changes: PageWorkerChanges) -> None:
+        """In the build: take a page worker's changes (:meth:`page_worker_changes`)."""
+        self.build.merge_worker(changes.build)
+        self._site().search_entries.update(changes.search_entries)
+        if self.scanner is not None and changes.scan is not None:
+            self.scanner.merge_worker(changes.scan)
 
     # -- after the build ---------------------------------------------------------------
 

@@ -97,6 +97,27 @@ class OutputScanner:
             hits.extend(LeakHit(path, term) for term in _unique(by_file.get(rel, ())))
         return self.prepared.result(hits)
 
+    def start_worker(self) -> None:
+        """In a page worker forked from the build: scan the pages it renders in its own
+        process (the build's worker pool belongs to the build) and keep only its results."""
+        set_terms(self.prepared.terms)
+        self.workers = Workers(1)
+        self.scanned, self._batch, self._size, self._pending = set(), [], 0, []
+
+    def worker_result(self) -> tuple[set[str], Found]:
+        """What this page worker scanned and found (see :meth:`start_worker`)."""
+        self._flush()
+        found: Found = [hit for future in self._pending for hit in future.result()]
+        return self.scanned, found
+
+    def merge_worker(self, result: tuple[set[str], Found]) -> None:
+        """Take a page worker's scan into this one (reported with the rest by :meth:`finish`)."""
+        scanned, found = result
+        self.scanned |= scanned
+        done: Future[Found] = Future()
+        done.set_result(found)
+        self._pending.append(done)
+
     def _queue(self, rel: str, data: bytes | None, size: int) -> None:
         self._batch.append((rel, data))
         self._size += size

@@ -98,6 +98,9 @@ class BuildStore:
         # Set when a statement failed on a damaged file: nothing more is written, and the
         # store is deleted instead of committed.
         self.broken = False
+        # In a forked page worker (detach_for_worker): the writes it hands to the build.
+        self.deferred: list[tuple[str, list[tuple[Any, ...]]]] | None = None
+        self._inherited: sqlite3.Connection | None = None
 
     @classmethod
     def open(cls, path: Path) -> BuildStore:
@@ -149,6 +152,32 @@ class BuildStore:
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
         self._db.close()
+
+    # -- page workers (advpub.site.driver) -------------------------------------------------
+
+    def detach_for_worker(self) -> None:
+        """In a page worker forked from the build: read through a connection of its own and
+        keep every write for the build (:attr:`deferred`, applied by :meth:`apply_deferred`).
+
+        The build's connection must not be used by two processes (SQLite forbids carrying a
+        connection across a fork), nor closed here: closing it could checkpoint the WAL under
+        the build's open transaction, so the worker keeps it untouched until it exits. Reads
+        see what the last build committed, which is all a page reads: the keys a page looks
+        up are its own, never one this build wrote before.
+        """
+        self._inherited = self._db
+        self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        self.deferred = []
+
+    def take_deferred(self) -> list[tuple[str, list[tuple[Any, ...]]]]:
+        """The writes this worker kept for the build (and forget them)."""
+        deferred, self.deferred = self.deferred or [], []
+        return deferred
+
+    def apply_deferred(self, writes: list[tuple[str, list[tuple[Any, ...]]]]) -> None:
+        """Run a page worker's writes in the build's transaction."""
+        for query, rows in writes:
+            self._write(query, rows)
 
     # -- rendered pages ------------------------------------------------------------------
 
@@ -244,6 +273,9 @@ class BuildStore:
 
     def _write(self, query: str, rows: list[tuple[Any, ...]]) -> None:
         if self.broken:
+            return
+        if self.deferred is not None:
+            self.deferred.append((query, rows))
             return
         try:
             self._db.executemany(query, rows)
