@@ -302,6 +302,8 @@ class _Pages:
                 if process.is_alive():
                     process.kill()
                 process.join()
+        for result in results:
+            log.debug(f"advpub: {result.pages} pages rendered by process {result.pid}")
         records = [record for result in results for record in result.records]
         failures = [result.failure for result in results if result.failure is not None]
         if failures:
@@ -323,8 +325,6 @@ class _Pages:
                     for src, anchors in links.items()
                     if (target := self.files.get_file_from_path(src)) is not None
                 }
-        for result in results:
-            log.debug(f"advpub: {result.pages} pages rendered by process {result.pid}")
 
     def _run(self, indices: Sequence[int], *, populate_only: bool = False) -> _Failure | None:
         """Read and render the pages at ``indices`` in MkDocs' order, recording their logs;
