@@ -17,9 +17,9 @@ from mkdocs.exceptions import PluginError
 
 from advpub.site.parallel import WORKERS_ENV
 from advpub.site.plugin import AdvpubPlugin
-from tests.conftest import CliResult, Repo
+from tests.conftest import CliResult, Repo, advisory_text
 from tests.scale.test_scale_parallel import many_repo, rendering_processes
-from tests.site.site_support import NOW
+from tests.site.site_support import NOW, sample_repo
 
 Cli = Callable[..., CliResult]
 
@@ -122,4 +122,56 @@ def test_a_page_worker_that_dies_fails_the_build_and_leaves_no_site(
         "advpub: error: a worker process rendering pages was killed by signal SIGKILL; the "
         "site was not built. Build again (with ADVPUB_WORKERS=1 to render in one process)\n",
     )
+    _assert_no_site(repo)
+
+
+def _one_product_repo(path: Path) -> Repo:
+    """Advisories of one product (few listing pages), the last of them linking to a file
+    that does not exist: MkDocs warns about that page, which a forked worker renders."""
+    repo = sample_repo(path)
+    for n in range(1, 61):
+        ident = f"ADV-2024-{n:04d}"
+        repo.write(
+            f"advisories/2024/{ident}.md",
+            advisory_text(
+                ident, title=f"Example Switch: flaw {n}", release_date="2024-03-10T09:00:00+09:00"
+            ),
+        )
+    repo.write(
+        "advisories/2026/ADV-2026-0999.md",
+        advisory_text(
+            "ADV-2026-0999",
+            release_date="2026-05-01T09:00:00+09:00",
+            body="## Overview\n\nSee [the notes](missing-notes.md).\n",
+        ),
+    )
+    return repo
+
+
+def _messages(result: CliResult) -> tuple[int, list[str]]:
+    """The exit status and lines of a build, without its progress lines (timed)."""
+    lines = [line for line in result.err.splitlines() if not line.startswith("advpub build: ")]
+    return result.code, lines
+
+
+def test_warnings_of_pages_in_workers_count_for_strict_as_in_one_process(
+    tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="mkdocs.plugins.advpub")
+    repo = _one_product_repo(tmp_path / "repo")
+    single = _build(cli, repo, monkeypatch, "1")
+    assert _messages(single) == (
+        1,
+        [
+            "advpub: warning: Doc file '2026/ADV-2026-0999.md' contains a link "
+            "'missing-notes.md', but the target '2026/missing-notes.md' is not found among "
+            "documentation files.",
+            "advpub: error: Aborted with 1 warnings in strict mode!",
+        ],
+    )
+    _assert_no_site(repo)
+    parallel = _build(cli, repo, monkeypatch, "2")
+    assert _messages(parallel) == _messages(single)
+    rendered = rendering_processes(caplog)
+    assert len(rendered) == 2
     _assert_no_site(repo)
