@@ -115,7 +115,7 @@ def test_parallel_build_is_byte_identical_to_a_single_process_build(
     rendered = rendering_processes(caplog)
     assert len(rendered) == 2 and os.getpid() in rendered, rendered
     pages = sum(p.endswith("index.html") and not p.startswith(".well-known/") for p in two)
-    assert sum(rendered.values()) == pages and min(rendered.values()) >= pages // 3
+    assert sum(rendered.values()) == pages and min(rendered.values()) >= pages // 4
     # The marker records the build instant only (ADVPUB_NOW is fixed): the same too.
     assert two == one
     assert sum(p.startswith("osv/ADV-2024-") for p in two) == EXTRA
