@@ -276,6 +276,10 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         # The output folder of a build that may be deployed (not a preview or a serve
         # session's): deleted when the build fails (on_build_error).
         self.deployable_dir: Path | None = None
+        # Set only by advpub.site.live (serve, preview): the exports and the leak scan start
+        # when the rest of the build runs (on_post_build), not before the first page.
+        self.defer_outputs = False
+        self._deferred: tuple[Any, datetime, Corpus, dict[str, str]] | None = None
 
     # -- configuration -------------------------------------------------------------------
 
@@ -310,14 +314,19 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
             self._refuse_preview_output(Path(config["site_dir"]))
             # A preview stores nothing in .cache/: no page cache, no memo, no build store
             # there; only its session's store in memory (advpub.site.incremental.live_session).
-            reuse = Reuse.NOTHING if session is None else Reuse.OUTPUT
+            reuse = Reuse.NOTHING if session is None else self._session_reuse()
             self.build = start_build(config, settings, reuse, session)
             return
-        if session is not None and self.incremental is Reuse.NOTHING:
+        if session is not None:
             # `advpub serve`: rebuilds keep what did not change, in the session's memory.
-            self.build = start_build(config, settings, Reuse.OUTPUT, session)
+            self.build = start_build(config, settings, self._session_reuse(), session)
             return
         self.build = start_build(config, settings, self.incremental)
+
+    def _session_reuse(self) -> Reuse:
+        # A live site (advpub.site.live) writes each generation into a new folder: stored
+        # pages, every file written. A whole build of a session keeps unchanged files.
+        return Reuse.OUTPUT if self.incremental is Reuse.NOTHING else self.incremental
 
     # -- files -------------------------------------------------------------------------
 
@@ -336,7 +345,9 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         renderer = self._add_generated_pages(files, config, corpus, advisory_urls, pages)
         languages = feed_languages(corpus.advisories, renderer.translations)
         self.build.start(corpus.digests, advisory_urls, "\0".join(languages))
-        self._start_workers(config, now, corpus, advisory_urls)
+        self._deferred, self.output_context = (config, now, corpus, advisory_urls), None
+        if not self.defer_outputs:
+            self._start_workers(config, now, corpus, advisory_urls)
         sources = {*by_src, *media}
         # The outputs are generated after the pages (on_post_build), by then mostly computed.
         self.site = PublishedSite(now, corpus.advisories, by_src, pages, renderer, sources, [])
@@ -468,6 +479,10 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         site_dir = Path(config["site_dir"])
         if self.preview is not None:
             self._refuse_preview_output(site_dir)
+        if self.output_context is None and self._deferred is not None:
+            self._start_workers(*self._deferred)
+            # The pages were written before the scan was prepared: it reads them back.
+            self.scan_pages = False
         self._write_search_index(site_dir)
         site.outputs.extend(self._generate_outputs())
         self._write_outputs(site_dir)
