@@ -244,7 +244,8 @@ class LiveSite:
     ``make_config(folder)`` loads the configuration of a new generation writing into
     ``folder``; each generation gets a new folder under ``workspace``, and the folder of
     the one it replaces is removed. ``announce`` gets one line per problem (a rebuild or a
-    background render that failed); the last good generation stays served."""
+    background render that failed); the last good generation stays served. Without
+    ``background`` only what is asked for is rendered."""
 
     def __init__(
         self,
@@ -253,6 +254,7 @@ class LiveSite:
         *,
         eager: Callable[[Any], Sequence[str]] | None = None,
         announce: Callable[[str], None] = lambda line: None,
+        background: bool = True,
     ) -> None:
         self._make_config = make_config
         self._workspace = workspace
@@ -262,7 +264,7 @@ class LiveSite:
         self._idle = threading.Condition()
         self._waiting = 0
         self._count = 0
-        self._stopped = False
+        self._stopped = not background
         self._work = threading.Event()
         self.current: Generation | None = None
         self._bytecode = SessionBytecode()
