@@ -136,7 +136,7 @@ def test_a_change_that_does_not_build_keeps_the_last_generation(tmp_path: Path) 
         site.stop()
         broken = repo.path / "advisories" / "2026" / "ADV-2026-0001.md"
         broken.write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
-        with pytest.raises(Exception, match="ADV-2026-0001.md"):
+        with pytest.raises(Exception, match=r"ADV-2026-0001\.md"):
             site.rebuild()
         assert site.current is good
         assert site.provide(page(SAMPLES[0].ident)) is not None
