@@ -67,6 +67,12 @@ def test_a_page_is_rendered_when_asked_for_and_nothing_else_before(tmp_path: Pat
         assert not (generation.folder / "feed.xml").exists()
         # A theme asset is copied when asked for.
         assert site.provide("assets/advpub/advpub.css") is not None
+        # A page the site does not have is answered at once (only files the end of the
+        # build writes, never HTML, complete the generation first).
+        assert site.provide(dest_of("2025/ADV-2025-9999/")) is None
+        assert not generation.complete
+        assert site.provide("404.html") is not None
+        assert not generation.complete
 
 
 def test_a_completed_generation_equals_a_cold_build(tmp_path: Path) -> None:

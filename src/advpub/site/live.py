@@ -43,8 +43,8 @@ from advpub.site.incremental import KEEP_OUTPUT_PLUGINS, Reuse
 
 log = logging.getLogger("advpub.live")
 
-# Files only the end of a build writes (search index, feeds, exports): asking for one of
-# them completes the generation first. Everything else of the site is a file MkDocs knows.
+# Files only the end of a build writes (search index, feeds, exports; never HTML): asking
+# for one of them completes the generation first. Every other file is one MkDocs knows.
 _TEMPLATES_BY_OUTPUT = {"sitemap.xml.gz": "sitemap.xml"}
 
 
@@ -105,6 +105,7 @@ class Generation:
         self.failed: str | None = None
         self._done: set[str] = set()
         self._read: set[str] = set()
+        self._next = 0  # pages before this index are rendered
         try:
             config = config.plugins.on_config(config)
             config.plugins.on_pre_build(config=config)
@@ -148,21 +149,20 @@ class Generation:
             self._done.add(rel)
         elif template in self.config.theme.static_templates:
             self._template(template)
+        elif rel.endswith(".html"):
+            return False  # every HTML file but the theme's templates is a page
         else:
             self.finish()
         return (self.folder / rel).is_file()
 
-    def remaining(self) -> Iterator[Any]:
-        """The pages not rendered yet, in MkDocs' order."""
-        return (
-            f for f in self.pages if f.src_uri not in self._read or f.dest_uri not in self._done
-        )
-
     def render_next(self) -> bool:
-        """Render one page not rendered yet; False when none is left."""
-        for file in self.remaining():
-            self._render(file)
-            return True
+        """Render the next page (in MkDocs' order) not rendered yet; False when none is left."""
+        while self._next < len(self.pages):
+            file = self.pages[self._next]
+            if file.src_uri not in self._read or file.dest_uri not in self._done:
+                self._render(file)
+                return True
+            self._next += 1
         return False
 
     def finish(self) -> None:
