@@ -222,3 +222,17 @@ def test_reading_a_watched_file_starts_no_rebuild_and_writing_one_does(tmp_path:
     finally:
         observer.stop()
         observer.join()
+
+
+def test_a_site_with_another_plugin_is_built_whole(tmp_path: Path) -> None:
+    repo = sample_repo(tmp_path / "repo")
+    config_file = repo.path / "mkdocs.yml"
+    text = config_file.read_text(encoding="utf-8")
+    assert "plugins:\n" in text
+    config_file.write_text(text.replace("plugins:\n", "plugins:\n  - tags\n"), "utf-8")
+    with live_session(), quiet_mkdocs(), quiet_dirty_warning():
+        site = _site(tmp_path, _configs(repo))
+        generation = site.rebuild()
+        assert generation.complete
+        assert all((generation.folder / page(s.ident)).is_file() for s in SAMPLES)
+        assert (generation.folder / "search" / "search_index.json").is_file()

@@ -106,6 +106,9 @@ class Generation:
         self._done: set[str] = set()
         self._read: set[str] = set()
         self._next = 0  # pages before this index are rendered
+        if not renders_lazily(config):
+            self._build_whole(config)
+            return
         try:
             config = config.plugins.on_config(config)
             config.plugins.on_pre_build(config=config)
@@ -134,6 +137,13 @@ class Generation:
         if eager is not None:
             for url in eager(plugin):
                 self.provide(dest_of(url))
+
+    def _build_whole(self, config: Any) -> None:
+        """Another plugin is enabled: MkDocs' own build, all pages before any is written."""
+        from mkdocs.commands.build import build
+
+        build(config, serve_url=config["site_url"])
+        self.complete = True
 
     def provide(self, rel: str) -> bool:
         """Make the site's file ``rel`` exist in :attr:`folder` if the site has one: render
