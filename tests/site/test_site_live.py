@@ -5,7 +5,11 @@ generation equals a cold build byte for byte, and files only the end of a build 
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +23,8 @@ from advpub.site.incremental import live_session
 from advpub.site.live import LiveSite, _observer, dest_of
 from tests.conftest import Key, Repo
 from tests.scale.test_scale_cache import tree
-from tests.site.site_support import NOW, SAMPLES, quiet_mkdocs, sample_repo
+from tests.site.site_support import NOW, SAMPLES, Sample, quiet_mkdocs, sample_repo, write_sample
+from tests.site.test_site_generators import fetch, free_port
 from tests.site.test_site_live_incremental import (
     DRAFT,
     SERVE_URL,
@@ -236,3 +241,49 @@ def test_a_site_with_another_plugin_is_built_whole(tmp_path: Path) -> None:
         assert generation.complete
         assert all((generation.folder / page(s.ident)).is_file() for s in SAMPLES)
         assert (generation.folder / "search" / "search_index.json").is_file()
+
+
+def _wait_for(predicate: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_advpub_serve_shows_an_edit_and_keeps_serving_after_a_refused_one(
+    tmp_path: Path,
+) -> None:
+    repo = sample_repo(tmp_path / "repo")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/{page(SAMPLES[1].ident).removesuffix('index.html')}"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "advpub", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=repo.path,
+        env=dict(os.environ, ADVPUB_NOW=NOW),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines: list[str] = []
+    assert process.stderr is not None
+    reader = threading.Thread(target=lambda: lines.extend(process.stderr or ()), daemon=True)
+    reader.start()
+    try:
+        assert SAMPLES[1].title in fetch(url, time.monotonic() + 60)
+        sentence = f"Sentence {uuid.uuid4().hex} added while serving."
+        edit(repo, SAMPLES[1], sentence)
+        assert _wait_for(lambda: sentence in fetch(url, time.monotonic() + 10), 30)
+        # An edit the gate refuses: one line, no traceback, the last good site stays.
+        write_sample(repo, Sample("ADV-2026-0009", "Not yet", "2026-12-01T09:00:00+09:00"))
+        assert _wait_for(lambda: any("not rebuilt" in line for line in lines), 30), lines
+        assert sentence in fetch(url, time.monotonic() + 10)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    reader.join(timeout=10)
+    text = "".join(lines)
+    assert "advpub serve: not rebuilt: " in text
+    assert "ADV-2026-0009.md: not releasable: release date" in text
+    assert "Traceback" not in text

@@ -363,6 +363,10 @@ class LiveSite:
                         break
 
 
+def _message(exc: BaseException) -> str:
+    return (str(exc) or type(exc).__name__).strip().removeprefix("advpub: ")
+
+
 def _first_line(exc: BaseException) -> str:
     return (str(exc) or type(exc).__name__).strip().splitlines()[0].removeprefix("advpub: ")
 
@@ -450,7 +454,8 @@ def serve_forever(
         try:
             site.rebuild()
         except Exception as exc:
-            announce(f"not rebuilt: {_first_line(exc)}")
+            # Every problem, as `advpub build` reports them (the gate lists each file).
+            announce(f"not rebuilt: {_message(exc)}")
 
     def error_page(code: int) -> bytes | None:
         page = site.provide("404.html") if code == 404 else None
