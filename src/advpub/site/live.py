@@ -23,6 +23,7 @@ are built whole on every change, as MkDocs does.
 
 from __future__ import annotations
 
+import gc
 import io
 import logging
 import posixpath
@@ -295,7 +296,7 @@ class LiveSite:
         folder.mkdir(mode=0o700)
         try:
             config = self._make_config(folder)
-            with self._lock:
+            with self._lock, _collector_paused():
                 generation = Generation(config, eager=self._eager, bytecode=self._bytecode)
                 old, self.current = self.current, generation
                 if old is not None:
@@ -361,6 +362,20 @@ class LiveSite:
                     except Exception as exc:
                         self._announce(f"the site was not completed: {_first_line(exc)}")
                         break
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a generation is prepared: it makes thousands of
+    objects, and each collection walked the whole session's heap (the parse memo, the last
+    generation): 0.1-0.3 s of a 0.7 s reload at 5,000. Collected when it resumes."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _message(exc: BaseException) -> str:

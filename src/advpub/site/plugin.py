@@ -184,6 +184,17 @@ class AdvisoryFile(File):
         """Always True (see the class docstring)."""
         return True
 
+    @property
+    def src_path(self) -> str:
+        """As MkDocs' (the path with the platform's separators)."""
+        return os.path.normpath(self.src_uri)
+
+    @src_path.setter
+    def src_path(self, value: str) -> None:
+        # Always the src_uri of a File MkDocs made (POSIX, normalised): no PurePath for each
+        # of thousands of advisories in every build and every live reload.
+        self.src_uri = value
+
     @classmethod
     def placed(cls, file: File, dest_uri: str) -> AdvisoryFile:
         """``file`` as an advisory page written to ``dest_uri`` (never in the nav)."""
