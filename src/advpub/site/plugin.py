@@ -26,14 +26,16 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import cached_property, partial
+from functools import cached_property, lru_cache, partial
 from html import escape
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
@@ -208,12 +210,34 @@ class AdvisoryFile(File):
         )
 
 
+# A page URL of plain folder names (``2026/ADV-2026-0001/``), which ``urljoin`` appends to a
+# site URL ending in ``/`` unchanged; a site URL with a query or fragment is left to it.
+_PLAIN_FOLDERS = re.compile(r"(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)+")
+_URL_EXTRAS = re.compile(r"[?#]")
+
+
+@lru_cache(maxsize=8)
+def _url_path(url: str) -> str:
+    return urlsplit(url).path
+
+
 class AdvisoryPage(Page):
     """The page of a published advisory. ``on_page_markdown`` supplies its body and metadata
     from the parsed model, so MkDocs does not read the file and parse its front matter again
     (a pure-Python YAML parse per page)."""
 
     from_cache = False  # set by on_page_markdown on a page-cache hit
+
+    def _set_canonical_url(self, base: str | None) -> None:
+        """As MkDocs' (``urljoin`` of the site URL and the page's), without parsing two
+        URLs for each of thousands of advisory pages when the page's URL is plain folders."""
+        url = self.url
+        if base and _PLAIN_FOLDERS.fullmatch(url) and not _URL_EXTRAS.search(base):
+            base = base if base.endswith("/") else base + "/"
+            self.canonical_url = base + url
+            self.abs_url = _url_path(base) + url
+        else:
+            super()._set_canonical_url(base)
 
     def read_source(self, config: Any) -> None:
         """No Markdown and no metadata yet: see :meth:`AdvpubPlugin.on_page_markdown`."""
