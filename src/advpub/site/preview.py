@@ -198,7 +198,10 @@ def serve_preview(
         try:
             started = time.monotonic()
             first_generation()
-            announce(f"advpub: preview built in {time.monotonic() - started:.2f} s")
+            announce(
+                f"advpub: preview of the drafts ready in {time.monotonic() - started:.2f} s "
+                "(the rest of the site is rendered when asked for)"
+            )
             page = next(iter(mode.urls.values()), "")
             announce(
                 f"advpub: EMBARGOED PREVIEW at {serve_url}{page} (this machine only; "
