@@ -6,6 +6,7 @@ The CLI and the MkDocs plugin read the same options through MkDocs' own config l
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from dataclasses import dataclass
@@ -234,6 +235,7 @@ def require_publisher(settings: Settings) -> None:
         raise ConfigError("\n".join(problems))
 
 
+@functools.lru_cache(maxsize=64)  # asked once per advisory by the exports
 def is_loopback_url(url: str) -> bool:
     """True for the ``http://127.0.0.1`` / ``localhost`` addresses of a local preview."""
     parts = urlsplit(url)

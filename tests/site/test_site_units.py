@@ -8,6 +8,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from advpub.config import settings_from_options
 from advpub.model import Advisory, ModelOptions, parse_advisory
@@ -191,3 +193,33 @@ def test_index_config_leaves_japanese_to_advpub_search() -> None:
     assert shaped["separator"] == f"(?:[\\s\\-]+)|[{WIDE_CHARACTERS}]+"
     assert re.fullmatch(f"[{WIDE_CHARACTERS}]+", "さくらビューア、ＮＡＳ「版」")
     assert index_config({"lang": ["de", "ja"]})["lang"] == ["de"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    base=st.sampled_from(
+        [
+            "http://127.0.0.1:8000/",
+            "https://advisories.example.org",
+            "https://example.org/security/",
+            "https://example.org/a/b/c",
+            "https://example.org/x/?q=1",
+            "https://example.org/x/#top",
+            "",
+        ]
+    ),
+    segments=st.lists(
+        st.text(alphabet="aZ09._~-/%?#:@é", min_size=1, max_size=8), min_size=1, max_size=4
+    ),
+)
+def test_advisory_pages_have_mkdocs_canonical_urls(base: str, segments: list[str]) -> None:
+    from mkdocs.structure.files import File
+    from mkdocs.structure.pages import Page
+
+    from advpub.site.plugin import AdvisoryPage
+
+    dest = "/".join(segments).strip("/") + "/index.html"
+    config = {"site_url": base or None, "repo_url": None, "edit_uri": None}
+    ours = AdvisoryPage(None, File("x.md", "/docs", "/site", True, dest_uri=dest), config)
+    theirs = Page(None, File("x.md", "/docs", "/site", True, dest_uri=dest), config)  # type: ignore[arg-type]
+    assert (ours.canonical_url, ours.abs_url) == (theirs.canonical_url, theirs.abs_url)

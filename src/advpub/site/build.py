@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from advpub.config import CONFIG_FILE, PLUGIN_NAME, Settings, find_root, settings_from_mkdocs
 from advpub.corpus import advisory_files
@@ -294,38 +296,69 @@ def _status_line(text: str) -> None:
 
 
 def serve_site(root: Path | None = None, dev_addr: str = "127.0.0.1:8000") -> None:
-    """Serve a live preview (the plugin gates every rebuild); returns when interrupted.
+    """Serve a live preview (the plugin gates every generation); returns when interrupted.
 
-    Says what it does at once (the first build of a large site takes a while), a progress
-    line while that build runs, and the address as soon as the server listens."""
-    from mkdocs.commands.serve import serve
+    Says what it does at once, a progress line while the first generation is prepared, and
+    the address as soon as the server listens. Pages are rendered when first asked for and
+    in the background (:mod:`advpub.site.live`), so neither the first page nor the page
+    after an edit waits for the whole site."""
+    from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+    from mkdocs.livereload import _serve_url
+
+    from advpub.site.live import LiveSite, serve_forever
 
     host, _, port = dev_addr.rpartition(":")
     if not host or not port.isdigit():
         raise ConfigError(f"--dev-addr: {dev_addr!r} is not HOST:PORT (e.g. 127.0.0.1:8000)")
     with _mkdocs_logging() as logged:
-        _config, settings = _load(root, logged)
+        probe, settings = _load(root, logged)
         folder = find_root(root)
+        config_file = str(folder / CONFIG_FILE)
         count = sum(1 for _ in advisory_files(settings))
         _status_line(
             f"advpub serve: building {count} advisories, then serving on http://{dev_addr}/"
         )
+        mount_path = urlsplit(probe["site_url"] or "/").path
+        serve_url = _serve_url(host, int(port), mount_path)
+
+        def fresh_config(site_dir: Path) -> Any:
+            try:
+                config = load_config(config_file=config_file, site_dir=str(site_dir))
+            except (ConfigurationError, Abort) as exc:
+                raise ConfigError(f"{config_file}: {exc}") from None
+            config["site_url"] = serve_url
+            return config
+
         try:
             with (
+                tempfile.TemporaryDirectory(prefix="advpub-serve-") as workspace,
                 preview_clock(),
                 build_progress("advpub serve", count, _status_line) as listening,
                 _server_messages(_status_line, listening),
                 live_session(),
                 quiet_dirty_warning(),
             ):
-                # Dirty: the plugin keeps what did not change (advpub.site.incremental).
-                serve(
-                    config_file=str(folder / CONFIG_FILE),
-                    dev_addr=dev_addr,
-                    livereload=True,
-                    build_type="dirty",
+                site = LiveSite(
+                    fresh_config,
+                    Path(workspace),
+                    announce=lambda line: _status_line(f"advpub serve: {line}"),
                 )
+                probe.plugins.on_startup(command="serve", dirty=False)
+                try:
+                    site.rebuild()
+                    theme = [probe["theme"].custom_dir] if probe["theme"].custom_dir else []
+                    serve_forever(
+                        site,
+                        host=host,
+                        port=int(port),
+                        mount_path=mount_path,
+                        watch=[probe["docs_dir"], config_file, *theme, *probe["watch"]],
+                        announce=lambda line: _status_line(f"advpub serve: {line}"),
+                    )
+                finally:
+                    site.stop()
+                    probe.plugins.on_shutdown()
         except (PluginError, ConfigurationError) as exc:
             raise SiteError(str(exc)) from None
         except Abort as exc:

@@ -64,19 +64,33 @@ def _file_digest(path: Path, st: os.stat_result) -> bytes:
     return value
 
 
+def _suffix(name: str) -> str:
+    # PurePath.suffix of a bare file name, without making a path object per file.
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
 def tree_digest(folders: Iterable[Path]) -> str:
     """A digest of the code and template files under ``folders`` (names and contents)."""
     digest = hashlib.sha256()
     for folder in folders:
-        for path in sorted(folder.rglob("*")):
-            if path.suffix not in _CODE_SUFFIXES or "__pycache__" in path.parts:
-                continue
+        # os.walk and name tuples, not Path.rglob: the theme folders hold thousands of icons
+        # this skips by suffix, and every build and live reload computes this digest.
+        found: list[tuple[str, ...]] = []
+        for current, dirs, names in os.walk(folder):
+            if "__pycache__" in dirs:
+                dirs.remove("__pycache__")
+            rel = os.path.relpath(current, folder)
+            parts = () if rel == os.curdir else tuple(rel.split(os.sep))  # noqa: PTH206
+            found.extend((*parts, n) for n in names if _suffix(n) in _CODE_SUFFIXES)
+        for parts in sorted(found):
+            path = folder.joinpath(*parts)
             try:
                 st = path.stat()
             except OSError:
                 continue
             if stat.S_ISREG(st.st_mode):
-                digest.update(path.relative_to(folder).as_posix().encode())
+                digest.update("/".join(parts).encode())
                 digest.update(b"\0")
                 digest.update(_file_digest(path, st))
                 digest.update(b"\0")

@@ -26,14 +26,16 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import cached_property, partial
+from functools import cached_property, lru_cache, partial
 from html import escape
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
@@ -185,6 +187,17 @@ class AdvisoryFile(File):
         """Always True (see the class docstring)."""
         return True
 
+    @property
+    def src_path(self) -> str:
+        """As MkDocs' (the path with the platform's separators)."""
+        return os.path.normpath(self.src_uri)
+
+    @src_path.setter
+    def src_path(self, value: str) -> None:
+        # Always the src_uri of a File MkDocs made (POSIX, normalised): no PurePath for each
+        # of thousands of advisories in every build and every live reload.
+        self.src_uri = value
+
     @classmethod
     def placed(cls, file: File, dest_uri: str) -> AdvisoryFile:
         """``file`` as an advisory page written to ``dest_uri`` (never in the nav)."""
@@ -198,12 +211,34 @@ class AdvisoryFile(File):
         )
 
 
+# A page URL of plain folder names (``2026/ADV-2026-0001/``), which ``urljoin`` appends to a
+# site URL ending in ``/`` unchanged; a site URL with a query or fragment is left to it.
+_PLAIN_FOLDERS = re.compile(r"(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)+")
+_URL_EXTRAS = re.compile(r"[?#]")
+
+
+@lru_cache(maxsize=8)
+def _url_path(url: str) -> str:
+    return urlsplit(url).path
+
+
 class AdvisoryPage(Page):
     """The page of a published advisory. ``on_page_markdown`` supplies its body and metadata
     from the parsed model, so MkDocs does not read the file and parse its front matter again
     (a pure-Python YAML parse per page)."""
 
     from_cache = False  # set by on_page_markdown on a page-cache hit
+
+    def _set_canonical_url(self, base: str | None) -> None:
+        """As MkDocs' (``urljoin`` of the site URL and the page's), without parsing two
+        URLs for each of thousands of advisory pages when the page's URL is plain folders."""
+        url = self.url
+        if base and _PLAIN_FOLDERS.fullmatch(url) and not _URL_EXTRAS.search(base):
+            base = base if base.endswith("/") else base + "/"
+            self.canonical_url = base + url
+            self.abs_url = _url_path(base) + url
+        else:
+            super()._set_canonical_url(base)
 
     def read_source(self, config: Any) -> None:
         """No Markdown and no metadata yet: see :meth:`AdvpubPlugin.on_page_markdown`."""
@@ -287,6 +322,10 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         # The output folder of a build that may be deployed (not a preview or a serve
         # session's): deleted when the build fails (on_build_error).
         self.deployable_dir: Path | None = None
+        # Set only by advpub.site.live (serve, preview): the exports and the leak scan start
+        # when the rest of the build runs (on_post_build), not before the first page.
+        self.defer_outputs = False
+        self._deferred: tuple[Any, datetime, Corpus, dict[str, str]] | None = None
 
     # -- configuration -------------------------------------------------------------------
 
@@ -321,14 +360,19 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
             self._refuse_preview_output(Path(config["site_dir"]))
             # A preview stores nothing in .cache/: no page cache, no memo, no build store
             # there; only its session's store in memory (advpub.site.incremental.live_session).
-            reuse = Reuse.NOTHING if session is None else Reuse.OUTPUT
+            reuse = Reuse.NOTHING if session is None else self._session_reuse()
             self.build = start_build(config, settings, reuse, session)
             return
-        if session is not None and self.incremental is Reuse.NOTHING:
+        if session is not None:
             # `advpub serve`: rebuilds keep what did not change, in the session's memory.
-            self.build = start_build(config, settings, Reuse.OUTPUT, session)
+            self.build = start_build(config, settings, self._session_reuse(), session)
             return
         self.build = start_build(config, settings, self.incremental)
+
+    def _session_reuse(self) -> Reuse:
+        # A live site (advpub.site.live) writes each generation into a new folder: stored
+        # pages, every file written. A whole build of a session keeps unchanged files.
+        return Reuse.OUTPUT if self.incremental is Reuse.NOTHING else self.incremental
 
     # -- files -------------------------------------------------------------------------
 
@@ -347,7 +391,9 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         renderer = self._add_generated_pages(files, config, corpus, advisory_urls, pages)
         languages = feed_languages(corpus.advisories, renderer.translations)
         self.build.start(corpus.digests, advisory_urls, "\0".join(languages))
-        self._start_workers(config, now, corpus, advisory_urls)
+        self._deferred, self.output_context = (config, now, corpus, advisory_urls), None
+        if not self.defer_outputs:
+            self._start_workers(config, now, corpus, advisory_urls)
         sources = {*by_src, *media}
         # The outputs are generated after the pages (on_post_build), by then mostly computed.
         self.site = PublishedSite(now, corpus.advisories, by_src, pages, renderer, sources, [])
@@ -508,6 +554,10 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         site_dir = Path(config["site_dir"])
         if self.preview is not None:
             self._refuse_preview_output(site_dir)
+        if self.output_context is None and self._deferred is not None:
+            self._start_workers(*self._deferred)
+            # The pages were written before the scan was prepared: it reads them back.
+            self.scan_pages = False
         self._write_search_index(site_dir)
         site.outputs.extend(self._generate_outputs())
         self._write_outputs(site_dir)

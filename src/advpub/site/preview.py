@@ -26,8 +26,7 @@ import logging
 import re
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -40,6 +39,7 @@ from advpub.errors import AdvpubError, ConfigError, SiteError
 from advpub.model import Advisory
 from advpub.site.build import _errors, _mkdocs_logging, quiet_dirty_warning
 from advpub.site.incremental import live_session
+from advpub.site.live import LiveSite, serve_forever
 
 log = logging.getLogger("advpub.preview")
 
@@ -121,19 +121,6 @@ def parse_dev_addr(dev_addr: str) -> tuple[str, int]:
     return host, int(port)
 
 
-@contextmanager
-def _quiet_rebuild_errors() -> Iterator[None]:
-    """MkDocs' live-reload loop prints a traceback when a rebuild fails; the preview's own
-    builder reports a failed rebuild in one line instead (see :func:`serve_preview`)."""
-    logger = logging.getLogger("mkdocs.livereload")
-    previous = logger.level
-    logger.setLevel(logging.CRITICAL)
-    try:
-        yield
-    finally:
-        logger.setLevel(previous)
-
-
 def serve_preview(
     load: Callable[[], PreviewDrafts],
     *,
@@ -149,10 +136,9 @@ def serve_preview(
     swept by the next command that decrypts). ``announce`` gets one line when the server
     listens (its address) and one per rebuild (how long it took, or that it failed).
     """
-    from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
-    from mkdocs.livereload import LiveReloadServer, _serve_url
+    from mkdocs.livereload import _serve_url
 
     host, port = parse_dev_addr(dev_addr)
     folder = find_root(root)
@@ -163,11 +149,10 @@ def serve_preview(
         live_session(),
         quiet_dirty_warning(),
     ):
-        site_dir = space.folder / "site"
-        site_dir.mkdir(mode=0o700)
         mode = PreviewMode(load, space.folder)
+        serve_url = ""
 
-        def fresh_config() -> Any:
+        def fresh_config(site_dir: Path) -> Any:
             try:
                 config = load_config(config_file=config_file, site_dir=str(site_dir))
             except (ConfigurationError, Abort) as exc:
@@ -179,64 +164,57 @@ def serve_preview(
                     f"`- {PLUGIN_NAME}` under `plugins:`"
                 )
             plugin.preview = mode
+            if serve_url:
+                config["site_url"] = serve_url
             return config
 
-        config = fresh_config()
-        config["dev_addr"] = (host, port)
-        mount_path = urlsplit(config["site_url"] or "/").path
+        probe = fresh_config(space.folder)
+        mount_path = urlsplit(probe["site_url"] or "/").path
         serve_url = _serve_url(host, port, mount_path)
-        config["site_url"] = serve_url
+        watched = [probe["docs_dir"], config_file, *map(str, watch), *probe["watch"]]
 
-        def builder(config: Any = None) -> None:
-            started = time.monotonic()
-            logged.errors.clear()
+        def drafts_first(plugin: Any) -> list[str]:
+            # The drafts are what the coordinator came to see: rendered before the address
+            # is announced (the rest of the site follows on request and in the background).
+            return list(plugin.preview.urls.values()) if plugin.preview is not None else []
+
+        site = LiveSite(
+            fresh_config,
+            space.folder,
+            eager=drafts_first,
+            announce=lambda line: announce(f"advpub: preview: {line}"),
+        )
+
+        def first_generation() -> None:
             try:
-                if config is None:
-                    config = fresh_config()
-                    config["site_url"] = serve_url
-                # Dirty: the plugin keeps what did not change, in the session's memory store.
-                build(config, serve_url=serve_url, dirty=True)
+                site.rebuild()
             except (PluginError, ConfigurationError, AdvpubError) as exc:
                 raise SiteError(str(exc).removeprefix("advpub: ")) from None
             except Abort as exc:
                 # MkDocs logs a plugin's error, then aborts.
                 raise SiteError(_errors(logged) or str(exc)) from None
-            announce(f"advpub: preview built in {time.monotonic() - started:.2f} s")
 
-        def rebuild() -> None:
-            # Called by the live-reload loop; a failure keeps the last good preview served.
-            try:
-                builder()
-            except SiteError as exc:
-                announce(f"advpub: preview not rebuilt: {exc}")
-                raise
-
-        server = LiveReloadServer(
-            builder=rebuild,
-            host=host,
-            port=port,
-            root=str(site_dir),
-            mount_path=mount_path,
-            polling_interval=0.2,
-        )
-        config.plugins.on_startup(command="serve", dirty=False)
+        probe.plugins.on_startup(command="serve", dirty=False)
         try:
-            builder(config)
-            server.watch(config["docs_dir"])
-            server.watch(config_file)
-            for path in watch:
-                server.watch(str(path))
+            started = time.monotonic()
+            first_generation()
+            announce(
+                f"advpub: preview of the drafts ready in {time.monotonic() - started:.2f} s "
+                "(the rest of the site is rendered when asked for)"
+            )
             page = next(iter(mode.urls.values()), "")
             announce(
                 f"advpub: EMBARGOED PREVIEW at {serve_url}{page} (this machine only; "
                 "Ctrl-C stops it and removes the preview)"
             )
-            with _quiet_rebuild_errors():
-                try:
-                    server.serve()
-                except KeyboardInterrupt:
-                    pass
-                finally:
-                    server.shutdown()
+            serve_forever(
+                site,
+                host=host,
+                port=port,
+                mount_path=mount_path,
+                watch=watched,
+                announce=lambda line: announce(f"advpub: preview {line}"),
+            )
         finally:
-            config.plugins.on_shutdown()
+            site.stop()
+            probe.plugins.on_shutdown()

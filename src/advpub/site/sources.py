@@ -72,11 +72,13 @@ def link_problems(folder: Path, shown: str) -> list[str]:
         return problems
     rule = f"advpub publishes only regular files under {shown}/"
     for current, dirs, names in os.walk(folder):
+        # Strings, not Path objects: this runs on every build and every live reload.
+        base = os.path.relpath(current, folder)
+        prefix = "" if base == os.curdir else base.replace(os.sep, "/") + "/"
         for name in sorted([*dirs, *names]):
-            path = Path(current, name)
-            rel = path.relative_to(folder).as_posix()
+            rel = prefix + name
             try:
-                st = path.lstat()
+                st = os.lstat(os.path.join(current, name))  # noqa: PTH118 (speed)
             except OSError as exc:
                 problems.append(f"{shown}/{rel}: cannot be read ({exc.strerror}); remove it")
                 continue
