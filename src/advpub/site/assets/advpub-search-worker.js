@@ -93,8 +93,12 @@
         title: squash(title),
         text: squash(text),
         extra: squash(`${keywords} ${tags.join(" ")}`),
-        titleWords: tokens(title),
-        otherWords: tokens(`${text} ${keywords} ${tags.join(" ")}`)
+        // Lunr's words of the entry, made by byWords when first needed (lunr is usually
+        // ready before a word query comes).
+        titleWords: null,
+        otherWords: null,
+        plainTitle: title,
+        plainOther: `${text} ${keywords} ${tags.join(" ")}`
       };
     });
     byLocation = new Map(docs.map(entry => [entry.doc.location, entry]));
@@ -109,24 +113,24 @@
       .replace(/"/g, "&quot;").replace(/'/g, "&#x27;");
   }
 
-  /* Mark the words in an escaped HTML string (never inside an entity); spaces may stand
-     between the characters of a word, as the comparison ignores them. */
-  function mark(html, words) {
+  /* A function marking the words in an escaped HTML string (never inside an entity);
+     spaces may stand between the characters of a word, as the comparison ignores them. */
+  function marker(words) {
     const parts = words.filter(Boolean).sort((a, b) => b.length - a.length)
       .map(word => [...escapeHtml(word)].map(escapeRegExp).join("\\s*"));
-    if (!parts.length || !html) return html;
+    if (!parts.length) return html => html;
     const pattern = new RegExp(parts.join("|"), "gi");
-    return String(html).split(ENTITY)
+    return html => html && String(html).split(ENTITY)
       .map((piece, i) => i % 2 ? piece : piece.replace(pattern, "<mark>$&</mark>"))
       .join("");
   }
 
-  function item(entry, score, words, tagged, terms) {
+  function item(entry, score, mark, words, tagged, terms) {
     const doc = entry.doc;
     return [{
       ...doc,
-      title: mark(doc.title, words),
-      text: mark(doc.text, words),
+      title: mark(doc.title),
+      text: mark(doc.text),
       tags: (doc.tags || []).map((tag, i) => tagged(entry.tags[i]) ? `<mark>${tag}</mark>` : tag),
       score,
       terms: terms || Object.fromEntries(words.map(word => [word, true]))
@@ -144,12 +148,13 @@
     const id = raw.normalize("NFKC").toLowerCase();
     const exact = listed(docs.filter(entry => entry.tags.includes(id)));
     if (exact.length)
-      return exact.map(entry => item(entry, 2, [], tag => tag === id));
+      return exact.map(entry => item(entry, 2, marker([]), [], tag => tag === id));
     const prefix = listed(docs.filter(entry => entry.tags.some(tag => tag.startsWith(id))));
     if (prefix.length)
-      return prefix.map(entry => item(entry, 1, [], tag => tag.startsWith(id)));
+      return prefix.map(entry => item(entry, 1, marker([]), [], tag => tag.startsWith(id)));
+    const mark = marker([raw]);
     return docs.filter(entry => entry.title.includes(id) || entry.text.includes(id))
-      .map(entry => item(entry, 1, [raw], () => false));
+      .map(entry => item(entry, 1, mark, [raw], () => false));
   }
 
   function byText(raw) {
@@ -166,8 +171,9 @@
       found.push({ entry, score, order });
     });
     found.sort((a, b) => b.score - a.score || a.order - b.order);
+    const mark = marker(words);
     return found.map(({ entry, score }) =>
-      item(entry, score, words, tag => keys.some(key => tag.includes(key))));
+      item(entry, score, mark, words, tag => keys.some(key => tag.includes(key))));
   }
 
   /* Until lunr is ready: the advisories with a word starting with any query word (lunr's
@@ -179,6 +185,10 @@
     if (!words.length) return [];
     const found = [];
     docs.forEach((entry, order) => {
+      if (entry.titleWords === null) {
+        entry.titleWords = tokens(entry.plainTitle);
+        entry.otherWords = tokens(entry.plainOther);
+      }
       let matched = 0;
       let score = 0;
       const terms = {};
@@ -194,14 +204,22 @@
       if (matched) found.push({ entry, score: score + 10 * (matched === words.length), terms, order });
     });
     found.sort((a, b) => b.score - a.score || a.order - b.order);
-    return found.map(({ entry, score, terms }) => item(entry, score,
-      words.filter(word => terms[word]), tag => words.some(word => tag.includes(word)), terms));
+    const marks = new Map();
+    return found.map(({ entry, score, terms }) => {
+      const shown = words.filter(word => terms[word]);
+      const key = shown.join(" ");
+      if (!marks.has(key)) marks.set(key, marker(shown));
+      return item(entry, score, marks.get(key), shown,
+        tag => words.some(word => tag.includes(word)), terms);
+    });
   }
 
   /* The answer advpub gives itself, or null to ask lunr. */
   function answer(raw) {
     const text = String(raw).normalize("NFKC").trim();
-    if (!text) return null;
+    // Nothing typed (the page asks as soon as the worker is ready): nothing found, as lunr
+    // would answer, without waiting for it.
+    if (!text) return { items: [] };
     if (IDENTIFIER.test(text)) return { items: byIdentifier(text) };
     if (HAS_WIDE.test(text)) return { items: byText(text) };
     return null;
@@ -210,7 +228,7 @@
   /* An answer while lunr builds its index, or null (lunr syntax: lunr's alone). */
   function provisional(raw) {
     const text = String(raw).normalize("NFKC").trim();
-    if (!text || LUNR_SYNTAX.test(text)) return null;
+    if (LUNR_SYNTAX.test(text)) return null;
     return { items: byWords(text), provisional: true };
   }
 
@@ -268,10 +286,11 @@
     const message = event.data;
     if (!message) return;
     if (message.type === SETUP && message.data) {
-      // Lunr starts building first: it runs beside this worker while this one reads.
-      toLunr(message);
+      // Ready first, then lunr starts (beside this worker): on a busy machine reading the
+      // index here does not wait for lunr's build.
       remember(message.data);
       post({ type: READY });
+      toLunr(message);
     } else if (message.type === QUERY && typeof message.data === "string") {
       latest = message.data;
       const own = answer(message.data);
