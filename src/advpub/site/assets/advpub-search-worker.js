@@ -286,10 +286,12 @@
     const message = event.data;
     if (!message) return;
     if (message.type === SETUP && message.data) {
-      // Ready first, then lunr starts (beside this worker): on a busy machine reading the
-      // index here does not wait for lunr's build.
-      remember(message.data);
+      // Ready at once: the page sends a query only when it has heard it, and that query
+      // waits in this worker's queue until the index is read here, which overlaps with the
+      // reader's typing. Lunr starts after (beside this worker), so on a busy machine
+      // reading the index here does not wait for lunr's build.
       post({ type: READY });
+      remember(message.data);
       toLunr(message);
     } else if (message.type === QUERY && typeof message.data === "string") {
       latest = message.data;
