@@ -93,15 +93,21 @@
         title: squash(title),
         text: squash(text),
         extra: squash(`${keywords} ${tags.join(" ")}`),
-        // Lunr's words of the entry, made by byWords when first needed (lunr is usually
-        // ready before a word query comes).
-        titleWords: null,
-        otherWords: null,
+        // Lunr's words of the entry (for byWords), made by learnWords.
+        titleWords: "",
+        otherWords: "",
         plainTitle: title,
         plainOther: `${text} ${keywords} ${tags.join(" ")}`
       };
     });
     byLocation = new Map(docs.map(entry => [entry.doc.location, entry]));
+  }
+
+  function learnWords() {
+    for (const entry of docs) {
+      entry.titleWords = tokens(entry.plainTitle);
+      entry.otherWords = tokens(entry.plainOther);
+    }
   }
 
   function escapeRegExp(text) {
@@ -185,10 +191,6 @@
     if (!words.length) return [];
     const found = [];
     docs.forEach((entry, order) => {
-      if (entry.titleWords === null) {
-        entry.titleWords = tokens(entry.plainTitle);
-        entry.otherWords = tokens(entry.plainOther);
-      }
       let matched = 0;
       let score = 0;
       const terms = {};
@@ -201,7 +203,9 @@
           score += inTitle ? 3 : 1;
         }
       }
-      if (matched) found.push({ entry, score: score + 10 * (matched === words.length), terms, order });
+      if (!matched) return;
+      // Every word found ranks above any partial match, as lunr's coordination does.
+      found.push({ entry, score: matched === words.length ? score + 10 : score, terms, order });
     });
     found.sort((a, b) => b.score - a.score || a.order - b.order);
     const marks = new Map();
@@ -293,6 +297,8 @@
       post({ type: READY });
       remember(message.data);
       toLunr(message);
+      // While the reader types: a word query before lunr is ready needs these.
+      learnWords();
     } else if (message.type === QUERY && typeof message.data === "string") {
       latest = message.data;
       const own = answer(message.data);
