@@ -50,6 +50,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
+# Written into a finished corpus; a corpus of another version is generated again (2: drafts
+# titled unlike the published advisories).
+CORPUS_VERSION = "2"
 PRODUCTS = [
     ("Kumo Networks", "Kumo Gateway"),
     ("Tern Software", "Tern Print Server"),
@@ -73,8 +76,16 @@ V40 = [
 ]
 
 
-def advisory(index: int, rng: random.Random, released: datetime) -> tuple[str, str]:
-    """One realistic advisory: (id, text)."""
+def advisory(
+    index: int, rng: random.Random, released: datetime, draft: bool = False
+) -> tuple[str, str]:
+    """One realistic advisory: (id, text).
+
+    A ``draft`` gets a title of its own wording: the leak guard treats a draft's title and
+    its distinctive phrases as embargoed, so a draft titled like the published advisories
+    would (rightly) make the pre-commit hook refuse every one of them. The random choices
+    are the same either way, so published advisories do not change.
+    """
     year = released.year
     ident = f"ADV-{year}-{index:05d}"
     japanese = index % 5 == 0
@@ -114,6 +125,11 @@ def advisory(index: int, rng: random.Random, released: datetime) -> tuple[str, s
             |---|---|---|
             """
         )
+    # A draft: wording no published title has (see above).
+    if draft and japanese:
+        title = f"{products[0][1]} のファームウェア更新機能におけるヒープオーバーフロー ({index})"
+    elif draft:
+        title = f"Heap overflow in the {products[0][1]} firmware updater ({index})"
     affected = []
     for vendor, product in products:
         fixed = f"{rng.randint(1, 9)}.{rng.randint(0, 20)}.{rng.randint(1, 9)}"
@@ -202,12 +218,12 @@ def generate_corpus(root: Path, count: int, drafts: int, seed: int = 1) -> None:
     recipients = parse_recipients(public, "bench")
     for index in range(1, drafts + 1):
         # Ids ADV-2099-900001...: release in 2099, so every draft stays held.
-        ident, text = advisory(900000 + index, rng, datetime(2099, 1, 1, tzinfo=UTC))
+        ident, text = advisory(900000 + index, rng, datetime(2099, 1, 1, tzinfo=UTC), draft=True)
         store.write(ident, text, recipients)
     git = ["git", "-C", str(root), "-c", "user.name=bench", "-c", "user.email=bench@example.org"]
     subprocess.run([*git, "add", "-A"], check=True)
     subprocess.run([*git, "commit", "-q", "--no-verify", "-m", "corpus"], check=True)
-    (root / ".bench-complete").write_text("ok\n", encoding="utf-8")
+    (root / ".bench-complete").write_text(f"{CORPUS_VERSION}\n", encoding="utf-8")
 
 
 def identity_file(root: Path) -> Path:
@@ -217,7 +233,8 @@ def identity_file(root: Path) -> Path:
 
 def ensure_corpus(root: Path, count: int, drafts: int) -> None:
     """Generate the corpus unless a complete one is already there (``--work`` reuse)."""
-    if (root / ".bench-complete").is_file():
+    done = root / ".bench-complete"
+    if done.is_file() and done.read_text(encoding="utf-8").strip() == CORPUS_VERSION:
         return
     shutil.rmtree(root, ignore_errors=True)
     generate_corpus(root, count, drafts)
@@ -356,7 +373,9 @@ def _edit_one(corpus: Path) -> Path:
     return changed
 
 
-def bench_size(count: int, drafts: int, work: Path, browser: bool) -> list[Measurement]:
+def bench_size(
+    count: int, drafts: int, work: Path, browser: bool, search_repeat: int = 1
+) -> list[Measurement]:
     """All measurements for one corpus size."""
     venv_bin = Path(sys.executable).parent
     corpus = work / f"corpus-{count}"
@@ -399,21 +418,58 @@ def bench_size(count: int, drafts: int, work: Path, browser: bool) -> list[Measu
     results.append(m)
     report(m, cold)
     if browser:
-        # Both sites answer a title word; only advpub indexes ids (front matter), so the id
-        # query runs on advpub alone and also checks that the exact id ranks first.
-        newest = max((corpus / "advisories").rglob("ADV-*.md")).stem
-        queries = [
-            ("baseline", base / "site", "validation"),
-            ("advpub", corpus / "site", "validation"),
-        ]
-        queries.append(("advpub", corpus / "site", newest))
-        for label, site, query in queries:
-            seconds, first = first_search_result(site, query)
-            m = Measurement(f"first search result, {label}", count, seconds, 0.0)
-            m.note = f"query {query!r}: first hit {first}"
-            results.append(m)
-            report(m, None)
-    # The pre-commit hook with one staged advisory (all drafts decrypted once, in memory).
+        results.extend(bench_search(count, work, search_repeat))
+    results.extend(bench_hook(count, drafts, work))
+    return results
+
+
+def bench_search_only(count: int, drafts: int, work: Path, repeat: int) -> list[Measurement]:
+    """The search rows alone (``--search-only``): each site is built once if ``--work`` has
+    none yet, then only the first-result times and index sizes are measured."""
+    venv_bin = Path(sys.executable).parent
+    corpus = work / f"corpus-{count}"
+    ensure_corpus(corpus, count, drafts)
+    base = work / f"baseline-{count}"
+    if not (base / "site" / "index.html").is_file():
+        baseline_project(corpus, base)
+        timed("baseline", count, [str(venv_bin / "mkdocs"), "build", "-q"], base)
+    if not (corpus / "site" / "index.html").is_file():
+        env = {"ADVPUB_IDENTITY_FILE": str(identity_file(corpus))}
+        timed("advpub build", count, [str(venv_bin / "advpub"), "build"], corpus, env)
+    return bench_search(count, work, repeat)
+
+
+def bench_search(count: int, work: Path, repeat: int = 1) -> list[Measurement]:
+    """Page load to the first search result, baseline and advpub (median of ``repeat``)."""
+    corpus, base = work / f"corpus-{count}", work / f"baseline-{count}"
+    # Both sites answer a title word; only advpub indexes ids (front matter), so the id
+    # query runs on advpub alone and also checks that the exact id ranks first.
+    newest = max((corpus / "advisories").rglob("ADV-*.md")).stem
+    queries = [
+        ("baseline", base / "site", "validation"),
+        ("advpub", corpus / "site", "validation"),
+        ("advpub", corpus / "site", newest),
+    ]
+    results = []
+    for label, site, query in queries:
+        runs = [first_search_result(site, query) for _ in range(max(1, repeat))]
+        seconds = sorted(s for s, _ in runs)[len(runs) // 2]
+        m = Measurement(f"first search result, {label}", count, seconds, 0.0)
+        m.index_mb = search_index_mb(site)
+        spread = (
+            f", median of {len(runs)}: {min(runs)[0]:.2f}-{max(runs)[0]:.2f}" if repeat > 1 else ""
+        )
+        m.note = f"query {query!r}: first hit {runs[0][1]}{spread}"
+        results.append(m)
+        report(m, None)
+    return results
+
+
+def bench_hook(count: int, drafts: int, work: Path) -> list[Measurement]:
+    """The pre-commit hook with one staged advisory (all drafts decrypted once, in memory)."""
+    venv_bin = Path(sys.executable).parent
+    corpus = work / f"corpus-{count}"
+    env = {"ADVPUB_IDENTITY_FILE": str(identity_file(corpus))}
     staged = _edit_one(corpus)
     subprocess.run(["git", "-C", str(corpus), "add", str(staged)], check=True)
     try:
@@ -424,15 +480,11 @@ def bench_size(count: int, drafts: int, work: Path, browser: bool) -> list[Measu
             corpus,
             env,
         )
-    except SystemExit as refused:
-        # The generated drafts share title words with published advisories; a hook that
-        # refuses (by id, as it should) is reported, not fatal to the rest of the run.
-        print(f"{count:>6} pre-commit hook refused the staged file: {str(refused)[-200:]}")
-    else:
-        results.append(m)
-        report(m, None)
-    subprocess.run(["git", "-C", str(corpus), "checkout", "-q", "HEAD", "--", "."], check=True)
-    return results
+    finally:
+        subprocess.run(["git", "-C", str(corpus), "reset", "-q"], check=True)
+        subprocess.run(["git", "-C", str(corpus), "checkout", "-q", "HEAD", "--", "."], check=True)
+    report(m, None)
+    return [m]
 
 
 def _free_port() -> int:
@@ -716,6 +768,14 @@ def main() -> int:
         "--status-drafts", type=int, default=1000, help="drafts for the `advpub status` run"
     )
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium search timing")
+    parser.add_argument(
+        "--search-only",
+        action="store_true",
+        help="only the search rows (sites built once if --work has none)",
+    )
+    parser.add_argument(
+        "--search-repeat", type=int, default=1, help="median of this many first-result runs"
+    )
     parser.add_argument("--work", type=Path, help="reuse/keep corpora in this folder")
     parser.add_argument("--json", type=Path, help="also write the measurements as JSON")
     parser.add_argument(
@@ -748,9 +808,13 @@ def main() -> int:
     )
     results: list[Measurement] = []
     try:
+        if args.search_only:
+            for count in sizes:
+                results.extend(bench_search_only(count, drafts, work, args.search_repeat))
+            return 0
         results.append(bench_status(status_drafts, work))
         for count in sizes:
-            results.extend(bench_size(count, drafts, work, not args.no_browser))
+            results.extend(bench_size(count, drafts, work, not args.no_browser, args.search_repeat))
         if live_size:
             ensure_corpus(work / f"corpus-{live_size}", live_size, drafts)
             results.extend(bench_live(live_size, work))

@@ -146,8 +146,16 @@ async (queries) => {
   const config = JSON.parse(document.getElementById("__config").textContent);
   const index = await (await fetch(new URL("search/search_index.json", location.href))).json();
   const worker = new Worker(new URL(config.search, location.href));
-  const next = () => new Promise(resolve => worker.addEventListener(
-    "message", ev => resolve(ev.data), { once: true }));
+  // A word query asked before lunr is ready gets a provisional answer first, then lunr's:
+  // the recall is lunr's.
+  const next = () => new Promise(resolve => {
+    const take = ev => {
+      if (ev.data && ev.data.data && ev.data.data.provisional) return;
+      worker.removeEventListener("message", take);
+      resolve(ev.data);
+    };
+    worker.addEventListener("message", take);
+  });
   const started = performance.now();
   worker.postMessage({ type: 0, data: { ...index, options: { suggest: false } } });
   await next();

@@ -10,9 +10,12 @@ snippet); product words the title and summary lack go into a field of their own,
 ``keywords``, which is indexed but never shown.
 
 Exact identifiers and Japanese text are answered in the reader's browser by
-``assets/javascripts/workers/advpub-search-worker.js`` (wrapping Material's worker): an
-identifier finds the advisories carrying it and nothing else; Japanese words are matched as
-substrings of the normalised title, summary, products and identifiers. Lunr therefore needs
+``assets/javascripts/workers/advpub-search-worker.js`` (in front of Material's worker, which
+it runs as a worker of its own): an identifier finds the advisories carrying it and nothing
+else; Japanese words are matched as substrings of the normalised title, summary, products
+and identifiers. Until lunr has built its index (most of the time to the first result), a
+word query is answered there too, by the words lunr's query would match; lunr's answer
+then replaces it. Lunr therefore needs
 no Japanese tokens: :func:`merge_entries` drops the ``ja`` language (whose segmenter was most
 of the index's build time in the browser and split product names such as さくらビューア
 into parts no typed query matched) and makes Japanese characters separators. Measured
