@@ -104,8 +104,9 @@ log = logging.getLogger("mkdocs.plugins.advpub")
 PUBLISHED_MEDIA = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".txt"})
 
 CSS_URI = "assets/advpub/advpub.css"
-# advpub's search (advpub.site.search): a page script and a worker wrapping Material's,
-# beside it so Material's worker finds its language files at the same relative path.
+# advpub's search (advpub.site.search): a page script and advpub's worker, which starts
+# Material's lunr worker beside it (so that one finds its language files at the same
+# relative path) and answers identifiers, Japanese, and words until lunr is ready.
 SEARCH_SCRIPTS = {
     "assets/advpub/advpub-search.js": "advpub-search.js",
     "assets/javascripts/workers/advpub-search-worker.js": "advpub-search-worker.js",
