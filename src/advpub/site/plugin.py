@@ -534,7 +534,14 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         try:
             now = build_now() if self.now_override is None else self.now_override
             session = session_store()
-            corpus = load_corpus(settings, session.parsed if session is not None else None)
+            # Only `advpub build` (which keeps .cache/advpub) writes the parse cache; live
+            # sessions and plain `mkdocs build` leave .cache/ as they found it.
+            stores = (
+                session is None and self.preview is None and self.incremental is not Reuse.NOTHING
+            )
+            corpus = load_corpus(
+                settings, session.parsed if session is not None else None, store_parses=stores
+            )
             problems = release_problems(corpus, now, settings)
         except AdvpubError as exc:
             raise PluginError(str(exc)) from None
