@@ -32,6 +32,21 @@ def key_path() -> Path:
     return folder / "advpub" / KEY_NAME
 
 
+def private_folder(repository: Path) -> Path | None:
+    """The user's own advpub cache folder (the key's), created 0700 when missing; None when
+    it lies inside ``repository`` or others could write to it. What is kept there (the
+    key, compiled templates) is trusted as the user's own files are."""
+    folder = key_path().parent
+    try:
+        if folder.resolve(strict=False).is_relative_to(repository.resolve()):
+            return None
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _check_folder(folder)
+    except (OSError, RuntimeError, _UnsafeKey):
+        return None
+    return folder
+
+
 def user_key(repository: Path) -> bytes | None:
     """The per-user key, created on first use; None when it cannot be had safely.
 
