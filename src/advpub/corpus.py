@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from advpub.config import Settings
-from advpub.layout import is_advisory_name, split_stem
+from advpub.layout import PUBLIC_SUFFIX, is_advisory_name, split_stem
 from advpub.model import (
     Advisory,
     ModelOptions,
@@ -68,15 +69,30 @@ class Corpus:
 
 
 def advisory_files(settings: Settings) -> Iterator[Path]:
-    """Every advisory file under the advisories folder, in a stable order."""
+    """Every advisory file under the advisories folder, in a stable order (that of sorted
+    paths; symbolic links to folders are not followed, as ``Path.rglob`` does not)."""
     folder = settings.advisories_path
     if not folder.is_dir():
         return
-    for file in sorted(folder.rglob("*.md")):
-        if not is_advisory_name(PurePosixPath(file.relative_to(folder).as_posix())):
-            continue
-        if file.is_file():
-            yield file
+    for parts in sorted(_markdown_files(str(folder), ())):
+        if is_advisory_name(PurePosixPath(*parts)):
+            yield folder.joinpath(*parts)
+
+
+def _markdown_files(path: str, parts: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
+    """The relative parts of every ``*.md`` file (symbolic links to files included) under
+    ``path``: one ``scandir`` per folder, no ``stat`` per file (a walk with ``rglob`` and
+    ``is_file`` cost a tenth of a second per load at 5,000 advisories)."""
+    try:
+        with os.scandir(path) as found:
+            entries = list(found)
+    except PermissionError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _markdown_files(entry.path, (*parts, entry.name))
+        elif entry.name.endswith(PUBLIC_SUFFIX) and entry.is_file():
+            yield (*parts, entry.name)
 
 
 def display_path(settings: Settings, file: Path) -> str:
