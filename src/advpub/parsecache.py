@@ -87,6 +87,7 @@ class ParseCache:
         self._pending: list[_Pending] = []
         self.hits = 0
         self._broken = False
+        self._stored: dict[bytes, tuple[bytes, bytes]] | None = None
 
     @classmethod
     def open(cls, root: Path, options: ModelOptions, *, write: bool) -> ParseCache | None:
@@ -145,18 +146,12 @@ class ParseCache:
         return hmac.digest(self._secret, key + value, "sha256")
 
     def _lookup(self, key: bytes) -> ParseResult | None:
-        if self._broken:
-            return None
-        try:
-            row = self._db.execute(
-                "SELECT mac, value FROM entries WHERE key = ?", (key,)
-            ).fetchone()
-        except sqlite3.Error:
-            self._broken = True
-            return None
+        if self._stored is None:
+            self._stored = self._read_all()
+        row = self._stored.get(key)
         if row is None:
             return None
-        mac, value = bytes(row[0]), bytes(row[1])
+        mac, value = row
         # Verified before anything is unpickled: an entry forged in a restored .cache/
         # never reaches pickle (which would run its code) nor the gate (its dates).
         if not hmac.compare_digest(mac, self._mac(key, value)):
@@ -167,22 +162,31 @@ class ParseCache:
             return None
         return result if isinstance(result, ParseResult) else None
 
-    def _write(self) -> None:
+    def _read_all(self) -> dict[bytes, tuple[bytes, bytes]]:
+        """Every entry (MAC, value) by key, in one query (the cache holds only what the
+        last load used, so about one entry per advisory)."""
         try:
-            (stored,) = self._db.execute("SELECT COUNT(*) FROM entries").fetchone()
-            if not self._pending and stored == len(self._used):
-                return
+            rows = self._db.execute("SELECT key, mac, value FROM entries").fetchall()
+        except sqlite3.Error:
+            self._broken = True
+            return {}
+        return {bytes(k): (bytes(m), bytes(v)) for k, m, v in rows}
+
+    def _write(self) -> None:
+        if self._stored is None:
+            self._stored = self._read_all()
+        # Entries this load did not use (an earlier version of a file, a file gone). One
+        # written concurrently by another load is not among them: the next load decides.
+        stale = [(key,) for key in self._stored.keys() - self._used]
+        if not (self._pending or stale) or self._broken:
+            return
+        try:
             self._db.execute("BEGIN IMMEDIATE")
             self._db.executemany(
                 "INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
                 [(p.key, p.mac, p.value) for p in self._pending],
             )
-            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key BLOB PRIMARY KEY)")
-            self._db.execute("DELETE FROM temp.used")
-            self._db.executemany(
-                "INSERT OR IGNORE INTO temp.used VALUES (?)", [(k,) for k in self._used]
-            )
-            self._db.execute("DELETE FROM entries WHERE key NOT IN (SELECT key FROM temp.used)")
+            self._db.executemany("DELETE FROM entries WHERE key = ?", stale)
             self._db.execute("COMMIT")
         except sqlite3.Error:
             # Busy (another load is writing) or damaged: this load's results are simply not
