@@ -202,7 +202,10 @@ def _open_db(path: Path, *, write: bool) -> sqlite3.Connection | None:
     if not write:
         try:
             db = sqlite3.connect(
-                f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None
+                f"{path.absolute().as_uri()}?mode=ro",
+                uri=True,
+                timeout=BUSY_TIMEOUT_S,
+                isolation_level=None,
             )
             row = db.execute("SELECT value FROM meta WHERE name = 'format'").fetchone()
         except sqlite3.Error:

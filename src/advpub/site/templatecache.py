@@ -55,13 +55,17 @@ def _compile_settings(env: jinja2.Environment) -> str:
 
 
 def use_bytecode_cache(env: jinja2.Environment, repository: Path) -> None:
-    """Give ``env`` the user's bytecode cache (when there is a safe place for it)."""
-    if env.bytecode_cache is not None:
-        return
+    """Give ``env`` the user's bytecode cache (when there is a safe place for it; else
+    none, also in place of one given before)."""
     folder = private_folder(repository)
     if folder is None:
+        env.bytecode_cache = None
         return
     target = folder / "jinja" / _compile_settings(env)
+    current = env.bytecode_cache
+    if isinstance(current, jinja2.FileSystemBytecodeCache) and current.directory == str(target):
+        return
+    env.bytecode_cache = None
     try:
         (folder / "jinja").mkdir(mode=0o700, exist_ok=True)
         target.mkdir(mode=0o700, exist_ok=True)
