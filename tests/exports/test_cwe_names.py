@@ -4,6 +4,7 @@ read the catalogue's CSV files."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import pytest
 
@@ -20,7 +21,11 @@ XSS = "Improper Neutralization of Input During Web Page Generation ('Cross-site 
 
 
 @pytest.fixture(autouse=True)
-def _fresh_lookups() -> None:
+def _fresh_lookups() -> Iterator[None]:
+    # Also after: a table a test planted must not reach later tests' exports.
+    cwe_names._names.cache_clear()
+    cwe_name.cache_clear()
+    yield
     cwe_names._names.cache_clear()
     cwe_name.cache_clear()
 
