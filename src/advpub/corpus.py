@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
-import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from advpub.config import Settings
-from advpub.layout import PUBLIC_SUFFIX, is_advisory_name, split_stem
+from advpub.layout import is_advisory_name, split_stem
 from advpub.model import (
     Advisory,
     ModelOptions,
@@ -22,10 +19,7 @@ from advpub.model import (
 )
 from advpub.model.parse import ParseResult, unreadable
 from advpub.model.translation import missing_primary
-from advpub.parsecache import ParseCache
-
-# parse_advisory's signature minus the options: (data, digest, shown path, expected id).
-Parser = Callable[[bytes, bytes, str, str], ParseResult]
+from advpub.parsecache import ParseCache, gc_paused
 
 
 @dataclass(frozen=True)
@@ -69,30 +63,15 @@ class Corpus:
 
 
 def advisory_files(settings: Settings) -> Iterator[Path]:
-    """Every advisory file under the advisories folder, in a stable order (that of sorted
-    paths; symbolic links to folders are not followed, as ``Path.rglob`` does not)."""
+    """Every advisory file under the advisories folder, in a stable order."""
     folder = settings.advisories_path
     if not folder.is_dir():
         return
-    for parts in sorted(_markdown_files(str(folder), ())):
-        if is_advisory_name(PurePosixPath(*parts)):
-            yield folder.joinpath(*parts)
-
-
-def _markdown_files(path: str, parts: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
-    """The relative parts of every ``*.md`` file (symbolic links to files included) under
-    ``path``: one ``scandir`` per folder, no ``stat`` per file (a walk with ``rglob`` and
-    ``is_file`` cost a tenth of a second per load at 5,000 advisories)."""
-    try:
-        with os.scandir(path) as found:
-            entries = list(found)
-    except PermissionError:
-        return
-    for entry in entries:
-        if entry.is_dir(follow_symlinks=False):
-            yield from _markdown_files(entry.path, (*parts, entry.name))
-        elif entry.name.endswith(PUBLIC_SUFFIX) and entry.is_file():
-            yield (*parts, entry.name)
+    for file in sorted(folder.rglob("*.md")):
+        if not is_advisory_name(PurePosixPath(file.relative_to(folder).as_posix())):
+            continue
+        if file.is_file():
+            yield file
 
 
 def display_path(settings: Settings, file: Path) -> str:
@@ -122,18 +101,18 @@ class ParseMemo:
         shown: str,
         options: ModelOptions,
         expected_id: str,
-        parser: Parser | None = None,
+        cache: ParseCache | None = None,
     ) -> ParseResult:
         """:func:`parse_advisory` of ``data`` (whose SHA-256 is ``digest``), memoised;
-        ``parser`` (the persistent cache's) parses what the memo lacks."""
+        ``cache`` (the persistent one) gives what the memo lacks."""
         key = (shown, expected_id, options, digest)
         self._used.add(key)
         result = self._results.get(key)
         if result is None:
-            if parser is None:
+            if cache is None:
                 result = parse_advisory(data, path=shown, options=options, expected_id=expected_id)
             else:
-                result = parser(data, digest, shown, expected_id)
+                result = cache.parse(data, digest, shown, expected_id)
             self._results[key] = result
         return result
 
@@ -141,20 +120,6 @@ class ParseMemo:
         """Forget the results the load that just ended did not use."""
         self._results = {k: v for k, v in self._results.items() if k in self._used}
         self._used = set()
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a load builds thousands of objects it keeps: each
-    collection walks every object built so far (a third of a load from the parse cache at
-    5,000 advisories), and parsing leaves no cycles to collect."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def load_corpus(
@@ -169,7 +134,7 @@ def load_corpus(
     options = settings.model_options
     cache = ParseCache.open(settings.root, options, write=store_parses)
     try:
-        with _gc_paused():
+        with gc_paused():
             corpus = _load(settings, options, memo, cache)
     except BaseException:
         if cache is not None:
@@ -183,7 +148,6 @@ def load_corpus(
 def _load(
     settings: Settings, options: ModelOptions, memo: ParseMemo | None, cache: ParseCache | None
 ) -> Corpus:
-    parser = cache.parse if cache is not None else None
     advisories: list[Advisory] = []
     violations: list[Violation] = []
     seen: dict[str, str] = {}
@@ -202,9 +166,9 @@ def _load(
             continue
         digest = hashlib.sha256(data).digest()
         if memo is not None:
-            result = memo.parse(data, digest, shown, options, file.stem, parser)
-        elif parser is not None:
-            result = parser(data, digest, shown, file.stem)
+            result = memo.parse(data, digest, shown, options, file.stem, cache)
+        elif cache is not None:
+            result = cache.parse(data, digest, shown, file.stem)
         else:
             result = parse_advisory(data, path=shown, options=options, expected_id=file.stem)
         violations.extend(result.violations)

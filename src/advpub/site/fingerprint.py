@@ -68,38 +68,19 @@ def tree_digest(folders: Iterable[Path]) -> str:
     """A digest of the code and template files under ``folders`` (names and contents)."""
     digest = hashlib.sha256()
     for folder in folders:
-        for parts in sorted(_code_files(str(folder), ())):
-            path = folder.joinpath(*parts)
+        for path in sorted(folder.rglob("*")):
+            if path.suffix not in _CODE_SUFFIXES or "__pycache__" in path.parts:
+                continue
             try:
                 st = path.stat()
             except OSError:
                 continue
             if stat.S_ISREG(st.st_mode):
-                digest.update("/".join(parts).encode())
+                digest.update(path.relative_to(folder).as_posix().encode())
                 digest.update(b"\0")
                 digest.update(_file_digest(path, st))
                 digest.update(b"\0")
     return digest.hexdigest()
-
-
-def _code_files(path: str, parts: tuple[str, ...]) -> Iterable[tuple[str, ...]]:
-    """The relative parts of the entries under ``path`` named with a code suffix, outside
-    ``__pycache__``; folders reached through symbolic links are not entered (as with
-    ``Path.rglob``). Only names are compared: the theme folders hold about 15,000 files
-    (icons), of which a few hundred are code, and a ``Path`` for each cost a second."""
-    try:
-        with os.scandir(path) as found:
-            entries = list(found)
-    except PermissionError:
-        return
-    for entry in entries:
-        name = entry.name
-        # Path.suffix: from the last dot, unless the name starts or ends with it.
-        dot = name.rfind(".")
-        if 0 < dot < len(name) - 1 and name[dot:] in _CODE_SUFFIXES:
-            yield (*parts, name)
-        if name != "__pycache__" and entry.is_dir(follow_symlinks=False):
-            yield from _code_files(entry.path, (*parts, name))
 
 
 def build_fingerprint(

@@ -54,9 +54,12 @@ def _compile_settings(env: jinja2.Environment) -> str:
     return hashlib.sha256("\0".join(settings).encode()).hexdigest()[:32]
 
 
-def use_bytecode_cache(env: jinja2.Environment, repository: Path) -> None:
+def use_bytecode_cache(env: object, repository: Path) -> None:
     """Give ``env`` the user's bytecode cache (when there is a safe place for it; else
-    none, also in place of one given before)."""
+    none, also in place of one given before). Anything but a Jinja environment (what a
+    plugin before advpub's ``on_env`` may have returned) is left alone."""
+    if not isinstance(env, jinja2.Environment):
+        return
     folder = private_folder(repository)
     if folder is None:
         env.bytecode_cache = None
