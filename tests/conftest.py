@@ -68,6 +68,7 @@ def isolate_environment(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
     home.mkdir(parents=True, exist_ok=True)
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("GIT_AUTHOR_NAME", "Test Coordinator")
     monkeypatch.setenv("GIT_AUTHOR_EMAIL", "coordinator@example.org")

@@ -30,6 +30,8 @@ INFRA = {
     "outputs",
     "htmltags",
     "jsonio",
+    "parsecache",
+    "userkey",
 }
 # Which top-level parts of advpub each part may import (itself always).
 ALLOWED: dict[str, set[str]] = {
@@ -47,7 +49,10 @@ ALLOWED: dict[str, set[str]] = {
     "layout": set(),
     "clock": {"errors"},
     "config": {"model", "errors", "layout", "gate"},
-    "corpus": {"config", "model", "errors", "layout"},
+    "corpus": {"config", "model", "errors", "layout", "parsecache"},
+    # The parse cache between processes, authenticated with the per-user key.
+    "parsecache": {"model", "userkey"},
+    "userkey": set(),
     "embargo": {"model", "errors", "fsutil", "layout"},
     "leaks": {"embargo", "model", "errors"},
     "logguard": {"leaks", "embargo", "config", "model", "errors"},

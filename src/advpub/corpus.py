@@ -20,6 +20,7 @@ from advpub.model import (
 )
 from advpub.model.parse import ParseResult, unreadable
 from advpub.model.translation import missing_primary
+from advpub.parsecache import ParseCache, gc_paused
 
 
 @dataclass(frozen=True)
@@ -104,14 +105,24 @@ class ParseMemo:
         self._used: set[tuple[str, str, ModelOptions, bytes]] = set()
 
     def parse(
-        self, data: bytes, digest: bytes, shown: str, options: ModelOptions, expected_id: str
+        self,
+        data: bytes,
+        digest: bytes,
+        shown: str,
+        options: ModelOptions,
+        expected_id: str,
+        cache: ParseCache | None = None,
     ) -> ParseResult:
-        """:func:`parse_advisory` of ``data`` (whose SHA-256 is ``digest``), memoised."""
+        """:func:`parse_advisory` of ``data`` (whose SHA-256 is ``digest``), memoised;
+        ``cache`` (the persistent one) gives what the memo lacks."""
         key = (shown, expected_id, options, digest)
         self._used.add(key)
         result = self._results.get(key)
         if result is None:
-            result = parse_advisory(data, path=shown, options=options, expected_id=expected_id)
+            if cache is None:
+                result = parse_advisory(data, path=shown, options=options, expected_id=expected_id)
+            else:
+                result = cache.parse(data, digest, shown, expected_id)
             self._results[key] = result
         return result
 
@@ -121,11 +132,32 @@ class ParseMemo:
         self._used = set()
 
 
-def load_corpus(settings: Settings, memo: ParseMemo | None = None) -> Corpus:
+def load_corpus(
+    settings: Settings, memo: ParseMemo | None = None, *, store_parses: bool = True
+) -> Corpus:
     """Parse every published advisory; report each problem, duplicate ids included.
 
-    ``memo`` (a live session's) returns an unchanged file's earlier parse result."""
+    ``memo`` (a live session's) returns an unchanged file's earlier parse result. Results
+    come from the persistent parse cache (:mod:`advpub.parsecache`) when it holds a
+    verified one; ``store_parses`` False only reads that cache (when it exists) and never
+    writes ``.cache/`` (live sessions, plain ``mkdocs build``)."""
     options = settings.model_options
+    cache = ParseCache.open(settings.root, options, write=store_parses)
+    try:
+        with gc_paused():
+            corpus = _load(settings, options, memo, cache)
+    except BaseException:
+        if cache is not None:
+            cache.close()
+        raise
+    if cache is not None:
+        cache.finish()
+    return corpus
+
+
+def _load(
+    settings: Settings, options: ModelOptions, memo: ParseMemo | None, cache: ParseCache | None
+) -> Corpus:
     advisories: list[Advisory] = []
     violations: list[Violation] = []
     seen: dict[str, str] = {}
@@ -143,10 +175,12 @@ def load_corpus(settings: Settings, memo: ParseMemo | None = None) -> Corpus:
             violations.append(unreadable(shown, exc))
             continue
         digest = hashlib.sha256(data).digest()
-        if memo is None:
-            result = parse_advisory(data, path=shown, options=options, expected_id=file.stem)
+        if memo is not None:
+            result = memo.parse(data, digest, shown, options, file.stem, cache)
+        elif cache is not None:
+            result = cache.parse(data, digest, shown, file.stem)
         else:
-            result = memo.parse(data, digest, shown, options, file.stem)
+            result = parse_advisory(data, path=shown, options=options, expected_id=file.stem)
         violations.extend(result.violations)
         adv = result.advisory
         if adv is None:

@@ -299,7 +299,9 @@ class Releaser:
         return self.store.folder
 
     def _release_all(self) -> list[ReleaseOutcome]:
-        self.public = {a.id: a for a in load_corpus(self.settings).advisories}
+        # A dry run changes nothing on disk, the parse cache included (it is only read).
+        corpus = load_corpus(self.settings, store_parses=not self.options.dry_run)
+        self.public = {a.id: a for a in corpus.advisories}
         drafts = load_drafts(self.store, self.identities, self.settings.model_options, self.public)
         self.drafts_by_id = {d.id: d for d in drafts}
         outcomes: list[ReleaseOutcome] = []

@@ -86,7 +86,7 @@ from advpub.site.marker import BuildMarker, write_marker
 from advpub.site.pagecache import CachedPage
 from advpub.site.parallel import Workers, worker_count
 from advpub.site.preview import PreviewDrafts, PreviewMode, is_inside, mark_page
-from advpub.site.render import Renderer
+from advpub.site.render import Renderer, content_environment
 from advpub.site.sanitize import join_wide_line_breaks, sanitize_html
 from advpub.site.scanning import Found, OutputScanner, set_terms
 from advpub.site.search import index_entries, merge_entries, search_entry
@@ -97,6 +97,7 @@ from advpub.site.sources import (
     linked_media,
     sentinel_problem,
 )
+from advpub.site.templatecache import use_bytecode_cache
 
 log = logging.getLogger("mkdocs.plugins.advpub")
 
@@ -354,6 +355,8 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         # Again: plugins whose on_config ran after advpub's may have changed the settings.
         self._refuse_config(config, Path(config["docs_dir"]))
         self._refuse_sources(settings)
+        # Pages' content renders before on_env: its templates get their bytecode cache here.
+        use_bytecode_cache(content_environment(), settings.root)
         session = session_store()
         if self.preview is None and session is None:
             self.deployable_dir = Path(config["site_dir"])
@@ -403,7 +406,9 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
     @event_priority(-100)  # after other plugins: nothing may add docs files after on_files
     def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
         """Refuse docs-folder files added after ``on_files`` chose what is published (by a
-        plugin running later): MkDocs would copy or build them without the gate."""
+        plugin running later): MkDocs would copy or build them without the gate. Templates
+        compile through the user's bytecode cache (:mod:`advpub.site.templatecache`)."""
+        use_bytecode_cache(env, self._settings().root)
         in_docs = _docs_test(config)
         sources = self._site().sources
         late = sorted(f.src_uri for f in files if in_docs(f) and f.src_uri not in sources)
@@ -625,7 +630,14 @@ class AdvpubPlugin(BasePlugin[AdvpubConfig]):
         try:
             now = build_now() if self.now_override is None else self.now_override
             session = session_store()
-            corpus = load_corpus(settings, session.parsed if session is not None else None)
+            # Only `advpub build` (which keeps .cache/advpub) writes the parse cache; live
+            # sessions and plain `mkdocs build` leave .cache/ as they found it.
+            stores = (
+                session is None and self.preview is None and self.incremental is not Reuse.NOTHING
+            )
+            corpus = load_corpus(
+                settings, session.parsed if session is not None else None, store_parses=stores
+            )
             problems = release_problems(corpus, now, settings)
         except AdvpubError as exc:
             raise PluginError(str(exc)) from None

@@ -58,6 +58,11 @@ def _environment(folder: Path = TEMPLATE_FOLDER) -> jinja2.Environment:
 _ENV = _environment()
 
 
+def content_environment() -> jinja2.Environment:
+    """The Jinja environment of the content templates (advisory pages, listings)."""
+    return _ENV
+
+
 def _relpath(path: str, start: str) -> str:
     """``posixpath.relpath`` for site-relative paths without ``..`` (the listings call it
     for every row; relpath asks the OS for the working directory each time)."""
