@@ -115,7 +115,6 @@ class Generation:
             config.plugins.on_pre_build(config=config)
             files = get_files(config)
             env = config.theme.get_env()
-            env.bytecode_cache = bytecode
             files.add_files_from_theme(env, config)
             files = config.plugins.on_files(files, config=config)
             set_exclusions(files, config)
@@ -130,6 +129,9 @@ class Generation:
             for page in nav.pages:
                 page.read_source(config)
             env = config.plugins.on_env(env, config=config, files=files)
+            if env.bytecode_cache is None:
+                # No private folder for the user's template cache: the session's memory.
+                env.bytecode_cache = bytecode
         except BaseException as exc:
             config.plugins.on_build_error(error=exc)
             raise
