@@ -627,6 +627,23 @@ def bench_live(count: int, work: Path) -> list[Measurement]:
     finally:
         server.stop()
         subprocess.run(["git", "-C", str(corpus), "checkout", "-q", "HEAD", "--", "."], check=True)
+    # The same first page without the user's caches (the parse cache the last advpub command
+    # left, compiled templates): a fresh clone or a user cache folder the preview cannot use.
+    with tempfile.TemporaryDirectory(prefix="advpub-bench-nocache-") as empty:
+        server = _Server(cmd, corpus, {**env, "XDG_CACHE_HOME": empty})
+        try:
+            line = server.wait_for("EMBARGOED PREVIEW at")
+            _wait_for_page(line.split(" at ", 1)[1].split(" ", 1)[0], draft)
+            m = Measurement(
+                "advpub preview: first page, no user caches",
+                count,
+                time.perf_counter() - server.started,
+                0,
+            )
+            results.append(m)
+            report(m, None)
+        finally:
+            server.stop()
     return results
 
 
