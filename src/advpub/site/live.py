@@ -298,7 +298,9 @@ class LiveSite:
         folder.mkdir(mode=0o700)
         try:
             config = self._make_config(folder)
-            with self._lock, _collector_paused():
+            # Counted as a request: the background steps aside (a lock alone is not fair: the
+            # background would take it again after each page, the rebuild waiting seconds).
+            with self._request(), self._lock, _collector_paused():
                 generation = Generation(config, eager=self._eager, bytecode=self._bytecode)
                 old, self.current = self.current, generation
                 if old is not None:
@@ -307,7 +309,10 @@ class LiveSite:
             shutil.rmtree(folder, ignore_errors=True)
             raise
         if old is not None:
-            shutil.rmtree(old.folder, ignore_errors=True)
+            # Thousands of files: removed beside the server, not before the browsers reload.
+            threading.Thread(
+                target=shutil.rmtree, args=(old.folder, True), name="advpub-live-remove"
+            ).start()
         self._work.set()
         if not self._background.is_alive() and not self._stopped:
             self._background.start()
@@ -428,7 +433,18 @@ def _observer(server: Any, paths: Sequence[str]) -> Any:
     """A watchdog observer of ``paths`` that asks ``server`` to rebuild on a change: inotify
     (a change is seen at once, and nothing polls thousands of files) or, where inotify is
     not available (limits, some network or WSL file systems), polling as MkDocs does."""
-    from watchdog.events import FileSystemEvent, FileSystemEventHandler
+    from watchdog.events import (
+        DirCreatedEvent,
+        DirDeletedEvent,
+        DirMovedEvent,
+        FileClosedEvent,
+        FileCreatedEvent,
+        FileDeletedEvent,
+        FileModifiedEvent,
+        FileMovedEvent,
+        FileSystemEvent,
+        FileSystemEventHandler,
+    )
     from watchdog.observers import Observer
     from watchdog.observers.polling import PollingObserver
 
@@ -440,12 +456,24 @@ def _observer(server: Any, paths: Sequence[str]) -> Any:
                 server._want_rebuild = True
                 server._rebuild_cond.notify_all()
 
+    changes: list[type[FileSystemEvent]] = [
+        FileCreatedEvent,
+        FileModifiedEvent,
+        FileDeletedEvent,
+        FileMovedEvent,
+        FileClosedEvent,
+        DirCreatedEvent,
+        DirDeletedEvent,
+        DirMovedEvent,
+    ]
     existing = [p for p in paths if Path(p).exists()]
     for make in (Observer, PollingObserver):
         observer = make(timeout=0.2)
         try:
             for path in existing:
-                observer.schedule(Changed(), path, recursive=True)
+                # Asked of inotify itself: the files each generation opens and reads (every
+                # advisory) would otherwise be 10,000 events handled in Python per reload.
+                observer.schedule(Changed(), path, recursive=True, event_filter=changes)
         except OSError:
             continue
         # MkDocs' server starts the observer when it has watched paths.
@@ -488,6 +516,8 @@ def serve_forever(
     )
     server.site = site
     server.error_handler = error_page
+    # Quiet time before a rebuild (MkDocs waits 0.1 s): a save is one burst of events.
+    server.build_delay = 0.05
     server.observer = _observer(server, [str(p) for p in dict.fromkeys(watch)])
     try:
         server.serve()
