@@ -111,7 +111,9 @@ def test_an_edit_is_served_from_a_new_generation_equal_to_a_cold_build(tmp_path:
         edit(repo, changed, sentence)
         new = site.rebuild()
         site.stop()
-        assert not old.folder.exists(), "the replaced generation's folder is removed"
+        # The replaced generation's folder is removed (beside the server, not before the
+        # browsers reload).
+        assert _wait_for(lambda: not old.folder.exists(), 30)
         served = site.provide(page(changed.ident))
         assert served is not None and sentence in served.read_text(encoding="utf-8")
         feed = site.provide("feed.xml")
