@@ -95,6 +95,24 @@ def build(config: Any, *, dirty: bool = False) -> None:
     _build(config, dirty, count)
 
 
+def gather(config: Any, inclusion: Any) -> tuple[Files, Any, Any, Sequence[File]]:
+    """MkDocs' build from the files to the navigation (after ``on_pre_build``): the docs
+    and theme files after ``on_files``, the theme's Jinja environment, the navigation after
+    ``on_nav``, and the documentation pages of ``inclusion``, each with its page object."""
+    files = get_files(config)
+    env = config.theme.get_env()
+    files.add_files_from_theme(env, config)
+    files = config.plugins.on_files(files, config=config)
+    set_exclusions(files, config)
+    nav = get_navigation(files, config)
+    nav = config.plugins.on_nav(nav, config=config, files=files)
+    doc_files = files.documentation_pages(inclusion=inclusion)
+    for file in doc_files:
+        if file.page is None and file.inclusion.is_not_in_nav():
+            Page(None, file, config)
+    return files, env, nav, doc_files
+
+
 def _build(config: Any, dirty: bool, count: int) -> None:
     """``mkdocs.commands.build.build`` (MkDocs 1.6.1, BSD-2-Clause) without ``serve_url``,
     its page loops replaced by :class:`_Pages`."""
@@ -120,17 +138,7 @@ def _build(config: Any, dirty: bool, count: int) -> None:
         build_log.info(f"Building documentation to directory: {config.site_dir}")
         if dirty and mkdocs.site_directory_contains_stale_files(config.site_dir):
             build_log.info("The directory contains stale files. Use --clean to remove them.")
-        files = get_files(config)
-        env = config.theme.get_env()
-        files.add_files_from_theme(env, config)
-        files = config.plugins.on_files(files, config=config)
-        set_exclusions(files, config)
-        nav = get_navigation(files, config)
-        nav = config.plugins.on_nav(nav, config=config, files=files)
-        doc_files = files.documentation_pages(inclusion=inclusion)
-        for file in doc_files:
-            if file.page is None and file.inclusion.is_not_in_nav():
-                Page(None, file, config)
+        files, env, nav, doc_files = gather(config, inclusion)
         pages = _Pages(config, files, nav, doc_files, dirty)
         workers = _page_plugins(config)
         if workers is None:

@@ -40,6 +40,7 @@ import jinja2
 import jinja2.bccache
 
 from advpub.config import PLUGIN_NAME
+from advpub.site.driver import gather
 from advpub.site.incremental import KEEP_OUTPUT_PLUGINS, Reuse
 
 log = logging.getLogger("advpub.live")
@@ -94,9 +95,7 @@ class Generation:
         eager: Callable[[Any], Sequence[str]] | None = None,
         bytecode: jinja2.BytecodeCache | None = None,
     ):
-        from mkdocs.structure.files import InclusionLevel, get_files, set_exclusions
-        from mkdocs.structure.nav import get_navigation
-        from mkdocs.structure.pages import Page
+        from mkdocs.structure.files import InclusionLevel
 
         self.folder = Path(config["site_dir"])
         plugin = config["plugins"][PLUGIN_NAME]
@@ -113,17 +112,7 @@ class Generation:
         try:
             config = config.plugins.on_config(config)
             config.plugins.on_pre_build(config=config)
-            files = get_files(config)
-            env = config.theme.get_env()
-            files.add_files_from_theme(env, config)
-            files = config.plugins.on_files(files, config=config)
-            set_exclusions(files, config)
-            nav = get_navigation(files, config)
-            nav = config.plugins.on_nav(nav, config=config, files=files)
-            self.pages = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
-            for file in self.pages:
-                if file.page is None and file.inclusion.is_not_in_nav():
-                    Page(None, file, config)
+            files, env, nav, self.pages = gather(config, InclusionLevel.is_in_serve)
             # Every page shows the navigation's titles: read those pages' sources now
             # (their titles are in their metadata); the rest is read when rendered.
             for page in nav.pages:
@@ -199,7 +188,8 @@ class Generation:
                 _build_extra_template(template, self.files, config, self.nav)
             level = config.validation.links.anchors
             for file in self.pages:
-                file.page.validate_anchor_links(files=self.files, log_level=level)
+                if file.page is not None:  # gather made one for every page
+                    file.page.validate_anchor_links(files=self.files, log_level=level)
             config.plugins.on_post_build(config=config)
         except BaseException as exc:
             self._fail(exc)
