@@ -8,8 +8,6 @@ then replaces it. Here Material's worker script is held back by the test's web s
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -21,7 +19,7 @@ import pytest
 from playwright import sync_api
 
 from tests.conftest import CliResult, require_tool
-from tests.site.site_support import NOW
+from tests.site.site_support import NOW, QuietHandler, serve
 from tests.site.test_site_browser import CHROMIUM_ARGS, build, search
 
 Cli = Callable[..., CliResult]
@@ -49,7 +47,7 @@ async () => {
 """
 
 
-class _HoldingHandler(http.server.SimpleHTTPRequestHandler):
+class _HoldingHandler(QuietHandler):
     """Serves the site, but Material's worker script only once ``release`` is set."""
 
     release = threading.Event()
@@ -59,24 +57,16 @@ class _HoldingHandler(http.server.SimpleHTTPRequestHandler):
             self.release.wait(60)
         super().do_GET()
 
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
 
 @contextmanager
 def serve_holding(folder: Path, release: threading.Event) -> Iterator[str]:
     """Serve ``folder`` on 127.0.0.1, holding Material's worker until ``release``."""
     handler_class = type("Holding", (_HoldingHandler,), {"release": release})
-    handler = functools.partial(handler_class, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        release.set()
-        server.shutdown()
-        server.server_close()
+    with serve(folder, handler_class) as base:
+        try:
+            yield base
+        finally:
+            release.set()  # before the server closes: it waits for its handlers
 
 
 def wait_for_messages(page: Any, count: int) -> list[list[Any]]:
