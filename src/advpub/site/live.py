@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import gc
 import io
-import logging
 import posixpath
 import shutil
 import threading
@@ -42,8 +41,6 @@ import jinja2.bccache
 from advpub.config import PLUGIN_NAME
 from advpub.site.driver import gather
 from advpub.site.incremental import KEEP_OUTPUT_PLUGINS, Reuse
-
-log = logging.getLogger("advpub.live")
 
 # Files only the end of a build writes (search index, feeds, exports; never HTML): asking
 # for one of them completes the generation first. Every other file is one MkDocs knows.
@@ -380,7 +377,7 @@ def _message(exc: BaseException) -> str:
 
 
 def _first_line(exc: BaseException) -> str:
-    return (str(exc) or type(exc).__name__).strip().splitlines()[0].removeprefix("advpub: ")
+    return _message(exc).splitlines()[0]
 
 
 def lazy_server_class() -> type[Any]:
@@ -414,19 +411,11 @@ def lazy_server_class() -> type[Any]:
     return LazyReloadServer
 
 
-# Events that mean a watched file changed (an inotify observer also reports files opened
-# and closed unchanged: every generation reads every advisory, which would start another).
-_CHANGES = frozenset({"created", "deleted", "modified", "moved", "closed"})
-
-
 def _observer(server: Any, paths: Sequence[str]) -> Any:
     """A watchdog observer of ``paths`` that asks ``server`` to rebuild on a change: inotify
     (a change is seen at once, and nothing polls thousands of files) or, where inotify is
     not available (limits, some network or WSL file systems), polling as MkDocs does."""
     from watchdog.events import (
-        DirCreatedEvent,
-        DirDeletedEvent,
-        DirMovedEvent,
         FileClosedEvent,
         FileCreatedEvent,
         FileDeletedEvent,
@@ -440,29 +429,26 @@ def _observer(server: Any, paths: Sequence[str]) -> Any:
 
     class Changed(FileSystemEventHandler):
         def on_any_event(self, event: FileSystemEvent) -> None:
-            if event.is_directory or event.event_type not in _CHANGES:
-                return
             with server._rebuild_cond:
                 server._want_rebuild = True
                 server._rebuild_cond.notify_all()
 
+    # The only events delivered (as MkDocs' server, folders' own events start no rebuild):
+    # an inotify observer would also report every file opened and closed unchanged.
     changes: list[type[FileSystemEvent]] = [
         FileCreatedEvent,
         FileModifiedEvent,
         FileDeletedEvent,
         FileMovedEvent,
         FileClosedEvent,
-        DirCreatedEvent,
-        DirDeletedEvent,
-        DirMovedEvent,
     ]
     existing = [p for p in paths if Path(p).exists()]
     for make in (Observer, PollingObserver):
         observer = make(timeout=0.2)
         try:
             for path in existing:
-                # Asked of inotify itself: the files each generation opens and reads (every
-                # advisory) would otherwise be 10,000 events handled in Python per reload.
+                # Asked of inotify itself (its mask): the files each generation opens and
+                # reads (every advisory) would otherwise be 10,000 events handled in Python.
                 observer.schedule(Changed(), path, recursive=True, event_filter=changes)
         except OSError:
             continue
